@@ -1,0 +1,67 @@
+"""The one Settings object. Every knob is an environment variable prefixed ``LEADFLOW_``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import phonenumbers
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me-in-production"  # noqa: S105 - the value we refuse, not a secret
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LEADFLOW_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("./var")
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means a SQLite file (WAL) inside the data directory.",
+    )
+    secret_key: str = PLACEHOLDER_SECRET
+    default_phone_region: str = Field(
+        default="US", description="ISO 3166 region for phone numbers written without +country."
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    form_rate_limit_per_minute: int = Field(default=20, ge=1)
+    import_chunk_rows: int = Field(default=5000, ge=1)
+    log_level: str = "INFO"
+
+    @field_validator("default_phone_region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        region = value.upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"unknown phone region {value!r}")
+        return region
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.environment != "development" and self.secret_key == PLACEHOLDER_SECRET:
+            raise ValueError(
+                "LEADFLOW_SECRET_KEY is still the placeholder; set a long random value "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        if self.environment != "development" and len(self.secret_key) < 32:
+            raise ValueError("LEADFLOW_SECRET_KEY must be at least 32 characters")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'leadflow.db').resolve()}"
+
+    @property
+    def upload_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,52 @@
+"""Typed errors, each carrying its HTTP status; one handler renders them as problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class LeadflowError(Exception):
+    status = 500
+    title = "Internal error"
+
+    def __init__(self, message: str, *, status: int | None = None, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+        self.extra = extra
+
+
+class BadRequest(LeadflowError):
+    status = 400
+    title = "Bad request"
+
+
+class Unauthorized(LeadflowError):
+    status = 401
+    title = "Unauthorized"
+
+
+class NotFound(LeadflowError):
+    status = 404
+    title = "Not found"
+
+
+class Conflict(LeadflowError):
+    status = 409
+    title = "Conflict"
+
+
+class PayloadTooLarge(LeadflowError):
+    status = 413
+    title = "Payload too large"
+
+
+class UnprocessableInput(LeadflowError):
+    status = 422
+    title = "Unprocessable input"
+
+
+class TooManyRequests(LeadflowError):
+    status = 429
+    title = "Too many requests"

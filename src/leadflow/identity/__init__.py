@@ -1,0 +1,1 @@
+"""Identity resolution: one person is one lead, whatever path they arrive by."""

@@ -1,0 +1,143 @@
+"""Which company an arrival names: by domain, by exact name key, then by a close name."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import bindparam, update
+from sqlalchemy.orm import Session
+
+from leadflow.identity import repository
+from leadflow.identity.drafts import CompanyDraft
+from leadflow.kit.bulk import allocate_ids, insert_rows
+from leadflow.models import Company
+from leadflow.models.base import utcnow
+
+FUZZY_CUTOFF = 92  # rapidfuzz ratio: "acme industries" ~ "acme industires", not "acme insurance"
+_BLOCK = 3  # names are compared only with names that share their first characters
+_FILLABLE = ("domain", "industry", "employee_count", "annual_revenue", "country")
+
+
+def _block(name_key: str) -> str:
+    return name_key[:_BLOCK]
+
+
+class CompanyResolver:
+    """Finds or creates the company of each arrival, remembering what it has seen.
+
+    One resolver lives as long as one request or one import, so an import of a million rows
+    asks the database about each company once. Companies planned but not yet written carry
+    negative ids until ``ensure`` writes them.
+    """
+
+    def __init__(self, session: Session, workspace_id: int) -> None:
+        self.session = session
+        self.workspace_id = workspace_id
+        self._by_domain: dict[str, int] = {}
+        self._by_key: dict[str, int] = {}
+        self._blocks: dict[str, dict[str, int]] = {}
+        self._rows: dict[int, dict[str, Any]] = {}
+
+    def ensure(self, drafts: Sequence[CompanyDraft | None]) -> list[int | None]:
+        """The company id for each draft (None where a draft names no company)."""
+        self._prefetch([d for d in drafts if d is not None])
+        planned: list[dict[str, Any]] = []
+        ids = [None if d is None else self._find(d) or self._plan(d, planned) for d in drafts]
+        real = self._write(planned)
+        resolved = [real.get(i, i) if i is not None else None for i in ids]
+        self._fill_blanks(drafts, resolved)
+        return resolved
+
+    def _prefetch(self, drafts: Sequence[CompanyDraft]) -> None:
+        domains = {d.domain for d in drafts if d.domain and d.domain not in self._by_domain}
+        keys = {d.name_key for d in drafts if d.name_key and d.name_key not in self._by_key}
+        if domains or keys:
+            for row in repository.companies_by_keys(
+                self.session, self.workspace_id, domains=domains, name_keys=keys
+            ):
+                self._remember(dict(row))
+        blocks = {_block(k) for k in keys if k not in self._by_key} - self._blocks.keys()
+        for block in blocks:
+            self._blocks[block] = {}
+        for row in repository.company_name_keys_in_blocks(self.session, self.workspace_id, blocks):
+            self._blocks[_block(row["name_key"])].setdefault(row["name_key"], row["id"])
+
+    def _remember(self, row: dict[str, Any]) -> None:
+        self._rows[row["id"]] = row
+        self._index(row["id"], row["name_key"], row.get("domain"))
+
+    def _index(self, company_id: int, name_key: str, domain: str | None) -> None:
+        if domain:
+            self._by_domain.setdefault(domain, company_id)
+        self._by_key.setdefault(name_key, company_id)
+        self._blocks.setdefault(_block(name_key), {}).setdefault(name_key, company_id)
+
+    def _find(self, draft: CompanyDraft) -> int | None:
+        if draft.domain and draft.domain in self._by_domain:
+            return self._by_domain[draft.domain]
+        key = draft.name_key or draft.domain or ""
+        if key in self._by_key:
+            return self._by_key[key]
+        candidates = self._blocks.get(_block(key)) or {}
+        best = process.extractOne(
+            key, list(candidates), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+        )
+        return candidates[best[0]] if best else None
+
+    def _plan(self, draft: CompanyDraft, planned: list[dict[str, Any]]) -> int:
+        now = utcnow()
+        row = {
+            "id": -(len(planned) + 1),
+            "workspace_id": self.workspace_id,
+            "name": (draft.name or draft.domain or "")[:300],
+            "name_key": draft.name_key or draft.domain or "",
+            **{field: getattr(draft, field) for field in _FILLABLE},
+            "created_at": now,
+            "updated_at": now,
+        }
+        planned.append(row)
+        self._index(row["id"], row["name_key"], row["domain"])
+        return int(row["id"])
+
+    def _write(self, planned: list[dict[str, Any]]) -> dict[int, int]:
+        """Writes the planned companies; returns their placeholder -> real id."""
+        table = Company.__table__
+        real: dict[int, int] = {}
+        for row, new_id in zip(
+            planned, allocate_ids(self.session, table, len(planned)), strict=True
+        ):
+            real[row["id"]] = new_id
+            row["id"] = new_id
+        insert_rows(self.session, table, planned)
+        for index in (self._by_domain, self._by_key, *self._blocks.values()):
+            for name, company_id in index.items():
+                if company_id < 0:
+                    index[name] = real[company_id]
+        for row in planned:
+            self._rows[row["id"]] = row
+        return real
+
+    def _fill_blanks(self, drafts: Sequence[CompanyDraft | None], ids: list[int | None]) -> None:
+        changed: dict[int, dict[str, Any]] = {}
+        for draft, company_id in zip(drafts, ids, strict=True):
+            row = self._rows.get(company_id) if draft and company_id else None
+            if row is None:
+                continue
+            for field in _FILLABLE:
+                if row.get(field) is None and getattr(draft, field) is not None:
+                    row[field] = getattr(draft, field)
+                    changed[row["id"]] = row
+        if changed:
+            self._update(list(changed.values()))
+
+    def _update(self, rows: list[dict[str, Any]]) -> None:
+        table = Company.__table__
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values({**{f: bindparam(f"new_{f}") for f in _FILLABLE}, "updated_at": utcnow()})
+        )
+        params = [{"row_id": r["id"], **{f"new_{f}": r.get(f) for f in _FILLABLE}} for r in rows]
+        self.session.execute(statement, params)

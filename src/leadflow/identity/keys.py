@@ -1,0 +1,119 @@
+"""The keys identity resolution compares: normalised email, website domain, name keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9])"
+)
+_HOSTNAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
+_GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+FREE_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "ymail.com", "hotmail.com",
+        "hotmail.co.uk", "outlook.com", "live.com", "msn.com", "icloud.com", "me.com", "mac.com",
+        "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.de", "web.de", "mail.com",
+        "yandex.ru", "yandex.com", "zoho.com", "qq.com", "163.com",
+    }
+)  # fmt: skip
+_LEGAL_SUFFIXES = frozenset(
+    {
+        "inc", "incorporated", "llc", "ltd", "limited", "corp", "corporation", "co", "company",
+        "gmbh", "ag", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "plc", "pty", "llp", "lp",
+        "oy", "ab", "as", "kk", "est", "wll", "fze", "fzco", "the",
+    }
+)  # fmt: skip
+_NON_WORD = re.compile(r"[^\w]+")
+_INITIALISM = re.compile(r"(?<!\w)(?:\w\.){2,}")  # "S.A.", "U.K."
+
+
+class InvalidEmail(ValueError):
+    pass
+
+
+class InvalidWebsite(ValueError):
+    pass
+
+
+def normalize_email(raw: str) -> tuple[str, str]:
+    """(email as the person wrote it but tidied, the key that identifies the mailbox)."""
+    email = raw.strip().strip("<>").strip()
+    if email.lower().startswith("mailto:"):
+        email = email[7:]
+    if len(email) > 254:
+        raise InvalidEmail("email address is longer than 254 characters")
+    if not email.isascii():
+        email = _ascii_domain(email)
+    if not _EMAIL.fullmatch(email):
+        raise InvalidEmail(f"not an email address: {raw.strip()[:80]!r}")
+    local, _, domain = email.rpartition("@")
+    if len(local) > 64:
+        raise InvalidEmail("the part before @ is longer than 64 characters")
+    domain = domain.lower()
+    return f"{local}@{domain}", mailbox_key(local, domain)
+
+
+def mailbox_key(local: str, domain: str) -> str:
+    local = local.lower()
+    if domain in _GMAIL_DOMAINS:
+        local = local.split("+", 1)[0].replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}"
+
+
+def _ascii_domain(email: str) -> str:
+    local, at, domain = email.rpartition("@")
+    if not at or not local.isascii():
+        raise InvalidEmail(f"not an email address: {email[:80]!r}")
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        raise InvalidEmail(f"not an email address: {email[:80]!r}") from None
+
+
+def email_domain(email_key: str) -> str:
+    return email_key.rpartition("@")[2]
+
+
+def normalize_domain(raw: str) -> str:
+    """The bare host of a website as people write it: ``https://www.Acme.com/x`` -> ``acme.com``."""
+    host = raw.strip().lower()
+    if "://" in host:
+        host = host.split("://", 1)[1]
+    host = host.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    host = host.rsplit("@", 1)[-1].split(":", 1)[0].rstrip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise InvalidWebsite(f"not a website: {raw.strip()[:80]!r}") from None
+    if len(host) > 253 or not _HOSTNAME.fullmatch(host):
+        raise InvalidWebsite(f"not a website: {raw.strip()[:80]!r}")
+    return host
+
+
+def _fold(text: str) -> list[str]:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = _INITIALISM.sub(lambda found: found.group(0).replace(".", ""), plain)
+    return [word for word in _NON_WORD.split(plain.replace("&", " and ")) if word]
+
+
+def company_name_key(name: str) -> str:
+    """Accent-, case- and punctuation-free, legal suffixes dropped: "ACME, Inc." -> "acme"."""
+    words = _fold(name)
+    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
+        words.pop()
+    if len(words) > 1 and words[0] == "the":
+        words.pop(0)
+    return " ".join(words)
+
+
+def person_name_key(first: str | None, last: str | None) -> str | None:
+    words = _fold(f"{first or ''} {last or ''}")
+    return " ".join(words) or None

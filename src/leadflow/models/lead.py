@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from leadflow.models.base import Base, IdType, JSONType, RecordMixin
+
+
+class LeadStage(StrEnum):
+    harvested = "harvested"
+    enriching = "enriching"
+    qualifying = "qualifying"
+    strategizing = "strategizing"
+    finalizing = "finalizing"
+    completed = "completed"
+    failed = "failed"
+
+
+class ConsentStatus(StrEnum):
+    unknown = "unknown"
+    granted = "granted"
+    denied = "denied"
+
+
+class Lead(RecordMixin, Base):
+    """One person. Identity resolution keeps it one row however many times they arrive."""
+
+    __tablename__ = "lead"
+    __table_args__ = (
+        Index(
+            "uq_lead_workspace_id_email_key",
+            "workspace_id",
+            "email_key",
+            unique=True,
+            sqlite_where=text("email_key IS NOT NULL"),
+            postgresql_where=text("email_key IS NOT NULL"),
+        ),
+        Index(None, "workspace_id", "phone"),
+        Index(None, "workspace_id", "whatsapp_id"),
+        Index(None, "workspace_id", "company_id", "name_key"),
+        Index(None, "workspace_id", "stage"),
+        Index(None, "workspace_id", "updated_at"),
+    )
+
+    workspace_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("workspace.id", ondelete="CASCADE")
+    )
+    company_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("company.id", ondelete="SET NULL")
+    )
+    owner_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    first_name: Mapped[str | None] = mapped_column(String(200))
+    last_name: Mapped[str | None] = mapped_column(String(200))
+    name_key: Mapped[str | None] = mapped_column(String(400))
+    email: Mapped[str | None] = mapped_column(String(320))
+    email_key: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    whatsapp_id: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(2))
+    source: Mapped[str | None] = mapped_column(String(100))
+    stage: Mapped[str] = mapped_column(String(20), default=LeadStage.harvested)
+    consent_status: Mapped[str] = mapped_column(String(10), default=ConsentStatus.unknown)
+    consent_source: Mapped[str | None] = mapped_column(String(200))
+    consent_at: Mapped[datetime | None]
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    custom_fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Reserved for scoring: written by the qualification capability.
+    score: Mapped[int | None] = mapped_column(Integer)
+    score_tier: Mapped[str | None] = mapped_column(String(10))
+    score_reasons: Mapped[list[Any] | None] = mapped_column(JSONType)
+    scored_at: Mapped[datetime | None]
