@@ -9,11 +9,19 @@ class LeadflowError(Exception):
     status = 500
     title = "Internal error"
 
-    def __init__(self, message: str, *, status: int | None = None, **extra: Any) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(message)
         self.message = message
         if status is not None:
             self.status = status
+        self.headers = headers or {}
         self.extra = extra
 
 

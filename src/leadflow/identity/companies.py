@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from leadflow.identity import repository
 from leadflow.identity.drafts import CompanyDraft
-from leadflow.kit.bulk import allocate_ids, insert_rows
+from leadflow.kit.bulk import allocate_ids, insert_rows, update_rows
 from leadflow.models import Company
 from leadflow.models.base import utcnow
 
@@ -133,11 +132,7 @@ class CompanyResolver:
             self._update(list(changed.values()))
 
     def _update(self, rows: list[dict[str, Any]]) -> None:
-        table = Company.__table__
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("row_id"))
-            .values({**{f: bindparam(f"new_{f}") for f in _FILLABLE}, "updated_at": utcnow()})
-        )
-        params = [{"row_id": r["id"], **{f"new_{f}": r.get(f) for f in _FILLABLE}} for r in rows]
-        self.session.execute(statement, params)
+        now = utcnow()
+        for row in rows:
+            row["updated_at"] = now
+        update_rows(self.session, Company.__table__, rows, (*_FILLABLE, "updated_at"))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from leadflow.identity.countries import country_code
 from leadflow.identity.keys import (
     FREE_MAIL_DOMAINS,
     InvalidEmail,
@@ -32,7 +32,6 @@ _CONSENT_WORDS = {
     "opt-out": "denied", "opted out": "denied", "unsubscribed": "denied",
     "unknown": "unknown", "": "unknown",
 }  # fmt: skip
-_COUNTRY = re.compile(r"[A-Za-z]{2}")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _TEXT_LIMITS = {"first_name": 200, "last_name": 200, "title": 200, "city": 200, "source": 100}
 
@@ -45,8 +44,7 @@ class InvalidLead(ValueError):
         super().__init__("; ".join(f"{name}: {why}" for name, why in reasons.items()))
 
 
-@dataclass(slots=True)
-class CompanyDraft:
+class CompanyDraft(NamedTuple):
     name: str | None = None
     name_key: str | None = None
     domain: str | None = None
@@ -56,8 +54,9 @@ class CompanyDraft:
     country: str | None = None
 
 
-@dataclass(slots=True)
-class LeadDraft:
+class LeadDraft(NamedTuple):
+    """Immutable and a tuple underneath: imports pass millions of them between processes."""
+
     first_name: str | None = None
     last_name: str | None = None
     name_key: str | None = None
@@ -71,22 +70,31 @@ class LeadDraft:
     source: str | None = None
     consent_status: str = "unknown"
     time_zone: str | None = None
-    custom_fields: dict[str, Any] = field(default_factory=dict)
+    custom_fields: dict[str, Any] = {}
     company: CompanyDraft | None = None
 
     def as_record(self) -> dict[str, Any]:
-        return asdict(self)
+        record = self._asdict()
+        record["company"] = None if self.company is None else self.company._asdict()
+        return record
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> LeadDraft:
         company = record.get("company")
-        values = {k: v for k, v in record.items() if k in cls.__slots__ and k != "company"}
+        values = {k: v for k, v in record.items() if k in cls._fields and k != "company"}
         return cls(**values, company=CompanyDraft(**company) if company else None)
+
+
+_DEFUSED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 
 
 def _text(value: str | None) -> str | None:
     if value is None:
         return None
+    if value.startswith(_DEFUSED):  # a cell our own export defused
+        value = value[1:]
+    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+        return value or None
     cleaned = " ".join(value.split())
     return cleaned or None
 
@@ -100,6 +108,11 @@ def _split_full_name(full_name: str) -> tuple[str | None, str | None]:
 
 
 def _whole_number(value: str, name: str, reasons: dict[str, str]) -> int | None:
+    """ "1,200", "5k", "$2.5M", "1000+"; a range such as "11-50" counts as its midpoint."""
+    low, dash, high = value.partition("-")
+    if dash and low.strip() and high.strip():
+        bounds = [_whole_number(low, name, reasons), _whole_number(high, name, reasons)]
+        return None if None in bounds else (bounds[0] + bounds[1]) // 2  # type: ignore[operator]
     compact = value.replace(",", "").replace(" ", "").lstrip("$").rstrip("+")
     multiplier = 1
     if compact[-1:].lower() in ("k", "m", "b"):
@@ -125,39 +138,39 @@ class _DraftBuilder:
         return self.fields.get(name)
 
     def build(self, custom_fields: dict[str, Any]) -> LeadDraft:
-        draft = LeadDraft(custom_fields=custom_fields)
-        self._names(draft)
-        self._contact(draft)
-        self._profile(draft)
-        draft.company = self._company(draft.email_key)
-        if not self.reasons and not (
-            draft.email_key
-            or draft.phone
-            or draft.whatsapp_id
-            or (draft.name_key and draft.company)
-        ):
+        values: dict[str, Any] = {"custom_fields": custom_fields}
+        self._names(values)
+        self._contact(values)
+        self._profile(values)
+        values["company"] = company = self._company(values.get("email_key"))
+        reachable = values.get("email_key") or values.get("phone") or values.get("whatsapp_id")
+        if not self.reasons and not (reachable or (values.get("name_key") and company)):
             self.reasons["lead"] = (
                 "needs an email, a phone or a WhatsApp number, or a name and a company"
             )
         if self.reasons:
             raise InvalidLead(self.reasons)
-        return draft
+        return LeadDraft(**values)
 
-    def _names(self, draft: LeadDraft) -> None:
-        draft.first_name, draft.last_name = self.get("first_name"), self.get("last_name")
+    def _names(self, values: dict[str, Any]) -> None:
+        first, last = self.get("first_name"), self.get("last_name")
         full_name = self.get("full_name")
-        if full_name and not (draft.first_name or draft.last_name):
-            draft.first_name, draft.last_name = _split_full_name(full_name)
-        draft.name_key = person_name_key(draft.first_name, draft.last_name)
+        if full_name and not (first or last):
+            first, last = _split_full_name(full_name)
+        for name, value in (("first_name", first), ("last_name", last)):
+            if value and len(value) > _TEXT_LIMITS[name]:
+                self.reasons[name] = f"longer than {_TEXT_LIMITS[name]} characters"
+        values["first_name"], values["last_name"] = first, last
+        values["name_key"] = person_name_key(first, last)
 
-    def _contact(self, draft: LeadDraft) -> None:
+    def _contact(self, values: dict[str, Any]) -> None:
         if email := self.get("email"):
             try:
-                draft.email, draft.email_key = normalize_email(email)
+                values["email"], values["email_key"] = normalize_email(email)
             except InvalidEmail as error:
                 self.reasons["email"] = str(error)
-        draft.phone = self._phone("phone")
-        draft.whatsapp_id = self._phone("whatsapp")
+        values["phone"] = self._phone("phone")
+        values["whatsapp_id"] = self._phone("whatsapp")
 
     def _phone(self, name: str) -> str | None:
         raw = self.get(name)
@@ -171,29 +184,22 @@ class _DraftBuilder:
             self.reasons[name] = f"{error}: {raw[:40]!r}"
             return None
 
-    def _profile(self, draft: LeadDraft) -> None:
-        for name, limit in _TEXT_LIMITS.items():
-            value = (
-                self.get(name) if name not in ("first_name", "last_name") else getattr(draft, name)
-            )
-            if value and len(value) > limit:
-                self.reasons[name] = f"longer than {limit} characters"
-        draft.title, draft.city, draft.source = (
-            self.get("title"),
-            self.get("city"),
-            self.get("source"),
-        )
-        draft.country = self._country("country")
+    def _profile(self, values: dict[str, Any]) -> None:
+        for name in ("title", "city", "source"):
+            value = values[name] = self.get(name)
+            if value and len(value) > _TEXT_LIMITS[name]:
+                self.reasons[name] = f"longer than {_TEXT_LIMITS[name]} characters"
+        values["country"] = self._country("country")
         consent = (self.get("consent") or "").lower()
         if consent not in _CONSENT_WORDS:
             self.reasons["consent"] = (
                 f"not a consent answer (yes/no/granted/denied): {consent[:40]!r}"
             )
-        draft.consent_status = _CONSENT_WORDS.get(consent, "unknown")
+        values["consent_status"] = _CONSENT_WORDS.get(consent, "unknown")
         if zone := self.get("time_zone"):
             try:
                 ZoneInfo(zone)
-                draft.time_zone = zone
+                values["time_zone"] = zone
             except (ZoneInfoNotFoundError, ValueError):
                 self.reasons["time_zone"] = f"not a time zone: {zone[:64]!r}"
 
@@ -201,10 +207,10 @@ class _DraftBuilder:
         value = self.get(name)
         if value is None:
             return None
-        if not _COUNTRY.fullmatch(value):
-            self.reasons[name] = f"not a two-letter country code: {value[:40]!r}"
-            return None
-        return value.upper()
+        code = country_code(value)
+        if code is None:
+            self.reasons[name] = f"not a country: {value[:40]!r}"
+        return code
 
     def _company(self, email_key: str | None) -> CompanyDraft | None:
         name, website = self.get("company"), self.get("website")
@@ -218,14 +224,19 @@ class _DraftBuilder:
             domain = email_domain(email_key)
         if not (name or domain):
             return None
-        company = CompanyDraft(name=name or domain, domain=domain)
-        company.name_key = company_name_key(company.name or "") or None
-        company.industry = self.get("industry")
-        company.country = self._country("company_country")
+        numbers = {}
         for numeric in ("employee_count", "annual_revenue"):
             if raw := self.get(numeric):
-                setattr(company, numeric, _whole_number(raw, numeric, self.reasons))
-        return company
+                numbers[numeric] = _whole_number(raw, numeric, self.reasons)
+        label = name or domain
+        return CompanyDraft(
+            name=label,
+            name_key=company_name_key(label or "") or None,
+            domain=domain,
+            industry=self.get("industry"),
+            country=self._country("company_country"),
+            **numbers,
+        )
 
 
 def draft_from_fields(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _EMAIL = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -26,7 +27,7 @@ _LEGAL_SUFFIXES = frozenset(
         "oy", "ab", "as", "kk", "est", "wll", "fze", "fzco", "the",
     }
 )  # fmt: skip
-_NON_WORD = re.compile(r"[^\w]+")
+_WORD = re.compile(r"\w+")
 _INITIALISM = re.compile(r"(?<!\w)(?:\w\.){2,}")  # "S.A.", "U.K."
 
 
@@ -98,12 +99,18 @@ def normalize_domain(raw: str) -> str:
 
 
 def _fold(text: str) -> list[str]:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = _INITIALISM.sub(lambda found: found.group(0).replace(".", ""), plain)
-    return [word for word in _NON_WORD.split(plain.replace("&", " and ")) if word]
+    folded = text.casefold()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if "." in folded:
+        folded = _INITIALISM.sub(lambda found: found.group(0).replace(".", ""), folded)
+    if "&" in folded:
+        folded = folded.replace("&", " and ")
+    return _WORD.findall(folded)
 
 
+@lru_cache(maxsize=65536)  # imports repeat each company's name across its people
 def company_name_key(name: str) -> str:
     """Accent-, case- and punctuation-free, legal suffixes dropped: "ACME, Inc." -> "acme"."""
     words = _fold(name)

@@ -18,17 +18,18 @@ from phonenumbers import PhoneMetadata
 _PUNCTUATION = str.maketrans("", "", " -().\u00a0/")
 _DIGITS = re.compile(r"\+?\d+")
 _PLAIN_PREFIX = re.compile(r"[\d|]+")
+# The commonest first: any match makes a number valid, so the order only changes the speed.
 _TYPE_FIELDS = (
-    "premium_rate",
+    "mobile",
+    "fixed_line",
     "toll_free",
+    "premium_rate",
     "shared_cost",
     "voip",
     "personal_number",
     "pager",
     "uan",
     "voicemail",
-    "fixed_line",
-    "mobile",
 )
 
 

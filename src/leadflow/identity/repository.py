@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import RowMapping, Select, or_, select, tuple_
 from sqlalchemy.orm import Session
 
+from leadflow.kit.sql import one_of
 from leadflow.models import Company, Lead
 
 _IN_BATCH = 900  # well under every engine's bound-parameter limit
@@ -26,14 +27,14 @@ def leads_by_column(
     session: Session, workspace_id: int, column: str, values: Collection[str]
 ) -> list[RowMapping]:
     """Lead rows whose ``column`` (email_key, phone, whatsapp_id) is one of ``values``."""
-    found: list[RowMapping] = []
+    if not values:
+        return []
     table = Lead.__table__
-    for batch in _batches(values):
-        statement = select(table).where(
-            table.c.workspace_id == workspace_id, table.c[column].in_(batch)
-        )
-        found.extend(_rows(session, statement))
-    return found
+    dialect = session.get_bind().dialect.name
+    statement = select(table).where(
+        table.c.workspace_id == workspace_id, one_of(table.c[column], values, dialect)
+    )
+    return list(_rows(session, statement))
 
 
 def leads_by_company_and_name(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadflow.exceptions import Conflict, NotFound
@@ -18,7 +18,7 @@ from leadflow.identity import repository
 from leadflow.identity.companies import CompanyResolver
 from leadflow.identity.drafts import LeadDraft
 from leadflow.identity.merging import plan_merge, reversal
-from leadflow.kit.bulk import allocate_ids, insert_rows
+from leadflow.kit.bulk import allocate_ids, insert_rows, update_rows
 from leadflow.models import Activity, Lead, MergeRecord
 from leadflow.models.base import utcnow
 
@@ -104,9 +104,10 @@ def _conflicts(row: dict[str, Any], draft: LeadDraft) -> bool:
 
 
 def _new_lead_row(
-    workspace_id: int, draft: LeadDraft, company_id: int | None, now: Any
+    workspace_id: int, draft: LeadDraft, company_id: int | None, now: Any, *, origin: str
 ) -> dict[str, Any]:
     return {
+        "origin": origin,
         "workspace_id": workspace_id,
         "company_id": company_id,
         "owner_id": None,
@@ -156,7 +157,7 @@ class Intake:
         now = utcnow()
         for draft, company_id in zip(drafts, company_ids, strict=True):
             self._take(batch, matcher, draft, company_id, via=via, now=now)
-        self._write(batch, via=via, now=now)
+        self._write(batch, now=now)
         return [
             IntakeOutcome(
                 row["id"],
@@ -179,7 +180,7 @@ class Intake:
     ) -> None:
         found = matcher.match(draft, company_id)
         if found is None:
-            row = _new_lead_row(self.workspace_id, draft, company_id, now)
+            row = _new_lead_row(self.workspace_id, draft, company_id, now, origin=self.actor)
             batch.new_leads.append(row)
             matcher.remember(row)
             batch.outcomes.append((row, "created", None))
@@ -202,7 +203,7 @@ class Intake:
         batch.merges.append(merge)
         batch.outcomes.append((row, "merged", merge))
 
-    def _write(self, batch: _Batch, *, via: str, now: Any) -> None:
+    def _write(self, batch: _Batch, *, now: Any) -> None:
         lead_table, merge_table = Lead.__table__, MergeRecord.__table__
         for row, new_id in zip(
             batch.new_leads,
@@ -218,7 +219,7 @@ class Intake:
             merge["id"] = merge_id
             merge_rows.append(self._merge_row(merge, now))
         insert_rows(self.session, merge_table, merge_rows)
-        insert_rows(self.session, Activity.__table__, self._activities(batch, via=via, now=now))
+        insert_rows(self.session, Activity.__table__, self._activities(batch, now=now))
 
     def _merge_row(self, merge: dict[str, Any], now: Any) -> dict[str, Any]:
         return {
@@ -236,42 +237,30 @@ class Intake:
         }
 
     def _update_leads(self, rows: list[dict[str, Any]], now: Any) -> None:
-        if not rows:
-            return
-        table = Lead.__table__
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("row_id"))
-            .values({**{c: bindparam(f"new_{c}") for c in _MERGE_COLUMNS}, "updated_at": now})
-        )
-        self.session.execute(
-            statement,
-            [{"row_id": r["id"], **{f"new_{c}": r.get(c) for c in _MERGE_COLUMNS}} for r in rows],
-        )
+        for row in rows:
+            row["updated_at"] = now
+        update_rows(self.session, Lead.__table__, rows, (*_MERGE_COLUMNS, "updated_at"))
 
-    def _activities(self, batch: _Batch, *, via: str, now: Any) -> list[dict[str, Any]]:
-        activities = []
-        for row, kind, merge in batch.outcomes:
-            data: dict[str, Any] = {"via": via}
-            if merge is not None:
-                data |= {
+    def _activities(self, batch: _Batch, *, now: Any) -> list[dict[str, Any]]:
+        """A timeline entry for each merge. A creation needs none: the lead row records it."""
+        return [
+            {
+                "workspace_id": self.workspace_id,
+                "lead_id": merge["lead"]["id"],
+                "kind": "lead.merged",
+                "actor": self.actor,
+                "occurred_at": now,
+                "data": {
+                    "via": merge["source"],
                     "merge_id": merge["id"],
                     "matched_on": merge["matched_on"],
                     "fields": sorted(merge["changes"]),
-                }
-            activities.append(
-                {
-                    "workspace_id": self.workspace_id,
-                    "lead_id": row["id"],
-                    "kind": f"lead.{kind}",
-                    "actor": self.actor,
-                    "occurred_at": now,
-                    "data": data,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-        return activities
+                },
+                "created_at": now,
+                "updated_at": now,
+            }
+            for merge in batch.merges
+        ]
 
 
 def intake(
@@ -320,7 +309,7 @@ def _split_lead(session: Session, workspace_id: int, merge: MergeRecord, *, acto
     company_id = None
     if draft.company is not None:
         company_id = CompanyResolver(session, workspace_id).ensure([draft.company])[0]
-    row = _new_lead_row(workspace_id, draft, company_id, utcnow())
+    row = _new_lead_row(workspace_id, draft, company_id, utcnow(), origin=actor)
     holder = (
         session.scalar(
             select(Lead.id).where(

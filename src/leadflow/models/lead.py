@@ -5,9 +5,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Integer, String, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from leadflow.models.base import Base, IdType, JSONType, RecordMixin
+from leadflow.models.company import Company
 
 
 class LeadStage(StrEnum):
@@ -42,8 +43,6 @@ class Lead(RecordMixin, Base):
         Index(None, "workspace_id", "phone"),
         Index(None, "workspace_id", "whatsapp_id"),
         Index(None, "workspace_id", "company_id", "name_key"),
-        Index(None, "workspace_id", "stage"),
-        Index(None, "workspace_id", "updated_at"),
     )
 
     workspace_id: Mapped[int] = mapped_column(
@@ -66,6 +65,8 @@ class Lead(RecordMixin, Base):
     city: Mapped[str | None] = mapped_column(String(200))
     country: Mapped[str | None] = mapped_column(String(2))
     source: Mapped[str | None] = mapped_column(String(100))
+    # Who brought the lead in ("api", "web form", "import:12"): its first timeline entry.
+    origin: Mapped[str] = mapped_column(String(100), default="api")
     stage: Mapped[str] = mapped_column(String(20), default=LeadStage.harvested)
     consent_status: Mapped[str] = mapped_column(String(10), default=ConsentStatus.unknown)
     consent_source: Mapped[str | None] = mapped_column(String(200))
@@ -77,3 +78,5 @@ class Lead(RecordMixin, Base):
     score_tier: Mapped[str | None] = mapped_column(String(10))
     score_reasons: Mapped[list[Any] | None] = mapped_column(JSONType)
     scored_at: Mapped[datetime | None]
+
+    company: Mapped[Company | None] = relationship(lazy="raise")

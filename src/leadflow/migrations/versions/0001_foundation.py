@@ -1,8 +1,8 @@
-"""foundation: workspaces, people, leads, imports, merges
+"""Foundation: workspaces, users, API keys, companies, leads, timeline, imports, merges.
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 05:43:22.372624
+Create Date: 2026-11-21 06:01:50.904950
 """
 
 from collections.abc import Sequence
@@ -288,6 +288,7 @@ def upgrade() -> None:
         sa.Column("city", sa.String(length=200), nullable=True),
         sa.Column("country", sa.String(length=2), nullable=True),
         sa.Column("source", sa.String(length=100), nullable=True),
+        sa.Column("origin", sa.String(length=100), nullable=False),
         sa.Column("stage", sa.String(length=20), nullable=False),
         sa.Column("consent_status", sa.String(length=10), nullable=False),
         sa.Column("consent_source", sa.String(length=200), nullable=True),
@@ -342,14 +343,6 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             batch_op.f("ix_lead_workspace_id_phone"), ["workspace_id", "phone"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_lead_workspace_id_stage"), ["workspace_id", "stage"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_lead_workspace_id_updated_at"),
-            ["workspace_id", "updated_at"],
-            unique=False,
         )
         batch_op.create_index(
             batch_op.f("ix_lead_workspace_id_whatsapp_id"),
@@ -480,8 +473,6 @@ def downgrade() -> None:
             postgresql_where=sa.text("email_key IS NOT NULL"),
         )
         batch_op.drop_index(batch_op.f("ix_lead_workspace_id_whatsapp_id"))
-        batch_op.drop_index(batch_op.f("ix_lead_workspace_id_updated_at"))
-        batch_op.drop_index(batch_op.f("ix_lead_workspace_id_stage"))
         batch_op.drop_index(batch_op.f("ix_lead_workspace_id_phone"))
         batch_op.drop_index(batch_op.f("ix_lead_workspace_id_company_id_name_key"))
 

@@ -1,0 +1,18 @@
+"""The versioned REST API: every router, registered explicitly."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from leadflow.exports import endpoints as exports
+from leadflow.imports import endpoints as imports
+from leadflow.intake import endpoints as intake
+from leadflow.leads import endpoints as leads
+from leadflow.workspaces import endpoints as workspaces
+
+api_router = APIRouter(prefix="/api/v1")
+api_router.include_router(workspaces.router)
+api_router.include_router(leads.router)
+api_router.include_router(imports.router)
+api_router.include_router(exports.router)
+api_router.include_router(intake.router)

@@ -1,0 +1,223 @@
+"""The ``leadflow`` command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from leadflow.config import get_settings
+from leadflow.db import get_engine, unit_of_work
+from leadflow.exceptions import LeadflowError
+from leadflow.imports import repository as import_repository
+from leadflow.imports.service import ImportRun, open_import
+from leadflow.kit.spreadsheet import defuse
+from leadflow.migrations.runner import upgrade_to_head
+from leadflow.models import ImportJob
+from leadflow.workspaces import service as workspaces
+from leadflow.workspaces.demo import ensure_demo
+
+app = typer.Typer(help="leadflow: every inbound lead answered in seconds.", no_args_is_help=True)
+workspace_app = typer.Typer(help="Workspaces (tenants).", no_args_is_help=True)
+apikey_app = typer.Typer(help="API keys.", no_args_is_help=True)
+user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
+app.add_typer(workspace_app, name="workspace")
+app.add_typer(apikey_app, name="apikey")
+app.add_typer(user_app, name="user")
+err = Console(stderr=True)
+
+WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="workspace slug")]
+
+
+def migrate() -> None:
+    upgrade_to_head(get_engine())
+
+
+@app.command()
+def init() -> None:
+    """Migrate the database and create the demo workspace (safe to run again)."""
+    migrate()
+    settings = get_settings()
+    with unit_of_work() as session:
+        demo = ensure_demo(session, with_known_key=settings.environment == "development")
+    typer.echo(f"database ready: {settings.resolved_database_url}")
+    typer.echo(f"demo workspace '{demo.workspace_slug}' {'created' if demo.created else 'ready'}")
+    typer.echo(f"  sign in:  {demo.email} / {demo.password}")
+    if demo.api_key:
+        typer.echo(f"  API key:  {demo.api_key}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
+) -> None:
+    """Serve the API (migrating first) and resume any unfinished imports."""
+    import uvicorn
+
+    from leadflow.imports.tasks import run_import_job, unfinished_import_ids
+    from leadflow.worker import submit
+
+    settings = get_settings()
+    migrate()
+    for job_id in unfinished_import_ids():
+        submit(run_import_job, job_id)
+    host, port = host or settings.host, port or settings.port
+    typer.echo(
+        f"leadflow is running at http://{host}:{port}  (API docs: http://{host}:{port}/docs)"
+    )
+    uvicorn.run("leadflow.app:create_app", factory=True, host=host, port=port, log_level="warning")
+
+
+@workspace_app.command("create")
+def workspace_create(
+    slug: str,
+    name: Annotated[str | None, typer.Option(help="display name")] = None,
+    region: Annotated[str, typer.Option(help="default phone region, e.g. SA")] = "",
+    time_zone: Annotated[str, typer.Option(help="IANA time zone")] = "UTC",
+) -> None:
+    """Create a workspace."""
+    with _errors(), unit_of_work() as session:
+        workspace = workspaces.create_workspace(
+            session, slug=slug, name=name,
+            default_region=region or get_settings().default_phone_region, time_zone=time_zone,
+        )  # fmt: skip
+        typer.echo(f"workspace '{workspace.slug}' created (web-form token {workspace.form_token})")
+
+
+@apikey_app.command("create")
+def apikey_create(
+    workspace: WorkspaceOption = "demo",
+    name: Annotated[str, typer.Option(help="what the key is for")] = "",
+) -> None:
+    """Create an API key for a workspace. It is shown once."""
+    with _errors(), unit_of_work() as session:
+        target = workspaces.get_workspace(session, workspace)
+        _, plaintext = workspaces.create_api_key(session, workspace=target, name=name)
+    typer.echo(plaintext)
+    err.print(f"API key for workspace '{workspace}'. Keep it now: it cannot be shown again.")
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Option(help="sign-in email")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    workspace: WorkspaceOption = "demo",
+    name: Annotated[str, typer.Option(help="display name")] = "",
+) -> None:
+    """Create a user who can sign in to a workspace."""
+    with _errors(), unit_of_work() as session:
+        target = workspaces.get_workspace(session, workspace)
+        workspaces.create_user(session, email=email, password=password, name=name, workspace=target)
+    typer.echo(f"user {email} can sign in to '{workspace}'")
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    workspace: WorkspaceOption = "demo",
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="check everything, change nothing")
+    ] = False,
+    errors_out: Annotated[
+        Path | None, typer.Option("--errors-out", help="write rejected rows here")
+    ] = None,
+    column: Annotated[
+        list[str] | None, typer.Option("--map", help='"Header=field" (repeatable)')
+    ] = None,
+) -> None:
+    """Import leads from a CSV file. The last line printed is the result as JSON."""
+    with _errors():
+        overrides = dict(_mapping(item) for item in column or [])
+        with unit_of_work() as session:
+            target = workspaces.get_workspace(session, workspace)
+            job = open_import(
+                session, workspace=target, path=file.resolve(), dry_run=dry_run, overrides=overrides
+            )
+        err.print(f"columns: {json.dumps(job.column_map['mapping'], ensure_ascii=False)}")
+        report = _run_with_bar(job)
+        if errors_out is not None:
+            _write_rejections(job.id, errors_out)
+    typer.echo(json.dumps(report))
+
+
+def _mapping(item: str) -> tuple[str, str]:
+    header, sep, target = item.rpartition("=")
+    if not sep:
+        raise LeadflowError(f'--map takes "Header=field", got {item!r}', status=400)
+    return header, target
+
+
+def _run_with_bar(job: ImportJob) -> dict[str, int]:
+    columns = (
+        TextColumn("importing"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[counts]}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=False) as bar:
+        task = bar.add_task("import", total=job.total_bytes, counts="")
+
+        def show(current: ImportJob) -> None:
+            counts = (
+                f"{current.rows:,} rows · {current.created:,} new · "
+                f"{current.merged:,} merged · {current.rejected:,} rejected"
+            )
+            bar.update(task, completed=current.processed_bytes, counts=counts)
+
+        report = ImportRun(job.id, chunk_rows=get_settings().import_chunk_rows, progress=show).run()
+        bar.update(task, completed=job.total_bytes)
+    return report.as_dict()
+
+
+def _write_rejections(job_id: int, path: Path) -> None:
+    import csv
+
+    with unit_of_work() as session, path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["line", "reason", "row"])
+        for row in import_repository.rejection_rows(session, job_id):
+            writer.writerow([row["line"], defuse(row["reason"]), defuse(row["raw"])])
+
+
+@app.command()
+def export(
+    workspace: WorkspaceOption = "demo",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="file to write (default: stdout)")
+    ] = None,
+) -> None:
+    """Export a workspace's leads as CSV, spreadsheet formulas defused."""
+    from leadflow.exports.service import write_csv
+
+    with _errors(), unit_of_work() as session:
+        target = workspaces.get_workspace(session, workspace)
+        if out is None:
+            write_csv(session, target.id, sys.stdout)
+        else:
+            with out.open("w", newline="", encoding="utf-8") as handle:
+                write_csv(session, target.id, handle)
+            err.print(f"exported to {out}")
+
+
+class _errors:
+    """Turns leadflow's errors into a one-line message and exit code 1, not a traceback."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, _tb: object) -> bool:
+        if isinstance(error, LeadflowError):
+            err.print(f"[red]error:[/red] {error.message}")
+            raise typer.Exit(1)
+        return False
+
+
+def main() -> None:
+    app()

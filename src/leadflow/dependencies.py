@@ -1,0 +1,56 @@
+"""FastAPI dependencies as Annotated aliases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from leadflow.config import Settings, get_settings
+from leadflow.db import get_sessionmaker
+from leadflow.exceptions import Unauthorized
+from leadflow.models import Workspace
+from leadflow.workspaces.service import workspace_for_api_key
+
+
+def _session() -> Iterator[Session]:
+    """One request, one transaction: committed when the endpoint returns without error."""
+    session = get_sessionmaker()()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def _api_key(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    if key := request.headers.get("x-api-key", "").strip():
+        return key
+    raise Unauthorized(
+        "send your API key as 'Authorization: Bearer <key>' (create one with "
+        "'leadflow apikey create --workspace SLUG')",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def _workspace(session: SessionDep, key: Annotated[str, Depends(_api_key)]) -> Workspace:
+    workspace = workspace_for_api_key(session, key)
+    if workspace is None:
+        raise Unauthorized("this API key is unknown or revoked")
+    return workspace
+
+
+WorkspaceDep = Annotated[Workspace, Depends(_workspace)]

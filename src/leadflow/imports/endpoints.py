@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import uuid
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
+
+from leadflow.config import get_settings
+from leadflow.db import unit_of_work
+from leadflow.dependencies import SessionDep, WorkspaceDep
+from leadflow.exceptions import BadRequest, NotFound
+from leadflow.imports import repository, service
+from leadflow.imports.schemas import ImportJobOut, RejectionOut
+from leadflow.imports.tasks import run_import_job
+from leadflow.kit.spreadsheet import defuse
+from leadflow.models import ImportJob
+from leadflow.worker import enqueue_after_commit
+
+router = APIRouter(tags=["imports"])
+
+
+def _job(session: Session, workspace_id: int, import_id: int) -> ImportJob:
+    job = repository.get_job(session, workspace_id, import_id)
+    if job is None:
+        raise NotFound(f"import {import_id} not found")
+    return job
+
+
+def _overrides(raw: str | None) -> dict[str, str] | None:
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        raise BadRequest('columns must be a JSON object like {"Cell #": "phone"}') from None
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise BadRequest('columns must be a JSON object like {"Cell #": "phone"}')
+    return value
+
+
+@router.post("/imports", response_model=ImportJobOut, status_code=status.HTTP_202_ACCEPTED)
+def upload_import(
+    session: SessionDep,
+    workspace: WorkspaceDep,
+    file: Annotated[UploadFile, File(description="CSV file (UTF-8, UTF-8 with BOM or cp1252)")],
+    dry_run: Annotated[bool, Form()] = False,
+    columns: Annotated[str | None, Form(description='JSON {"header": "field"} overrides')] = None,
+) -> ImportJobOut:
+    """Upload a CSV of leads; it is imported in the background. Poll the job for progress."""
+    overrides = _overrides(columns)
+    name = file.filename or "upload.csv"
+    folder = get_settings().upload_dir / workspace.slug
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = folder / f"{uuid.uuid4().hex}.csv"
+    with stored.open("wb") as target:
+        shutil.copyfileobj(file.file, target, length=1024 * 1024)
+    if stored.stat().st_size == 0:
+        stored.unlink()
+        raise BadRequest("the uploaded file is empty")
+    job = service.open_import(
+        session,
+        workspace=workspace,
+        path=stored,
+        filename=name,
+        dry_run=dry_run,
+        overrides=overrides,
+    )
+    enqueue_after_commit(session, run_import_job, job.id)
+    return ImportJobOut.model_validate(job)
+
+
+@router.get("/imports/{import_id}", response_model=ImportJobOut)
+def get_import(import_id: int, session: SessionDep, workspace: WorkspaceDep) -> ImportJobOut:
+    """An import's status, counts and progress."""
+    return ImportJobOut.model_validate(_job(session, workspace.id, import_id))
+
+
+@router.get("/imports/{import_id}/rejections", response_model=list[RejectionOut])
+def list_rejections(
+    import_id: int,
+    session: SessionDep,
+    workspace: WorkspaceDep,
+    after_line: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[RejectionOut]:
+    """Rows the import refused, with their line numbers and reasons (page with after_line)."""
+    _job(session, workspace.id, import_id)
+    rows = repository.rejections_page(session, import_id, after_line=after_line, limit=limit)
+    return [RejectionOut.model_validate(r) for r in rows]
+
+
+def _rejections_csv(import_id: int) -> Iterator[str]:
+    with unit_of_work() as session:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["line", "reason", "row"])
+        for count, row in enumerate(repository.rejection_rows(session, import_id), start=1):
+            writer.writerow([row["line"], defuse(row["reason"]), defuse(row["raw"])])
+            if count % 1000 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+
+@router.get(
+    "/imports/{import_id}/rejections.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def download_rejections(
+    import_id: int, session: SessionDep, workspace: WorkspaceDep
+) -> StreamingResponse:
+    """The refused rows as CSV: line, reason and the row as it was, to fix and import again."""
+    _job(session, workspace.id, import_id)
+    return StreamingResponse(
+        _rejections_csv(import_id),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="import-{import_id}-rejected.csv"'},
+    )

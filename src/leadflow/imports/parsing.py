@@ -1,0 +1,122 @@
+"""The parsing half of an import: file rows to validated drafts and rejections.
+
+It touches no database, so a large file is parsed in a process of its own while the
+importing process resolves identities and writes: the two halves take a core each.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing
+import queue
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from leadflow.identity.drafts import InvalidLead, LeadDraft, draft_from_fields
+from leadflow.imports.columns import ColumnMap
+from leadflow.imports.reader import CsvSource, SourceRow
+
+_DEFUSED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+IN_PROCESS_BELOW_BYTES = 4 * 1024 * 1024  # smaller files parse faster than a process starts
+_AHEAD = 4  # chunks parsed ahead of the writer: bounds the memory the pipe holds
+
+
+@dataclass
+class ParsedChunk:
+    drafts: list[LeadDraft] = field(default_factory=list)
+    rejections: list[dict[str, Any]] = field(default_factory=list)
+    rows: int = 0
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class ParseJob:
+    path: Path
+    overrides: dict[str, str]
+    region: str
+    chunk_rows: int
+    skip_rows: int
+
+
+def parse_chunks(job: ParseJob) -> Iterator[ParsedChunk]:
+    source = CsvSource(job.path)
+    columns = ColumnMap.from_header(source.header, job.overrides)
+    rows = islice(source.rows(), job.skip_rows, None)
+    while batch := list(islice(rows, job.chunk_rows)):
+        yield _parse(batch, columns, job.region)
+
+
+def parsed_chunks(job: ParseJob, *, size: int) -> Iterator[ParsedChunk]:
+    """The file's chunks, parsed in a separate process when the file is large enough."""
+    if size < IN_PROCESS_BELOW_BYTES:
+        yield from parse_chunks(job)
+        return
+    context = multiprocessing.get_context("spawn")
+    pipe: multiprocessing.Queue[ParsedChunk | BaseException | None] = context.Queue(_AHEAD)
+    worker = context.Process(target=_parse_into, args=(job, pipe), daemon=True)
+    worker.start()
+    try:
+        yield from _drain(pipe, worker)
+    finally:
+        if worker.is_alive():
+            worker.terminate()
+        worker.join(timeout=5)
+
+
+def _drain(pipe: Any, worker: Any) -> Iterator[ParsedChunk]:
+    while True:
+        try:
+            item = pipe.get(timeout=1.0)
+        except queue.Empty:
+            if not worker.is_alive():
+                raise RuntimeError(
+                    f"the parsing process stopped (exit code {worker.exitcode})"
+                ) from None
+            continue
+        if item is None:
+            return
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+
+
+def _parse_into(job: ParseJob, pipe: Any) -> None:
+    try:
+        for chunk in parse_chunks(job):
+            pipe.put(chunk)
+    except Exception as error:  # handed to the importing process, which reports it
+        pipe.put(RuntimeError(f"{type(error).__name__}: {error}"))
+        return
+    pipe.put(None)
+
+
+def _parse(batch: list[SourceRow], columns: ColumnMap, region: str) -> ParsedChunk:
+    chunk = ParsedChunk(rows=len(batch), offset=batch[-1].offset)
+    for row in batch:
+        try:
+            chunk.drafts.append(_draft(row, columns, region))
+        except InvalidLead as invalid:
+            chunk.rejections.append(
+                {"line": row.line, "reason": str(invalid), "raw": _raw(row.cells)}
+            )
+    return chunk
+
+
+def _draft(row: SourceRow, columns: ColumnMap, region: str) -> LeadDraft:
+    if len(row.cells) > columns.width and any(row.cells[columns.width :]):
+        raise InvalidLead({"row": f"has {len(row.cells)} cells but the header has {columns.width}"})
+    fields, custom = columns.split(row.cells)
+    for name, value in custom.items():
+        if value.startswith(_DEFUSED):
+            custom[name] = value[1:]
+    return draft_from_fields(fields, region=region, custom_fields=custom)
+
+
+def _raw(cells: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue().rstrip("\r\n")

@@ -1,0 +1,224 @@
+"""Reading an import file: a CSV of any size, streamed in bounded memory.
+
+Three functions, used in this order:
+
+- ``sniff(path)`` guesses the encoding and delimiter from the first MiB of the file;
+- ``read_header(path, fmt)`` returns the first non-blank record, the column names;
+- ``read_rows(path, fmt)`` yields every later non-blank record as a ``SourceRow``, with the
+  physical line the record starts on and the bytes read so far (for a progress bar).
+
+No byte is dropped or turned into U+FFFD: bytes that do not decode are read as cp1252 (the
+``leadflow-cp1252`` error handler), which is what the stray bytes in a mostly UTF-8 export
+almost always are. NUL bytes are the exception: no lead field can hold one, so they are
+removed before parsing and their count is logged as ``import.nul_bytes_removed``.
+
+Importing this module raises csv's field size limit to 10 MiB for the whole process.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+import structlog
+
+if TYPE_CHECKING:
+    from _csv import Reader
+
+    from _typeshed import WriteableBuffer
+
+log = structlog.get_logger()
+
+DELIMITERS = (",", ";", "\t", "|")
+DECODE_ERRORS = "leadflow-cp1252"
+FIELD_SIZE_LIMIT = 10 * 1024 * 1024
+
+_ENCODING_SAMPLE_BYTES = 1024 * 1024
+_DELIMITER_SAMPLE_CHARS = 64 * 1024
+# csv.Sniffer's quote regex is quadratic: 64 KiB of unbalanced quotes takes seconds.
+_SNIFFER_SAMPLE_CHARS = 8 * 1024
+_DELIMITER_SAMPLE_RECORDS = 20
+_READ_BYTES = 64 * 1024
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
+
+
+def _cp1252_char(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:  # 0x81 0x8D 0x8F 0x90 0x9D: kept as the code point latin-1 gives
+        return chr(byte)
+
+
+_CP1252_CHARS = tuple(_cp1252_char(byte) for byte in range(256))
+
+
+def _decode_as_cp1252(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    stray = error.object[error.start : error.end]
+    return "".join(_CP1252_CHARS[byte] for byte in stray), error.end
+
+
+codecs.register_error(DECODE_ERRORS, _decode_as_cp1252)
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    encoding: str  # "utf-8-sig", "utf-8" or "cp1252"
+    delimiter: str  # one of DELIMITERS
+    total_bytes: int
+
+
+class SourceRow(NamedTuple):
+    line: int  # 1-based physical line the record starts on; the header is on line 1
+    cells: list[str]
+    offset: int  # bytes of the file read so far, read ahead by up to 64 KiB
+
+
+def sniff(path: Path) -> FileFormat:
+    """Guess how the file is written from its first MiB."""
+    with path.open("rb") as file:
+        sample = file.read(_ENCODING_SAMPLE_BYTES)
+        total_bytes = file.seek(0, io.SEEK_END)
+    encoding = _sniff_encoding(sample, complete=len(sample) == total_bytes)
+    text = sample[: _DELIMITER_SAMPLE_CHARS * 4].decode(encoding, DECODE_ERRORS)
+    return FileFormat(encoding, _sniff_delimiter(text), total_bytes)
+
+
+def _sniff_encoding(sample: bytes, *, complete: bool) -> str:
+    """``complete`` says the sample is the whole file, so it may end in a cut character."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+    text = decoder.decode(sample, final=complete)
+    stray_bytes = len(_ESCAPED_BYTE.findall(text))
+    if not stray_bytes:
+        return "utf-8"
+    # A UTF-8 export with a few pasted-in cp1252 bytes is still UTF-8 (the handler reads those
+    # bytes); cp1252 text seldom holds a valid UTF-8 sequence, so a tie goes to UTF-8.
+    utf8_chars = len(text) - len(text.encode("ascii", "ignore")) - stray_bytes
+    return "utf-8" if utf8_chars >= stray_bytes else "cp1252"
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter csv.Sniffer finds, unless it does not split the header; else the one
+    that splits the first records into the most columns, consistently; else a comma."""
+    sample = _leading_lines(text.replace("\0", ""))
+    widths = {delimiter: _record_widths(sample, delimiter) for delimiter in DELIMITERS}
+    guess = _sniffer_guess(sample[:_SNIFFER_SAMPLE_CHARS])
+    if guess is not None and _consistency(widths[guess])[1] > 1:
+        return guess
+    return max(DELIMITERS, key=lambda delimiter: _consistency(widths[delimiter]))
+
+
+def _leading_lines(text: str) -> str:
+    head = text[:_DELIMITER_SAMPLE_CHARS]
+    last_break = max(head.rfind("\n"), head.rfind("\r"))
+    return head[: last_break + 1] if last_break > 0 else head
+
+
+def _record_widths(sample: str, delimiter: str) -> list[int]:
+    records = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+    return [len(cells) for cells in islice(filter(any, records), _DELIMITER_SAMPLE_RECORDS)]
+
+
+def _sniffer_guess(sample: str) -> str | None:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:
+        return None
+
+
+def _consistency(widths: list[int]) -> tuple[float, int]:
+    """How well a delimiter fits: share of records as wide as the header, then header width."""
+    if not widths or widths[0] < 2:
+        return (0.0, 0)
+    return (widths.count(widths[0]) / len(widths), widths[0])
+
+
+def read_header(path: Path, fmt: FileFormat) -> list[str]:
+    """The first non-blank record of the file; [] when there is none."""
+    with _open_records(path, fmt) as (records, _):
+        return next(filter(any, records), [])
+
+
+def read_rows(path: Path, fmt: FileFormat) -> Iterator[SourceRow]:
+    """Every non-blank record after the header, as it was written: ragged rows stay ragged."""
+    with _open_records(path, fmt) as (records, source):
+        next(filter(any, records), None)
+        end = records.line_num
+        for cells in records:
+            # line_num is the line a record ends on, so the next one starts just after it.
+            line, end = end + 1, records.line_num
+            if any(cells):
+                # SourceRow(...) goes through a Python-level __new__: a sixth of the read time.
+                yield tuple.__new__(SourceRow, (line, cells, source.consumed))
+
+
+@contextmanager
+def _open_records(path: Path, fmt: FileFormat) -> Iterator[tuple[Reader, _NulFreeBytes]]:
+    source = _NulFreeBytes(path.open("rb", buffering=0))
+    text = io.TextIOWrapper(
+        io.BufferedReader(source, _READ_BYTES),
+        encoding=fmt.encoding,
+        errors=DECODE_ERRORS,
+        newline="",
+    )
+    try:
+        with text:
+            yield csv.reader(text, delimiter=fmt.delimiter), source
+    finally:
+        if source.nul_bytes:
+            log.warning("import.nul_bytes_removed", path=str(path), count=source.nul_bytes)
+
+
+class _NulFreeBytes(io.RawIOBase):
+    """The bytes of a file with its NULs taken out, counting what was read from disk."""
+
+    def __init__(self, file: io.FileIO) -> None:
+        super().__init__()
+        self._file = file
+        self.consumed = 0
+        self.nul_bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        with memoryview(buffer) as view:
+            while chunk := self._file.read(len(view)):
+                self.consumed += len(chunk)
+                if b"\0" in chunk:
+                    kept = chunk.replace(b"\0", b"")
+                    self.nul_bytes += len(chunk) - len(kept)
+                    chunk = kept
+                if chunk:
+                    view[: len(chunk)] = chunk
+                    return len(chunk)
+        return 0
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+class CsvSource:
+    """An import file, sniffed and its header read once: ``rows()`` streams the rest."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.format = sniff(path)
+        self.header = read_header(path, self.format)
+
+    def rows(self) -> Iterator[SourceRow]:
+        return read_rows(self.path, self.format)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import RowMapping, select
+from sqlalchemy.orm import Session
+
+from leadflow.models import ImportJob, ImportRejection, ImportStatus
+
+
+def get_job(session: Session, workspace_id: int, job_id: int) -> ImportJob | None:
+    return session.scalar(
+        select(ImportJob).where(ImportJob.id == job_id, ImportJob.workspace_id == workspace_id)
+    )
+
+
+def unfinished_job_ids(session: Session) -> list[int]:
+    statement = select(ImportJob.id).where(
+        ImportJob.status.in_([ImportStatus.queued, ImportStatus.running])
+    )
+    return list(session.scalars(statement.order_by(ImportJob.id)))
+
+
+def rejection_rows(session: Session, job_id: int) -> Iterator[RowMapping]:
+    columns = ImportRejection.__table__.c
+    statement = (
+        select(columns.import_job_id, columns.line, columns.reason, columns.raw)
+        .where(columns.import_job_id == job_id)
+        .order_by(columns.line)
+        .execution_options(yield_per=2000)
+    )
+    return iter(session.execute(statement).mappings())
+
+
+def rejections_page(
+    session: Session, job_id: int, *, after_line: int, limit: int
+) -> list[ImportRejection]:
+    statement = (
+        select(ImportRejection)
+        .where(ImportRejection.import_job_id == job_id, ImportRejection.line > after_line)
+        .order_by(ImportRejection.line)
+        .limit(limit)
+    )
+    return list(session.scalars(statement))

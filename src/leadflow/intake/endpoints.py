@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel
+
+from leadflow.config import get_settings
+from leadflow.db import unit_of_work
+from leadflow.exceptions import BadRequest, PayloadTooLarge, UnprocessableInput
+from leadflow.intake import service
+from leadflow.kit.ratelimit import RateLimiter
+
+router = APIRouter(tags=["web form"])
+_MAX_BODY = 64 * 1024
+_limiter: RateLimiter | None = None
+
+
+class Received(BaseModel):
+    status: str = "received"
+
+
+def _rate_limiter() -> RateLimiter:
+    global _limiter
+    if _limiter is None:
+        _limiter = RateLimiter(get_settings().form_rate_limit_per_minute, window=60.0)
+    return _limiter
+
+
+async def _submission(request: Request) -> dict[str, str]:
+    body = await request.body()
+    if len(body) > _MAX_BODY:
+        raise PayloadTooLarge(f"a form submission is at most {_MAX_BODY // 1024} KiB")
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/json":
+        try:
+            data: Any = json.loads(body or b"{}")
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise BadRequest("the body is not valid JSON") from None
+        if not isinstance(data, dict):
+            raise UnprocessableInput("send the form's fields as a JSON object")
+        return {str(k): "" if v is None else str(v) for k, v in data.items()}
+    if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.form(max_files=0, max_fields=service.MAX_FORM_FIELDS + 1)
+        return {k: v for k, v in form.items() if isinstance(v, str)}
+    raise UnprocessableInput(
+        "send the form as application/x-www-form-urlencoded, multipart or JSON"
+    )
+
+
+def _take(form_token: str, submission: dict[str, str]) -> None:
+    with unit_of_work() as session:
+        workspace = service.form_workspace(session, form_token)
+        if not service.is_bot(submission):
+            service.take_submission(session, workspace=workspace, submission=submission)
+
+
+@router.post(
+    "/forms/{form_token}",
+    response_model=Received,
+    status_code=status.HTTP_202_ACCEPTED,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {"type": "object", "additionalProperties": {"type": "string"}}
+                },
+                "application/json": {
+                    "schema": {"type": "object", "additionalProperties": {"type": "string"}}
+                },
+            }
+        }
+    },
+)
+async def submit_form(form_token: str, request: Request) -> Received:
+    """Public (no API key): a web form posts here. Its field names are mapped like CSV headers."""
+    client = request.client.host if request.client else "unknown"
+    service.check_rate(_rate_limiter(), form_token, client)
+    submission = await _submission(request)
+    await run_in_threadpool(_take, form_token, submission)
+    return Received()

@@ -1,0 +1,59 @@
+"""The public web form: a business's own site posts its enquiries straight into leadflow."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy.orm import Session
+
+from leadflow.exceptions import NotFound, TooManyRequests, UnprocessableInput
+from leadflow.identity.drafts import InvalidLead, draft_from_fields
+from leadflow.identity.service import IntakeOutcome, intake
+from leadflow.imports.columns import ColumnMap
+from leadflow.kit.ratelimit import RateLimiter
+from leadflow.models import Workspace
+from leadflow.workspaces.repository import workspace_by_form_token
+
+HONEYPOT_FIELD = "leadflow_hp"  # hidden from people by the form's CSS; bots fill it in
+MAX_FORM_FIELDS = 100
+
+
+def form_workspace(session: Session, form_token: str) -> Workspace:
+    workspace = workspace_by_form_token(session, form_token) if len(form_token) <= 64 else None
+    if workspace is None:
+        raise NotFound("no form with this token")
+    return workspace
+
+
+def check_rate(limiter: RateLimiter, form_token: str, client: str) -> None:
+    wait = limiter.hit(f"{form_token}:{client}")
+    if wait is not None:
+        seconds = max(1, int(wait + 0.999))
+        raise TooManyRequests(
+            "too many submissions from this address; try again shortly",
+            headers={"Retry-After": str(seconds)},
+        )
+
+
+def is_bot(submission: Mapping[str, str]) -> bool:
+    return bool(submission.get(HONEYPOT_FIELD, "").strip())
+
+
+def take_submission(
+    session: Session, *, workspace: Workspace, submission: Mapping[str, str]
+) -> IntakeOutcome:
+    """A form's fields, named however the site named them, taken as a lead."""
+    fields = {k: v for k, v in submission.items() if k != HONEYPOT_FIELD}
+    if len(fields) > MAX_FORM_FIELDS:
+        raise UnprocessableInput(f"a form may send at most {MAX_FORM_FIELDS} fields")
+    header = list(fields)
+    columns = ColumnMap.from_header(header)
+    canonical, custom = columns.split(list(fields.values()))
+    if not canonical.get("source"):
+        canonical["source"] = "web form"
+    try:
+        draft = draft_from_fields(canonical, region=workspace.default_region, custom_fields=custom)
+    except InvalidLead as invalid:
+        raise UnprocessableInput("the form could not be taken", errors=invalid.reasons) from None
+    (outcome,) = intake(session, workspace.id, [draft], via="web form", actor="web form")
+    return outcome

@@ -1,0 +1,130 @@
+"""Every query on leads. Each is scoped to one workspace: another workspace's lead is not found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from leadflow.identity.keys import company_name_key, person_name_key
+from leadflow.kit.pagination import Sort, after_cursor, encode_cursor
+from leadflow.models import Activity, Company, Lead, MergeRecord
+
+
+@dataclass(frozen=True)
+class LeadFilters:
+    stage: str | None = None
+    source: str | None = None
+    owner_id: int | None = None
+    company_id: int | None = None
+    consent_status: str | None = None
+    score_tier: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    updated_after: datetime | None = None
+    q: str | None = None
+
+
+def get_lead(session: Session, workspace_id: int, lead_id: int) -> Lead | None:
+    return session.scalar(
+        select(Lead)
+        .options(selectinload(Lead.company))
+        .where(Lead.id == lead_id, Lead.workspace_id == workspace_id)
+    )
+
+
+def lead_id_holding_email(session: Session, workspace_id: int, email_key: str) -> int | None:
+    return session.scalar(
+        select(Lead.id).where(Lead.workspace_id == workspace_id, Lead.email_key == email_key)
+    )
+
+
+def _filtered(workspace_id: int, filters: LeadFilters) -> Select[Any]:
+    statement = select(Lead).where(Lead.workspace_id == workspace_id)
+    for name in ("stage", "source", "owner_id", "company_id", "consent_status", "score_tier"):
+        value = getattr(filters, name)
+        if value is not None:
+            statement = statement.where(getattr(Lead, name) == value)
+    if filters.created_after:
+        statement = statement.where(Lead.created_at >= filters.created_after)
+    if filters.created_before:
+        statement = statement.where(Lead.created_at < filters.created_before)
+    if filters.updated_after:
+        statement = statement.where(Lead.updated_at >= filters.updated_after)
+    if filters.q:
+        statement = statement.where(_matches_text(workspace_id, filters.q))
+    return statement
+
+
+def _matches_text(workspace_id: int, q: str) -> Any:
+    """Email, phone digits, person name or company name containing what was typed."""
+    text = q.strip().lower()
+    conditions = [Lead.email_key.startswith(text, autoescape=True)]
+    digits = "".join(c for c in text if c.isdigit())
+    if len(digits) >= 4:
+        conditions.append(Lead.phone.contains(digits, autoescape=True))
+    if name := person_name_key(text, None):
+        conditions.append(Lead.name_key.contains(name, autoescape=True))
+    if company := company_name_key(text):
+        companies = select(Company.id).where(
+            Company.workspace_id == workspace_id,
+            Company.name_key.contains(company, autoescape=True),
+        )
+        conditions.append(Lead.company_id.in_(companies))
+    return or_(*conditions)
+
+
+def _sort(key: str) -> Sort:
+    name = key.lstrip("-")
+    return Sort(column=getattr(Lead, name), id_column=Lead.id, descending=key.startswith("-"))
+
+
+def list_leads(
+    session: Session,
+    workspace_id: int,
+    filters: LeadFilters,
+    *,
+    sort: str,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Lead], str | None]:
+    order = _sort(sort)
+    statement = after_cursor(_filtered(workspace_id, filters), order, cursor)
+    statement = statement.options(selectinload(Lead.company)).limit(limit + 1)
+    leads = list(session.scalars(statement))
+    if len(leads) <= limit:
+        return leads, None
+    last = leads[limit - 1]
+    return leads[:limit], encode_cursor(getattr(last, sort.lstrip("-")), last.id)
+
+
+def activities(
+    session: Session, workspace_id: int, lead_id: int, *, limit: int, cursor: str | None
+) -> tuple[list[Activity], str | None]:
+    order = Sort(column=Activity.occurred_at, id_column=Activity.id, descending=True)
+    statement = select(Activity).where(
+        Activity.workspace_id == workspace_id, Activity.lead_id == lead_id
+    )
+    rows = list(session.scalars(after_cursor(statement, order, cursor).limit(limit + 1)))
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], encode_cursor(last.occurred_at, last.id)
+
+
+def merges_into(session: Session, workspace_id: int, lead_id: int) -> list[MergeRecord]:
+    statement = (
+        select(MergeRecord)
+        .where(MergeRecord.workspace_id == workspace_id, MergeRecord.lead_id == lead_id)
+        .order_by(MergeRecord.id.desc())
+    )
+    return list(session.scalars(statement))
+
+
+def delete_lead(session: Session, lead: Lead) -> None:
+    session.execute(delete(Activity).where(Activity.lead_id == lead.id))
+    session.execute(delete(MergeRecord).where(MergeRecord.lead_id == lead.id))
+    session.delete(lead)

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator
+
+from leadflow.kit.schemas import RequestSchema, Schema
+from leadflow.models import ConsentStatus, LeadStage
+
+Text = Annotated[str, Field(max_length=500)]
+CustomValue = str | int | float | bool | None
+_MAX_CUSTOM_FIELDS = 200
+
+
+def _check_custom(value: dict[str, CustomValue] | None) -> dict[str, CustomValue] | None:
+    if value is None:
+        return None
+    if len(value) > _MAX_CUSTOM_FIELDS:
+        raise ValueError(f"at most {_MAX_CUSTOM_FIELDS} custom fields")
+    for key, item in value.items():
+        if not key or len(key) > 64:
+            raise ValueError("custom field names are 1-64 characters")
+        if isinstance(item, str) and len(item) > 10_000:
+            raise ValueError(f"custom field {key!r} is longer than 10,000 characters")
+    return value
+
+
+class LeadFields(RequestSchema):
+    """What a lead can arrive with. Everything is optional; identity needs one way to reach them."""
+
+    first_name: Text | None = None
+    last_name: Text | None = None
+    full_name: Text | None = None
+    email: Text | None = None
+    phone: Text | None = None
+    whatsapp: Text | None = Field(default=None, max_length=500, description="WhatsApp number")
+    title: Text | None = None
+    city: Text | None = None
+    country: Text | None = Field(default=None, description="ISO 3166 two-letter code")
+    source: Text | None = None
+    consent: Text | None = Field(default=None, description="granted / denied / unknown (or yes/no)")
+    time_zone: Text | None = Field(default=None, description="IANA zone, e.g. Asia/Riyadh")
+    company: Text | None = Field(default=None, description="company name")
+    website: Text | None = Field(default=None, description="company website or domain")
+    industry: Text | None = None
+    employee_count: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    annual_revenue: Annotated[int, Field(ge=0, le=10**15)] | None = None
+    company_country: Text | None = None
+    custom_fields: dict[str, CustomValue] | None = None
+
+    _custom = field_validator("custom_fields")(_check_custom)
+
+    def as_fields(self) -> dict[str, str | None]:
+        values = self.model_dump(exclude={"custom_fields"}, exclude_unset=True)
+        return {k: None if v is None else str(v) for k, v in values.items()}
+
+
+class LeadCreate(LeadFields):
+    pass
+
+
+class LeadUpdate(LeadFields):
+    stage: LeadStage | None = None
+    owner_id: int | None = None
+
+
+class CompanyOut(Schema):
+    id: int
+    name: str
+    domain: str | None
+    industry: str | None
+    employee_count: int | None
+    annual_revenue: int | None
+    country: str | None
+
+
+class LeadOut(Schema):
+    id: int
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    phone: str | None
+    whatsapp_id: str | None
+    title: str | None
+    city: str | None
+    country: str | None
+    source: str | None
+    stage: LeadStage
+    owner_id: int | None
+    consent_status: ConsentStatus
+    consent_source: str | None
+    consent_at: datetime | None
+    time_zone: str | None
+    custom_fields: dict[str, Any]
+    score: int | None
+    score_tier: str | None
+    score_reasons: list[Any] | None
+    scored_at: datetime | None
+    company: CompanyOut | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class IntakeOut(Schema):
+    outcome: Literal["created", "merged"]
+    matched_on: str | None = None
+    merge_id: int | None = None
+    lead: LeadOut
+
+
+class ActivityOut(Schema):
+    id: int
+    kind: str
+    actor: str
+    occurred_at: datetime
+    data: dict[str, Any]
+
+
+class MergeOut(Schema):
+    id: int
+    lead_id: int
+    matched_on: str
+    source: str
+    incoming: dict[str, Any]
+    changes: dict[str, Any]
+    created_at: datetime
+    undone_at: datetime | None
+    split_lead_id: int | None
+
+
+LeadSortKey = Literal[
+    "created_at", "-created_at", "updated_at", "-updated_at", "last_name", "-last_name",
+    "score", "-score",
+]  # fmt: skip

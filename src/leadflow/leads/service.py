@@ -1,0 +1,120 @@
+"""Leads: intake through identity resolution, edits, deletion and undoing merges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from leadflow.exceptions import Conflict, NotFound, UnprocessableInput
+from leadflow.identity import service as identity
+from leadflow.identity.drafts import InvalidLead, LeadDraft, draft_from_fields
+from leadflow.identity.service import IntakeOutcome
+from leadflow.leads import repository
+from leadflow.leads.schemas import LeadFields, LeadUpdate
+from leadflow.models import Activity, Lead, MergeRecord, Workspace
+
+# Lead columns an edit can set, by the name the API uses for them.
+_EDITABLE = {
+    "first_name": "first_name", "last_name": "last_name", "email": "email", "phone": "phone",
+    "whatsapp": "whatsapp_id", "title": "title", "city": "city", "country": "country",
+    "source": "source", "time_zone": "time_zone",
+}  # fmt: skip
+
+
+def draft_for(workspace: Workspace, fields: LeadFields) -> LeadDraft:
+    try:
+        return draft_from_fields(
+            fields.as_fields(), region=workspace.default_region, custom_fields=fields.custom_fields
+        )
+    except InvalidLead as invalid:
+        raise UnprocessableInput(
+            "the lead cannot be taken as it is", errors=invalid.reasons
+        ) from None
+
+
+def take_lead(
+    session: Session, *, workspace: Workspace, fields: LeadFields, via: str, actor: str
+) -> tuple[IntakeOutcome, Lead]:
+    """Creates the lead, or merges it into the lead it already is."""
+    draft = draft_for(workspace, fields)
+    (outcome,) = identity.intake(session, workspace.id, [draft], via=via, actor=actor)
+    return outcome, get_lead(session, workspace_id=workspace.id, lead_id=outcome.lead_id)
+
+
+def get_lead(session: Session, *, workspace_id: int, lead_id: int) -> Lead:
+    lead = repository.get_lead(session, workspace_id, lead_id)
+    if lead is None:
+        raise NotFound(f"lead {lead_id} not found")
+    return lead
+
+
+def update_lead(
+    session: Session, *, workspace: Workspace, lead_id: int, changes: LeadUpdate, actor: str
+) -> Lead:
+    lead = get_lead(session, workspace_id=workspace.id, lead_id=lead_id)
+    sent = changes.model_fields_set
+    current = {name: getattr(lead, column) for name, column in _EDITABLE.items()}
+    fields = {**current, **{k: v for k, v in changes.as_fields().items() if k in _EDITABLE}}
+    try:
+        draft = draft_from_fields(fields, region=workspace.default_region)
+    except InvalidLead as invalid:
+        raise UnprocessableInput("the lead cannot be changed so", errors=invalid.reasons) from None
+    before = _snapshot(lead)
+    _apply_draft(session, workspace.id, lead, draft, sent)
+    if "stage" in sent and changes.stage is not None:
+        lead.stage = changes.stage
+    if "owner_id" in sent:
+        lead.owner_id = changes.owner_id
+    if "custom_fields" in sent and changes.custom_fields is not None:
+        merged = {**lead.custom_fields, **changes.custom_fields}
+        lead.custom_fields = {k: v for k, v in merged.items() if v is not None}
+    _record_update(session, lead, before, actor)
+    session.flush()
+    return get_lead(session, workspace_id=workspace.id, lead_id=lead.id)
+
+
+def _apply_draft(
+    session: Session, workspace_id: int, lead: Lead, draft: LeadDraft, sent: set[str]
+) -> None:
+    if draft.email_key and draft.email_key != lead.email_key:
+        holder = repository.lead_id_holding_email(session, workspace_id, draft.email_key)
+        if holder is not None and holder != lead.id:
+            raise Conflict(f"lead {holder} already has this email address", lead_id=holder)
+    for name, column in _EDITABLE.items():
+        if name in sent:
+            setattr(lead, column, getattr(draft, column))
+    if "email" in sent:
+        lead.email_key = draft.email_key
+    lead.name_key = draft.name_key
+    if "consent" in sent:
+        lead.consent_status = draft.consent_status
+
+
+def _snapshot(lead: Lead) -> dict[str, Any]:
+    columns = (*_EDITABLE.values(), "stage", "owner_id", "consent_status", "custom_fields")
+    return {column: getattr(lead, column) for column in columns}
+
+
+def _record_update(session: Session, lead: Lead, before: dict[str, Any], actor: str) -> None:
+    after = _snapshot(lead)
+    changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if changed:
+        kind = "lead.stage_changed" if set(changed) == {"stage"} else "lead.updated"
+        session.add(
+            Activity(
+                workspace_id=lead.workspace_id,
+                lead_id=lead.id,
+                kind=kind,
+                actor=actor,
+                data={"changes": changed},
+            )
+        )
+
+
+def delete_lead(session: Session, *, workspace_id: int, lead_id: int) -> None:
+    repository.delete_lead(session, get_lead(session, workspace_id=workspace_id, lead_id=lead_id))
+
+
+def undo_merge(session: Session, *, workspace_id: int, merge_id: int, actor: str) -> MergeRecord:
+    return identity.undo_merge(session, workspace_id, merge_id, actor=actor)

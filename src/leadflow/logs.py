@@ -1,0 +1,26 @@
+"""Structured logs: one JSON object per event."""
+
+from __future__ import annotations
+
+import logging
+
+import structlog
+
+from leadflow.config import get_settings
+
+
+def configure_logging() -> None:
+    level = logging.getLevelName(get_settings().log_level.upper())
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(
+            level if isinstance(level, int) else 20
+        ),
+        cache_logger_on_first_use=True,
+    )

@@ -1,0 +1,80 @@
+"""The demo workspace a newcomer lands in: a user, an API key and sample leads."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from leadflow.identity.drafts import draft_from_fields
+from leadflow.identity.service import intake
+from leadflow.kit.crypto import hash_api_key
+from leadflow.models import ApiKey
+from leadflow.workspaces import repository, service
+
+DEMO_SLUG = "demo"
+DEMO_EMAIL = "demo@leadflow.local"
+DEMO_PASSWORD = "leadflow-demo"  # noqa: S105 - the local demo's published password
+DEMO_API_KEY = "lf_demo_local_only_not_for_production"
+
+_SAMPLE_LEADS = Path(__file__).with_name("demo_leads.csv")
+
+
+def _sample_rows() -> list[dict[str, str | None]]:
+    with _SAMPLE_LEADS.open(encoding="utf-8", newline="") as handle:
+        return [{k: v or None for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+@dataclass(frozen=True)
+class DemoAccess:
+    workspace_slug: str
+    email: str
+    password: str
+    api_key: str
+    created: bool
+
+
+def ensure_demo(session: Session, *, with_known_key: bool) -> DemoAccess:
+    """Creates whatever of the demo is missing; running it again changes nothing.
+
+    ``with_known_key`` adds an API key whose text is published in the README: for a laptop,
+    never for a server reachable by others.
+    """
+    workspace = repository.workspace_by_slug(session, DEMO_SLUG)
+    created = workspace is None
+    if workspace is None:
+        workspace = service.create_workspace(
+            session,
+            slug=DEMO_SLUG,
+            name="Demo workspace",
+            default_region="SA",
+            time_zone="Asia/Riyadh",
+        )
+    user = repository.user_by_email(session, DEMO_EMAIL)
+    if user is None:
+        user = service.create_user(
+            session, email=DEMO_EMAIL, password=DEMO_PASSWORD, name="Demo owner"
+        )
+    service.add_member(session, workspace=workspace, user=user)
+    if (
+        with_known_key
+        and repository.active_key_by_hash(session, hash_api_key(DEMO_API_KEY)) is None
+    ):
+        session.add(
+            ApiKey(
+                workspace_id=workspace.id,
+                name="demo",
+                prefix=DEMO_API_KEY[:10],
+                key_hash=hash_api_key(DEMO_API_KEY),
+            )
+        )
+    if repository.lead_count(session, workspace.id) == 0:
+        drafts = [
+            draft_from_fields(dict(lead), region=workspace.default_region) for lead in _SAMPLE_LEADS
+        ]
+        intake(session, workspace.id, drafts, via="demo", actor="demo")
+    session.flush()
+    api_key = DEMO_API_KEY if with_known_key else ""
+    return DemoAccess(DEMO_SLUG, DEMO_EMAIL, DEMO_PASSWORD, api_key, created)

@@ -1,0 +1,108 @@
+"""Workspaces (tenants), their users and their API keys."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+from sqlalchemy.orm import Session
+
+from leadflow.exceptions import BadRequest, Conflict, NotFound
+from leadflow.kit.crypto import hash_api_key, hash_password, new_api_key, new_token
+from leadflow.models import ApiKey, User, Workspace, WorkspaceMember
+from leadflow.models.base import utcnow
+from leadflow.workspaces import repository
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+_KEY_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+def create_workspace(
+    session: Session,
+    *,
+    slug: str,
+    name: str | None = None,
+    default_region: str = "US",
+    time_zone: str = "UTC",
+) -> Workspace:
+    if not _SLUG.fullmatch(slug):
+        raise BadRequest("a workspace slug is 1-63 lowercase letters, digits and dashes")
+    if repository.workspace_by_slug(session, slug) is not None:
+        raise Conflict(f"workspace {slug!r} already exists")
+    region = default_region.upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise BadRequest(f"unknown phone region {default_region!r}")
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadRequest(f"unknown time zone {time_zone!r}") from None
+    workspace = Workspace(
+        slug=slug,
+        name=name or slug,
+        default_region=region,
+        time_zone=time_zone,
+        form_token=new_token(18),
+        settings={},
+    )
+    session.add(workspace)
+    session.flush()
+    return workspace
+
+
+def get_workspace(session: Session, slug: str) -> Workspace:
+    workspace = repository.workspace_by_slug(session, slug)
+    if workspace is None:
+        raise NotFound(f"workspace {slug!r} not found")
+    return workspace
+
+
+def create_api_key(session: Session, *, workspace: Workspace, name: str = "") -> tuple[ApiKey, str]:
+    """The stored key and its plaintext, which is never kept and cannot be shown again."""
+    plaintext = new_api_key()
+    api_key = ApiKey(
+        workspace_id=workspace.id,
+        name=name,
+        prefix=plaintext[:10],
+        key_hash=hash_api_key(plaintext),
+    )
+    session.add(api_key)
+    session.flush()
+    return api_key, plaintext
+
+
+def workspace_for_api_key(session: Session, plaintext: str) -> Workspace | None:
+    api_key = repository.active_key_by_hash(session, hash_api_key(plaintext))
+    if api_key is None:
+        return None
+    now = utcnow()
+    if api_key.last_used_at is None or now - api_key.last_used_at > _KEY_TOUCH_INTERVAL:
+        api_key.last_used_at = now
+    return session.get(Workspace, api_key.workspace_id)
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    name: str = "",
+    workspace: Workspace | None = None,
+) -> User:
+    if len(password) < 8:
+        raise BadRequest("a password has at least 8 characters")
+    if repository.user_by_email(session, email) is not None:
+        raise Conflict(f"a user with email {email!r} already exists")
+    user = User(email=email.strip(), name=name, password_hash=hash_password(password))
+    session.add(user)
+    session.flush()
+    if workspace is not None:
+        add_member(session, workspace=workspace, user=user)
+    return user
+
+
+def add_member(session: Session, *, workspace: Workspace, user: User, role: str = "owner") -> None:
+    if repository.membership(session, workspace.id, user.id) is None:
+        session.add(WorkspaceMember(workspace_id=workspace.id, user_id=user.id, role=role))
+        session.flush()

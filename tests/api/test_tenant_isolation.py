@@ -1,0 +1,63 @@
+"""Another workspace's object is a 404 on every route that names one (OWASP API1)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from leadflow.app import create_app
+from tests.builders import Api, make_api_key, make_lead, make_workspace
+
+PUBLIC_ROUTES = {"/api/v1/forms/{form_token}"}  # addressed by an unguessable token, no API key
+
+
+def _routes_with_ids() -> list[tuple[str, str]]:
+    """Every API operation whose path names an object, from the app's own route table."""
+    paths = create_app().openapi()["paths"]
+    return [
+        (method.upper(), path)
+        for path, operations in paths.items()
+        if path.startswith("/api/v1") and "{" in path and path not in PUBLIC_ROUTES
+        for method in operations
+    ]
+
+
+ROUTES = _routes_with_ids()
+
+
+@pytest.fixture
+def owner_objects(api, session):
+    lead = make_lead(session, api.workspace, email="owner@example.com")
+    merged = api.post("/api/v1/leads", json={"email": "OWNER@example.com", "title": "CEO"}).json()
+    upload = api.post(
+        "/api/v1/imports",
+        files={"file": ("leads.csv", b"Email\nx@example.com\nbad\n", "text/csv")},
+    )
+    assert upload.status_code == 202, upload.text
+    return {"lead_id": lead.id, "merge_id": merged["merge_id"], "import_id": upload.json()["id"]}
+
+
+def test_every_route_with_an_id_is_covered():
+    params = {p for _, path in ROUTES for p in re.findall(r"{(\w+)}", path)}
+    assert params == {"lead_id", "merge_id", "import_id"}, "a new route needs an object here"
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_another_workspaces_object_is_not_found(method, path, owner_objects, client, session):
+    stranger_workspace = make_workspace(session)
+    stranger = Api(client, make_api_key(session, stranger_workspace), stranger_workspace)
+    url = path.format(**owner_objects)
+    body = {"json": {"title": "hijacked"}} if method in ("PATCH", "POST") else {}
+    response = getattr(stranger, method.lower())(url, **body)
+    assert response.status_code == 404, f"{method} {url} -> {response.status_code}"
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_lists_search_and_export_show_nothing_of_another_workspace(api, session, client):
+    make_lead(session, api.workspace, email="secret@example.com", company="Secret Corp")
+    other = make_workspace(session)
+    stranger = Api(client, make_api_key(session, other), other)
+    assert stranger.get("/api/v1/leads").json()["items"] == []
+    assert stranger.get("/api/v1/leads/search", params={"q": "secret"}).json()["items"] == []
+    assert "secret@example.com" not in stranger.get("/api/v1/exports/leads.csv").text

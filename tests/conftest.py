@@ -1,0 +1,102 @@
+"""Test setup: a real, migrated database per test process; SQLite by default, PostgreSQL when
+LEADFLOW_TEST_DATABASE_URL points at a server (the scale-out suite)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+SCALEOUT_URL = os.environ.get("LEADFLOW_TEST_DATABASE_URL", "")
+
+
+def _fresh_postgres_database(admin_url: str) -> tuple[str, str]:
+    name = f"leadflow_test_{secrets.token_hex(4)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), name
+
+
+def _drop_postgres_database(admin_url: str, name: str) -> None:
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data_dir = tmp_path_factory.mktemp("leadflow-data")
+    os.environ["LEADFLOW_ENVIRONMENT"] = "test"
+    os.environ["LEADFLOW_SECRET_KEY"] = secrets.token_urlsafe(48)
+    os.environ["LEADFLOW_DATA_DIR"] = str(data_dir)
+    dropped: str | None = None
+    if SCALEOUT_URL:
+        url, dropped = _fresh_postgres_database(SCALEOUT_URL)
+    else:
+        url = f"sqlite:///{data_dir / 'leadflow.db'}"
+    os.environ["LEADFLOW_DATABASE_URL"] = url
+
+    from leadflow.config import get_settings
+    from leadflow.db import get_engine, reset_engine_cache
+    from leadflow.migrations.runner import upgrade_to_head
+
+    get_settings.cache_clear()
+    reset_engine_cache()
+    upgrade_to_head(get_engine())
+    yield url
+    reset_engine_cache()
+    if dropped:
+        _drop_postgres_database(SCALEOUT_URL, dropped)
+
+
+@pytest.fixture
+def session(database: str) -> Iterator[Session]:
+    from leadflow.db import get_sessionmaker
+
+    with get_sessionmaker()() as session:
+        yield session
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    from leadflow.config import get_settings
+
+    return get_settings().data_dir
+
+
+def pytest_report_header() -> str:
+    engine = "PostgreSQL (scale-out suite)" if SCALEOUT_URL else "SQLite (embedded suite)"
+    return f"leadflow database: {engine}"
+
+
+@pytest.fixture
+def client(database: str) -> Iterator[object]:
+    from fastapi.testclient import TestClient
+
+    from leadflow.app import create_app
+
+    with TestClient(create_app(), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def workspace(session: Session) -> object:
+    from tests.builders import make_workspace
+
+    return make_workspace(session)
+
+
+@pytest.fixture
+def api(client: object, session: Session, workspace: object) -> object:
+    from tests.builders import Api, make_api_key
+
+    return Api(client, make_api_key(session, workspace), workspace)  # type: ignore[arg-type]
