@@ -302,9 +302,6 @@ def test_employee_count_refuses_numbers_too_large_to_store() -> None:
     assert "too large" in reasons(lead_fields(employee_count="5000000000b"))["employee_count"]
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="bug: int(float(text) * multiplier) truncates"
-)
 @pytest.mark.parametrize(
     ("field", "raw", "value"),
     [("employee_count", "2.01k", 2010), ("annual_revenue", "$4.1m", 4_100_000)],
@@ -315,19 +312,12 @@ def test_decimal_multiples_are_exact(field: str, raw: str, value: int) -> None:
     assert getattr(company, field) == value
 
 
-@pytest.mark.xfail(
-    strict=True, raises=OverflowError, reason="bug: float('9' * 400) is inf; int(inf) fails"
-)
 def test_a_number_with_hundreds_of_digits_is_refused_not_crashed() -> None:
     assert "employee_count" in reasons(lead_fields(employee_count="9" * 400))
 
 
-@pytest.mark.xfail(
-    strict=True, raises=RecursionError, reason="bug: each '-' is one level of recursion"
-)
 def test_a_long_chain_of_dashes_is_refused_not_crashed() -> None:
-    outcome = draft_from_fields(lead_fields(employee_count="1-" * 1200 + "1"), region="AE")
-    assert outcome.company is not None
+    assert "employee_count" in reasons(lead_fields(employee_count="1-" * 1200 + "1"))
 
 
 # --- Consent, time zone, country ------------------------------------------------------------

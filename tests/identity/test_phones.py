@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterable
 
 import phonenumbers
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from phonenumbers import PhoneMetadata, PhoneNumberFormat, PhoneNumberType
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from leadflow.identity.phones import InvalidPhone, _fast_e164, _slow_e164, to_e164
 
@@ -56,35 +56,6 @@ def verdict(normalise: Callable[[str, str], str], raw: str, region: str) -> str:
         return normalise(raw, region)
     except InvalidPhone:
         return "InvalidPhone"
-
-
-# --- Known fast-path disagreements (see the xfail tests below); drop these once fixed. ------
-
-
-def _compact(raw: str) -> str:
-    return raw.strip().translate(str.maketrans("", "", " -().\u00a0/"))
-
-
-def _strips_prefix_to_a_length_the_parsing_region_refuses(
-    compact: str, region: str, fast: str
-) -> bool:
-    number = phonenumbers.parse(fast)
-    written = compact
-    if compact.startswith("+"):
-        region = phonenumbers.region_code_for_country_code(number.country_code)
-        written = compact[1 + len(str(number.country_code)) :]
-    significant = phonenumbers.national_significant_number(number)
-    lengths = PhoneMetadata.metadata_for_region(region).general_desc.possible_length
-    return significant != written and len(significant) not in lengths
-
-
-def hits_known_fast_path_bug(raw: str, region: str) -> bool:
-    fast, compact = _fast_e164(raw, region), _compact(raw)
-    return fast is not None and (
-        not fast.isascii()
-        or compact.startswith("+0")
-        or _strips_prefix_to_a_length_the_parsing_region_refuses(compact, region, fast)
-    )
 
 
 # --- Generated inputs -----------------------------------------------------------------------
@@ -178,7 +149,6 @@ def test_fast_path_agrees_with_phonenumbers() -> None:
     @given(case=phone_inputs())
     def fast_answer_is_phonenumbers_answer(case: tuple[str, str]) -> None:
         raw, region = case
-        assume(not hits_known_fast_path_bug(raw, region))
         fast = _fast_e164(raw, region)
         answered.append(fast is not None)
         if fast is not None:
@@ -189,9 +159,6 @@ def test_fast_path_agrees_with_phonenumbers() -> None:
     assert sum(answered) >= 0.15 * len(answered), f"{sum(answered)} of {len(answered)}"
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="bug: the fast path disagrees with phonenumbers"
-)
 @pytest.mark.parametrize(
     ("raw", "region"),
     [
@@ -208,7 +175,7 @@ def test_fast_path_agrees_with_phonenumbers() -> None:
         pytest.param("+1 1 310 1234", "US", id="trunk-prefix-leaves-local-only-length"),
     ],
 )
-def test_fast_path_known_disagreements(raw: str, region: str) -> None:
+def test_fast_path_agrees_where_it_once_did_not(raw: str, region: str) -> None:
     assert verdict(to_e164, raw, region) == verdict(_slow_e164, raw, region)
 
 
@@ -241,7 +208,8 @@ def test_fast_path_answers_most_example_numbers_and_agrees() -> None:
         if verdict(_slow_e164, raw, region) != fast
     ]
     assert disagreeing == []
-    assert len(answered) >= 0.85 * len(cases), f"fast path answered {len(answered)}/{len(cases)}"
+    # National numbers of regions that share a calling code (CA, IM, ...) go to phonenumbers.
+    assert len(answered) >= 0.75 * len(cases), f"fast path answered {len(answered)}/{len(cases)}"
 
 
 @pytest.mark.parametrize(

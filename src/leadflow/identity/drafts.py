@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -32,7 +33,8 @@ _CONSENT_WORDS = {
     "opt-out": "denied", "opted out": "denied", "unsubscribed": "denied",
     "unknown": "unknown", "": "unknown",
 }  # fmt: skip
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_MULTIPLIERS = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
 _TEXT_LIMITS = {"first_name": 200, "last_name": 200, "title": 200, "city": 200, "source": 100}
 
 
@@ -110,22 +112,25 @@ def _split_full_name(full_name: str) -> tuple[str | None, str | None]:
 def _whole_number(value: str, name: str, reasons: dict[str, str]) -> int | None:
     """ "1,200", "5k", "$2.5M", "1000+"; a range such as "11-50" counts as its midpoint."""
     low, dash, high = value.partition("-")
-    if dash and low.strip() and high.strip():
-        bounds = [_whole_number(low, name, reasons), _whole_number(high, name, reasons)]
-        return None if None in bounds else (bounds[0] + bounds[1]) // 2  # type: ignore[operator]
-    compact = value.replace(",", "").replace(" ", "").lstrip("$").rstrip("+")
-    multiplier = 1
-    if compact[-1:].lower() in ("k", "m", "b"):
-        multiplier = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000}[compact[-1].lower()]
-        compact = compact[:-1]
-    if not _NUMBER.fullmatch(compact):
+    bounds = [_count(low), _count(high)] if dash else [_count(value)]
+    if None in bounds:
         reasons[name] = f"not a number: {value[:40]!r}"
         return None
-    number = int(float(compact) * multiplier)
+    number = sum(bounds) // len(bounds)  # type: ignore[arg-type]
     if number >= 2**62:
         reasons[name] = "number is too large"
         return None
     return number
+
+
+def _count(text: str) -> int | None:
+    compact = text.replace(",", "").replace(" ", "").lstrip("$").rstrip("+")
+    multiplier = _MULTIPLIERS.get(compact[-1:].lower(), 1)
+    if multiplier != 1:
+        compact = compact[:-1]
+    if len(compact) > 20 or not _NUMBER.fullmatch(compact):
+        return None
+    return int(Decimal(compact) * multiplier)
 
 
 class _DraftBuilder:

@@ -48,6 +48,8 @@ def normalize_email(raw: str) -> tuple[str, str]:
         raise InvalidEmail("email address is longer than 254 characters")
     if not email.isascii():
         email = _ascii_domain(email)
+        if len(email) > 254:
+            raise InvalidEmail("email address is longer than 254 characters")
     if not _EMAIL.fullmatch(email):
         raise InvalidEmail(f"not an email address: {raw.strip()[:80]!r}")
     local, _, domain = email.rpartition("@")
@@ -60,7 +62,8 @@ def normalize_email(raw: str) -> tuple[str, str]:
 def mailbox_key(local: str, domain: str) -> str:
     local = local.lower()
     if domain in _GMAIL_DOMAINS:
-        local = local.split("+", 1)[0].replace(".", "")
+        # Gmail ignores dots and +tags; an address that is nothing but a tag stays itself.
+        local = local.split("+", 1)[0].replace(".", "") or local
         domain = "gmail.com"
     return f"{local}@{domain}"
 
@@ -99,9 +102,10 @@ def normalize_domain(raw: str) -> str:
 
 
 def _fold(text: str) -> list[str]:
-    folded = text.casefold()
-    if not folded.isascii():
-        decomposed = unicodedata.normalize("NFKD", folded)
+    if text.isascii():
+        folded = text.casefold()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text).casefold()
         folded = "".join(c for c in decomposed if not unicodedata.combining(c))
     if "." in folded:
         folded = _INITIALISM.sub(lambda found: found.group(0).replace(".", ""), folded)

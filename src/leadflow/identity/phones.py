@@ -16,7 +16,7 @@ import phonenumbers
 from phonenumbers import PhoneMetadata
 
 _PUNCTUATION = str.maketrans("", "", " -().\u00a0/")
-_DIGITS = re.compile(r"\+?\d+")
+_DIGITS = re.compile(r"\+?[0-9]+")
 _PLAIN_PREFIX = re.compile(r"[\d|]+")
 # The commonest first: any match makes a number valid, so the order only changes the speed.
 _TYPE_FIELDS = (
@@ -61,8 +61,13 @@ class _RegionRules:
 
 @dataclass(frozen=True, slots=True)
 class _CountryRules:
+    """One calling code, parsed as its main region parses it."""
+
     code: str
+    main_region: str
     national_prefix: re.Pattern[str] | None
+    international_prefix: re.Pattern[str] | None
+    lengths: frozenset[int]  # the main region's possible lengths
     regions: tuple[_RegionRules, ...]
     handled: bool  # False when the prefix rules are beyond the fast path
 
@@ -70,11 +75,18 @@ class _CountryRules:
         return any(region.is_valid(number) for region in self.regions)
 
     def national_significant(self, number: str) -> str | None:
-        if self.national_prefix is not None:
-            found = self.national_prefix.match(number)
-            if found and found.end() and self.is_valid(number[found.end() :]):
-                return number[found.end() :]
+        """The number without its trunk prefix, when phonenumbers would surely agree."""
+        found = self.national_prefix.match(number) if self.national_prefix else None
+        if found and found.end():
+            stripped = number[found.end() :]
+            if self.is_valid(stripped):
+                # phonenumbers keeps the prefix when the rest is too short for the region.
+                return stripped if not self.lengths or len(stripped) in self.lengths else None
         return number if self.is_valid(number) else None
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.ASCII)  # metadata's \d means 0-9, not every script's digits
 
 
 def _desc(raw: object) -> _Desc | None:
@@ -82,7 +94,7 @@ def _desc(raw: object) -> _Desc | None:
     if not pattern:
         return None
     lengths = frozenset(getattr(raw, "possible_length", None) or ())
-    return _Desc(re.compile(pattern), frozenset(n for n in lengths if n > 0))
+    return _Desc(_compile(pattern), frozenset(n for n in lengths if n > 0))
 
 
 def _region_rules(region: str) -> _RegionRules | None:
@@ -97,17 +109,22 @@ def _region_rules(region: str) -> _RegionRules | None:
 @lru_cache(maxsize=512)
 def _country_rules(code: int) -> _CountryRules | None:
     regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code)
-    if not regions or regions[0] == "001":
+    main = PhoneMetadata.metadata_for_region(regions[0]) if regions else None
+    if not regions or main is None or main.general_desc is None:
         return None
-    main = PhoneMetadata.metadata_for_region(regions[0])
-    prefix = main.national_prefix_for_parsing if main else None
-    handled = (
-        main is not None
-        and main.national_prefix_transform_rule is None
-        and (prefix is None or _PLAIN_PREFIX.fullmatch(prefix) is not None)
+    prefix = main.national_prefix_for_parsing
+    handled = main.national_prefix_transform_rule is None and (
+        prefix is None or _PLAIN_PREFIX.fullmatch(prefix) is not None
     )
-    rules = tuple(r for r in (_region_rules(region) for region in regions) if r)
-    return _CountryRules(str(code), re.compile(prefix) if prefix else None, rules, handled)
+    return _CountryRules(
+        code=str(code),
+        main_region=regions[0],
+        national_prefix=_compile(prefix) if prefix else None,
+        international_prefix=_compile(main.international_prefix) if main.international_prefix else None,
+        lengths=frozenset(n for n in (main.general_desc.possible_length or ()) if n > 0),
+        regions=tuple(r for r in (_region_rules(region) for region in regions) if r),
+        handled=handled,
+    )
 
 
 @lru_cache(maxsize=256)
@@ -121,16 +138,23 @@ def _fast_e164(raw: str, region: str) -> str | None:
     if not _DIGITS.fullmatch(compact):
         return None
     if compact.startswith("+"):
-        digits = compact[1:]
-        for width in (1, 2, 3):
-            country = _country_rules(int(digits[:width])) if len(digits) > width else None
-            if country is not None:
-                return _compose(country, digits[width:])
-        return None
-    if compact.startswith("00"):
-        return None
+        return _international(compact[1:])
     country = _country_rules(_region_country_code(region))
-    return _compose(country, compact) if country is not None else None
+    if country is None or country.main_region != region:
+        return None
+    if country.international_prefix and country.international_prefix.match(compact):
+        return None  # dialled from abroad ("00 44 ...", "011 ..."): phonenumbers knows them all
+    return _compose(country, compact)
+
+
+def _international(digits: str) -> str | None:
+    if digits.startswith("0"):
+        return None
+    for width in (1, 2, 3):
+        country = _country_rules(int(digits[:width])) if len(digits) > width else None
+        if country is not None:
+            return _compose(country, digits[width:])
+    return None
 
 
 def _compose(country: _CountryRules, national: str) -> str | None:

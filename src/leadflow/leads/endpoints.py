@@ -169,10 +169,9 @@ def lead_activities(
     limit: Limit = 50,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Page[ActivityOut]:
-    """The lead's timeline, newest first."""
-    service.get_lead(session, workspace_id=workspace.id, lead_id=lead_id)
-    rows, next_cursor = repository.activities(
-        session, workspace.id, lead_id, limit=limit, cursor=cursor
+    """The lead's timeline, newest first: merges, edits, and finally its arrival."""
+    rows, next_cursor = service.timeline(
+        session, workspace_id=workspace.id, lead_id=lead_id, limit=limit, cursor=cursor
     )
     return Page[ActivityOut](
         items=[ActivityOut.model_validate(r) for r in rows], next_cursor=next_cursor

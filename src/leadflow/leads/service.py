@@ -112,6 +112,33 @@ def _record_update(session: Session, lead: Lead, before: dict[str, Any], actor: 
         )
 
 
+def timeline(
+    session: Session, *, workspace_id: int, lead_id: int, limit: int, cursor: str | None
+) -> tuple[list[Activity], str | None]:
+    """The lead's timeline, newest first; its arrival closes the last page.
+
+    Arrivals are not stored as activities (an import writes millions): the lead row holds
+    when, how and from where it came.
+    """
+    lead = get_lead(session, workspace_id=workspace_id, lead_id=lead_id)
+    entries, next_cursor = repository.activities(
+        session, workspace_id, lead_id, limit=limit, cursor=cursor
+    )
+    if next_cursor is None:
+        entries.append(
+            Activity(
+                id=0,
+                workspace_id=workspace_id,
+                lead_id=lead.id,
+                kind="lead.created",
+                actor=lead.origin,
+                occurred_at=lead.created_at,
+                data={"source": lead.source},
+            )
+        )
+    return entries, next_cursor
+
+
 def delete_lead(session: Session, *, workspace_id: int, lead_id: int) -> None:
     repository.delete_lead(session, get_lead(session, workspace_id=workspace_id, lead_id=lead_id))
 
