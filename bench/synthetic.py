@@ -15,15 +15,61 @@ TITLES = ["CEO", "CFO", "COO", "CTO", "VP Finance", "VP Operations", "Head of Sa
 HEADER = ["First Name", "Last Name", "E-mail Address", "Mobile Phone", "Company Name", "Website", "Job Title", "Lead Source", "Notes"]  # fmt: skip
 
 
+AREA_CODES = [
+    201,
+    202,
+    203,
+    205,
+    206,
+    207,
+    212,
+    213,
+    214,
+    215,
+    216,
+    217,
+    310,
+    312,
+    313,
+    314,
+    315,
+    404,
+    405,
+    406,
+    407,
+    408,
+    409,
+    410,
+    412,
+    415,
+    503,
+    504,
+    505,
+    512,
+    602,
+    617,
+    646,
+    702,
+    713,
+    718,
+    805,
+    818,
+    917,
+    925,
+]
+
+
 def _phone(rng: random.Random, n: int) -> str:
-    area = 201 + (n // 10_000) % 700
+    """A valid US number, different for every n below 300 million."""
     line = n % 10_000
+    exchange = 200 + (n // 10_000) % 750
+    area = AREA_CODES[(n // 7_500_000) % len(AREA_CODES)]
     shape = rng.random()
     if shape < 0.4:
-        return f"({area}) 555-{line:04d}"
+        return f"({area}) {exchange}-{line:04d}"
     if shape < 0.8:
-        return f"+1 {area} 555 {line:04d}"
-    return f"{area}.555.{line:04d}"
+        return f"+1 {area} {exchange} {line:04d}"
+    return f"{area}.{exchange}.{line:04d}"
 
 
 def _company(rng: random.Random, companies: int) -> tuple[str, str]:

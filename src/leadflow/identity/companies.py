@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +17,7 @@ from leadflow.models.base import utcnow
 
 FUZZY_CUTOFF = 92  # rapidfuzz ratio: "acme industries" ~ "acme industires", not "acme insurance"
 _BLOCK = 3  # names are compared only with names that share their first characters
+_DIGITS = re.compile(r"[0-9]+")
 _FILLABLE = ("domain", "industry", "employee_count", "annual_revenue", "country")
 
 
@@ -36,7 +38,8 @@ class CompanyResolver:
         self.workspace_id = workspace_id
         self._by_domain: dict[str, int] = {}
         self._by_key: dict[str, int] = {}
-        self._blocks: dict[str, dict[str, int]] = {}
+        # Per block: name key -> (id, domain). Only these are compared by closeness of name.
+        self._blocks: dict[str, dict[str, tuple[int, str | None]]] = {}
         self._rows: dict[int, dict[str, Any]] = {}
 
     def ensure(self, drafts: Sequence[CompanyDraft | None]) -> list[int | None]:
@@ -61,7 +64,8 @@ class CompanyResolver:
         for block in blocks:
             self._blocks[block] = {}
         for row in repository.company_name_keys_in_blocks(self.session, self.workspace_id, blocks):
-            self._blocks[_block(row["name_key"])].setdefault(row["name_key"], row["id"])
+            entry = (row["id"], row["domain"])
+            self._blocks[_block(row["name_key"])].setdefault(row["name_key"], entry)
 
     def _remember(self, row: dict[str, Any]) -> None:
         self._rows[row["id"]] = row
@@ -71,7 +75,7 @@ class CompanyResolver:
         if domain:
             self._by_domain.setdefault(domain, company_id)
         self._by_key.setdefault(name_key, company_id)
-        self._blocks.setdefault(_block(name_key), {}).setdefault(name_key, company_id)
+        self._blocks.setdefault(_block(name_key), {}).setdefault(name_key, (company_id, domain))
 
     def _find(self, draft: CompanyDraft) -> int | None:
         if draft.domain and draft.domain in self._by_domain:
@@ -79,11 +83,20 @@ class CompanyResolver:
         key = draft.name_key or draft.domain or ""
         if key in self._by_key:
             return self._by_key[key]
-        candidates = self._blocks.get(_block(key)) or {}
-        best = process.extractOne(
-            key, list(candidates), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
-        )
-        return candidates[best[0]] if best else None
+        return self._closest(key, draft.domain)
+
+    def _closest(self, key: str, domain: str | None) -> int | None:
+        """A company whose name is a near spelling of ``key`` and could be the same company:
+        no other website, and the same numbers in its name ("Acme 2" is not "Acme 3")."""
+        block = self._blocks.get(_block(key)) or {}
+        numbers = _DIGITS.findall(key)
+        candidates = [
+            name
+            for name, (_, other) in block.items()
+            if not (domain and other and other != domain) and _DIGITS.findall(name) == numbers
+        ]
+        best = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        return block[best[0]][0] if best else None
 
     def _plan(self, draft: CompanyDraft, planned: list[dict[str, Any]]) -> int:
         now = utcnow()
@@ -110,10 +123,14 @@ class CompanyResolver:
             real[row["id"]] = new_id
             row["id"] = new_id
         insert_rows(self.session, table, planned)
-        for index in (self._by_domain, self._by_key, *self._blocks.values()):
+        for index in (self._by_domain, self._by_key):
             for name, company_id in index.items():
                 if company_id < 0:
                     index[name] = real[company_id]
+        for block in self._blocks.values():
+            for name, (company_id, domain) in block.items():
+                if company_id < 0:
+                    block[name] = (real[company_id], domain)
         for row in planned:
             self._rows[row["id"]] = row
         return real

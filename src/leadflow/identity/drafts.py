@@ -135,12 +135,14 @@ def _count(text: str) -> int | None:
 
 class _DraftBuilder:
     def __init__(self, fields: dict[str, str | None], region: str) -> None:
-        self.fields = {k: _text(v) for k, v in fields.items()}
+        self.fields = fields
         self.region = region
         self.reasons: dict[str, str] = {}
 
     def get(self, name: str) -> str | None:
-        return self.fields.get(name)
+        """The field as text, whitespace tidied; None when absent or blank."""
+        value = self.fields.get(name)
+        return None if value is None else _text(value)
 
     def build(self, custom_fields: dict[str, Any]) -> LeadDraft:
         values: dict[str, Any] = {"custom_fields": custom_fields}

@@ -82,6 +82,7 @@ def email_domain(email_key: str) -> str:
     return email_key.rpartition("@")[2]
 
 
+@lru_cache(maxsize=65536)  # imports repeat each company's website across its people
 def normalize_domain(raw: str) -> str:
     """The bare host of a website as people write it: ``https://www.Acme.com/x`` -> ``acme.com``."""
     host = raw.strip().lower()

@@ -120,7 +120,9 @@ def _country_rules(code: int) -> _CountryRules | None:
         code=str(code),
         main_region=regions[0],
         national_prefix=_compile(prefix) if prefix else None,
-        international_prefix=_compile(main.international_prefix) if main.international_prefix else None,
+        international_prefix=_compile(main.international_prefix)
+        if main.international_prefix
+        else None,
         lengths=frozenset(n for n in (main.general_desc.possible_length or ()) if n > 0),
         regions=tuple(r for r in (_region_rules(region) for region in regions) if r),
         handled=handled,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import RowMapping, Select, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from leadflow.kit.sql import one_of
+from leadflow.kit.bulk import rows_where_one_of
 from leadflow.models import Company, Lead
 
 _IN_BATCH = 900  # well under every engine's bound-parameter limit
@@ -25,16 +25,11 @@ def _rows(session: Session, statement: Select[Any]) -> Sequence[RowMapping]:
 
 def leads_by_column(
     session: Session, workspace_id: int, column: str, values: Collection[str]
-) -> list[RowMapping]:
+) -> list[dict[str, Any]]:
     """Lead rows whose ``column`` (email_key, phone, whatsapp_id) is one of ``values``."""
-    if not values:
-        return []
-    table = Lead.__table__
-    dialect = session.get_bind().dialect.name
-    statement = select(table).where(
-        table.c.workspace_id == workspace_id, one_of(table.c[column], values, dialect)
+    return rows_where_one_of(
+        session, Lead.__table__, workspace_id=workspace_id, column=column, values=values
     )
-    return list(_rows(session, statement))
 
 
 def leads_by_company_and_name(

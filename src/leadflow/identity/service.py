@@ -48,6 +48,26 @@ class _Batch:
     outcomes: list[tuple[dict[str, Any], str, dict[str, Any] | None]] = field(default_factory=list)
 
 
+class IntakeResult:
+    """What a batch did: counts at once, the outcome per arrival when asked."""
+
+    def __init__(self, batch: _Batch) -> None:
+        self._batch = batch
+        self.merged = len(batch.merges)
+        self.created = len(batch.outcomes) - self.merged
+
+    def outcomes(self) -> list[IntakeOutcome]:
+        return [
+            IntakeOutcome(
+                row["id"],
+                "merged" if merge else "created",
+                merge["matched_on"] if merge else None,
+                merge["id"] if merge else None,
+            )
+            for row, _, merge in self._batch.outcomes
+        ]
+
+
 class LeadMatcher:
     """Finds the existing lead an arrival is, by email, phone, WhatsApp, then name at company."""
 
@@ -62,7 +82,7 @@ class LeadMatcher:
         for column, _ in _STRONG_KEYS:
             values = {getattr(d, column) for d in drafts} - {None}
             for row in repository.leads_by_column(self.session, self.workspace_id, column, values):
-                self.remember(dict(row))
+                self.remember(row)
         pairs = {
             (company_id, draft.name_key)
             for draft, company_id in zip(drafts, company_ids, strict=True)
@@ -70,6 +90,17 @@ class LeadMatcher:
         }
         for row in repository.leads_by_company_and_name(self.session, self.workspace_id, pairs):
             self.remember(dict(row))
+
+    def remember_new(self, draft: LeadDraft, company_id: int | None, row: dict[str, Any]) -> None:
+        """``remember`` for a lead made from ``draft``: its keys are the draft's."""
+        if draft.email_key:
+            self._index["email_key"].setdefault(draft.email_key, row)
+        if draft.phone:
+            self._index["phone"].setdefault(draft.phone, row)
+        if draft.whatsapp_id:
+            self._index["whatsapp_id"].setdefault(draft.whatsapp_id, row)
+        if company_id and draft.name_key:
+            self._index["name_at_company"].setdefault((company_id, draft.name_key), row)
 
     def remember(self, row: dict[str, Any]) -> None:
         for column, _ in _STRONG_KEYS:
@@ -149,7 +180,7 @@ class Intake:
         self.actor = actor
         self.companies = companies or CompanyResolver(session, workspace_id)
 
-    def run(self, drafts: Sequence[LeadDraft], *, via: str) -> list[IntakeOutcome]:
+    def run(self, drafts: Sequence[LeadDraft], *, via: str) -> IntakeResult:
         company_ids = self.companies.ensure([d.company for d in drafts])
         matcher = LeadMatcher(self.session, self.workspace_id)
         matcher.prefetch(drafts, company_ids)
@@ -158,15 +189,7 @@ class Intake:
         for draft, company_id in zip(drafts, company_ids, strict=True):
             self._take(batch, matcher, draft, company_id, via=via, now=now)
         self._write(batch, now=now)
-        return [
-            IntakeOutcome(
-                row["id"],
-                "merged" if merge else "created",
-                merge["matched_on"] if merge else None,
-                merge["id"] if merge else None,
-            )
-            for row, _, merge in batch.outcomes
-        ]
+        return IntakeResult(batch)
 
     def _take(
         self,
@@ -182,7 +205,7 @@ class Intake:
         if found is None:
             row = _new_lead_row(self.workspace_id, draft, company_id, now, origin=self.actor)
             batch.new_leads.append(row)
-            matcher.remember(row)
+            matcher.remember_new(draft, company_id, row)
             batch.outcomes.append((row, "created", None))
             return
         row, matched_on = found
@@ -266,7 +289,7 @@ class Intake:
 def intake(
     session: Session, workspace_id: int, drafts: Sequence[LeadDraft], *, via: str, actor: str
 ) -> list[IntakeOutcome]:
-    return Intake(session, workspace_id, actor=actor).run(drafts, via=via)
+    return Intake(session, workspace_id, actor=actor).run(drafts, via=via).outcomes()
 
 
 def undo_merge(session: Session, workspace_id: int, merge_id: int, *, actor: str) -> MergeRecord:

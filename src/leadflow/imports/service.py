@@ -159,14 +159,13 @@ class ImportRun:
         self, session: Session, job: ImportJob, chunk: ParsedChunk, companies: CompanyResolver
     ) -> None:
         intake = Intake(session, job.workspace_id, actor=f"import:{job.id}", companies=companies)
-        outcomes = intake.run(chunk.drafts, via="import") if chunk.drafts else []
+        result = intake.run(chunk.drafts, via="import") if chunk.drafts else None
         for rejection in chunk.rejections:
             rejection["import_job_id"] = job.id
         insert_rows(session, ImportRejection.__table__, chunk.rejections)
-        created = sum(1 for o in outcomes if o.outcome == "created")
         job.rows += chunk.rows
-        job.created += created
-        job.merged += len(outcomes) - created
+        job.created += result.created if result else 0
+        job.merged += result.merged if result else 0
         job.rejected += len(chunk.rejections)
         job.processed_bytes = chunk.offset
 

@@ -8,9 +8,10 @@ type processing costs more than SQLite's own insert at import volumes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Dialect, Table, func, select, text, update
@@ -75,10 +76,11 @@ def _placeholders(dialect: Dialect, count: int) -> str:
 def _as_tuples(
     rows: Sequence[dict[str, Any]], columns: list[str], converters: list[Converter | None]
 ) -> list[tuple[Any, ...]]:
+    pick = itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
     converted = [(i, c) for i, c in enumerate(converters) if c is not None]
     params = []
     for row in rows:
-        values = [row[name] for name in columns]
+        values = list(pick(row))
         for index, convert in converted:
             values[index] = convert(values[index])
         params.append(tuple(values))
@@ -98,6 +100,45 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     )
     converters = [_converter(table, c, dialect) for c in columns]
     session.connection().exec_driver_sql(statement, _as_tuples(rows, columns, converters))
+
+
+def _decoded(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    for name in _json_columns(table):
+        if isinstance(row.get(name), str):
+            row[name] = json.loads(row[name])
+    return row
+
+
+@lru_cache(maxsize=32)
+def _json_columns(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.c if isinstance(c.type, JSON))
+
+
+def rows_where_one_of(
+    session: Session, table: Table, *, workspace_id: int, column: str, values: Collection[Any]
+) -> list[dict[str, Any]]:
+    """Every row of the workspace whose ``column`` is one of ``values``, as plain dicts.
+
+    One statement and one bound parameter however many values: the import asks this of
+    thousands of keys per chunk, and only the few that exist come back.
+    """
+    if not values:
+        return []
+    dialect = session.get_bind().dialect
+    name = dialect.identifier_preparer.format_table(table)
+    quoted = dialect.identifier_preparer.quote(column)
+    if dialect.name == "postgresql":
+        sql = f"SELECT * FROM {name} WHERE workspace_id = %s AND {quoted} = ANY(%s)"
+        params: tuple[Any, ...] = (workspace_id, list(values))
+    else:
+        sql = (
+            f"SELECT * FROM {name} WHERE workspace_id = ? "
+            f"AND {quoted} IN (SELECT value FROM json_each(?))"
+        )
+        params = (workspace_id, json.dumps(list(values)))
+    result = session.connection().exec_driver_sql(sql, params)
+    names = list(result.keys())
+    return [_decoded(table, dict(zip(names, row, strict=True))) for row in result]
 
 
 def update_rows(
