@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -212,7 +212,7 @@ class _errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: object, error: BaseException | None, _tb: object) -> bool:
+    def __exit__(self, kind: object, error: BaseException | None, _tb: object) -> Literal[False]:
         if isinstance(error, LeadflowError):
             err.print(f"[red]error:[/red] {error.message}")
             raise typer.Exit(1)

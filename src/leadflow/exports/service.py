@@ -56,8 +56,8 @@ def _cell(value: Any) -> str:
     return defuse(str(value))
 
 
-def _record(row: Row[Any], custom_keys: list[str]) -> list[str]:
-    *fixed, custom = row
+def _record(row: Row[Any, *tuple[Any, ...]], custom_keys: list[str]) -> list[str]:
+    *fixed, custom = tuple(row)
     return [_cell(v) for v in fixed] + [_cell((custom or {}).get(k)) for k in custom_keys]
 
 

@@ -13,7 +13,7 @@ from leadflow.identity import repository
 from leadflow.identity.drafts import CompanyDraft
 from leadflow.kit.bulk import allocate_ids, insert_rows, update_rows
 from leadflow.models import Company
-from leadflow.models.base import utcnow
+from leadflow.models.base import table, utcnow
 
 FUZZY_CUTOFF = 92  # rapidfuzz ratio: "acme industries" ~ "acme industires", not "acme insurance"
 _BLOCK = 3  # names are compared only with names that share their first characters
@@ -115,14 +115,14 @@ class CompanyResolver:
 
     def _write(self, planned: list[dict[str, Any]]) -> dict[int, int]:
         """Writes the planned companies; returns their placeholder -> real id."""
-        table = Company.__table__
+        companies = table(Company)
         real: dict[int, int] = {}
         for row, new_id in zip(
-            planned, allocate_ids(self.session, table, len(planned)), strict=True
+            planned, allocate_ids(self.session, companies, len(planned)), strict=True
         ):
             real[row["id"]] = new_id
             row["id"] = new_id
-        insert_rows(self.session, table, planned)
+        insert_rows(self.session, companies, planned)
         for index in (self._by_domain, self._by_key):
             for name, company_id in index.items():
                 if company_id < 0:
@@ -152,4 +152,4 @@ class CompanyResolver:
         now = utcnow()
         for row in rows:
             row["updated_at"] = now
-        update_rows(self.session, Company.__table__, rows, (*_FILLABLE, "updated_at"))
+        update_rows(self.session, table(Company), rows, (*_FILLABLE, "updated_at"))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from leadflow.kit.bulk import rows_where_one_of
 from leadflow.models import Company, Lead
+from leadflow.models.base import table
 
 _IN_BATCH = 900  # well under every engine's bound-parameter limit
 
@@ -28,33 +29,33 @@ def leads_by_column(
 ) -> list[dict[str, Any]]:
     """Lead rows whose ``column`` (email_key, phone, whatsapp_id) is one of ``values``."""
     return rows_where_one_of(
-        session, Lead.__table__, workspace_id=workspace_id, column=column, values=values
+        session, table(Lead), workspace_id=workspace_id, column=column, values=values
     )
 
 
 def leads_by_company_and_name(
     session: Session, workspace_id: int, pairs: Collection[tuple[int, str]]
-) -> list[RowMapping]:
-    found: list[RowMapping] = []
-    table = Lead.__table__
+) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    leads = table(Lead)
     for batch in _batches(pairs):
-        statement = select(table).where(
-            table.c.workspace_id == workspace_id,
-            tuple_(table.c.company_id, table.c.name_key).in_(batch),
+        statement = select(leads).where(
+            leads.c.workspace_id == workspace_id,
+            tuple_(leads.c.company_id, leads.c.name_key).in_(batch),
         )
-        found.extend(_rows(session, statement))
+        found.extend(dict(row) for row in _rows(session, statement))
     return found
 
 
 def companies_by_keys(
     session: Session, workspace_id: int, *, domains: Collection[str], name_keys: Collection[str]
 ) -> list[RowMapping]:
-    table = Company.__table__
+    companies = table(Company)
     found: list[RowMapping] = []
     for column, values in (("domain", domains), ("name_key", name_keys)):
         for batch in _batches(values):
-            statement = select(table).where(
-                table.c.workspace_id == workspace_id, table.c[column].in_(batch)
+            statement = select(companies).where(
+                companies.c.workspace_id == workspace_id, companies.c[column].in_(batch)
             )
             found.extend(_rows(session, statement))
     return found
@@ -64,12 +65,12 @@ def company_name_keys_in_blocks(
     session: Session, workspace_id: int, blocks: Collection[str]
 ) -> list[RowMapping]:
     """(id, name_key, domain) of companies whose key starts with one of ``blocks``."""
-    table = Company.__table__
+    companies = table(Company)
     found: list[RowMapping] = []
     for batch in _batches(blocks):
-        ranges = [table.c.name_key.startswith(block, autoescape=True) for block in batch]
-        statement = select(table.c.id, table.c.name_key, table.c.domain).where(
-            table.c.workspace_id == workspace_id, or_(*ranges)
+        ranges = [companies.c.name_key.startswith(block, autoescape=True) for block in batch]
+        statement = select(companies.c.id, companies.c.name_key, companies.c.domain).where(
+            companies.c.workspace_id == workspace_id, or_(*ranges)
         )
         found.extend(_rows(session, statement))
     return found

@@ -20,7 +20,7 @@ from leadflow.identity.drafts import LeadDraft
 from leadflow.identity.merging import plan_merge, reversal
 from leadflow.kit.bulk import allocate_ids, insert_rows, update_rows
 from leadflow.models import Activity, Lead, MergeRecord
-from leadflow.models.base import utcnow
+from leadflow.models.base import table, utcnow
 
 # Columns an intake may write on an existing lead, all in one UPDATE shape.
 _MERGE_COLUMNS = (
@@ -89,7 +89,7 @@ class LeadMatcher:
             if company_id and draft.name_key and not _has_strong_key(draft)
         }
         for row in repository.leads_by_company_and_name(self.session, self.workspace_id, pairs):
-            self.remember(dict(row))
+            self.remember(row)
 
     def remember_new(self, draft: LeadDraft, company_id: int | None, row: dict[str, Any]) -> None:
         """``remember`` for a lead made from ``draft``: its keys are the draft's."""
@@ -227,7 +227,7 @@ class Intake:
         batch.outcomes.append((row, "merged", merge))
 
     def _write(self, batch: _Batch, *, now: Any) -> None:
-        lead_table, merge_table = Lead.__table__, MergeRecord.__table__
+        lead_table, merge_table = table(Lead), table(MergeRecord)
         for row, new_id in zip(
             batch.new_leads,
             allocate_ids(self.session, lead_table, len(batch.new_leads)),
@@ -242,7 +242,7 @@ class Intake:
             merge["id"] = merge_id
             merge_rows.append(self._merge_row(merge, now))
         insert_rows(self.session, merge_table, merge_rows)
-        insert_rows(self.session, Activity.__table__, self._activities(batch, now=now))
+        insert_rows(self.session, table(Activity), self._activities(batch, now=now))
 
     def _merge_row(self, merge: dict[str, Any], now: Any) -> dict[str, Any]:
         return {
@@ -262,7 +262,7 @@ class Intake:
     def _update_leads(self, rows: list[dict[str, Any]], now: Any) -> None:
         for row in rows:
             row["updated_at"] = now
-        update_rows(self.session, Lead.__table__, rows, (*_MERGE_COLUMNS, "updated_at"))
+        update_rows(self.session, table(Lead), rows, (*_MERGE_COLUMNS, "updated_at"))
 
     def _activities(self, batch: _Batch, *, now: Any) -> list[dict[str, Any]]:
         """A timeline entry for each merge. A creation needs none: the lead row records it."""

@@ -6,6 +6,7 @@ from sqlalchemy import RowMapping, select
 from sqlalchemy.orm import Session
 
 from leadflow.models import ImportJob, ImportRejection, ImportStatus
+from leadflow.models.base import table
 
 
 def get_job(session: Session, workspace_id: int, job_id: int) -> ImportJob | None:
@@ -22,7 +23,7 @@ def unfinished_job_ids(session: Session) -> list[int]:
 
 
 def rejection_rows(session: Session, job_id: int) -> Iterator[RowMapping]:
-    columns = ImportRejection.__table__.c
+    columns = table(ImportRejection).c
     statement = (
         select(columns.import_job_id, columns.line, columns.reason, columns.raw)
         .where(columns.import_job_id == job_id)

@@ -25,7 +25,7 @@ from leadflow.imports.parsing import ParsedChunk, ParseJob, parsed_chunks
 from leadflow.imports.reader import CsvSource
 from leadflow.kit.bulk import insert_rows
 from leadflow.models import ImportJob, ImportRejection, ImportStatus, Workspace
-from leadflow.models.base import utcnow
+from leadflow.models.base import table, utcnow
 
 log = structlog.get_logger()
 
@@ -152,7 +152,7 @@ class ImportRun:
                 counts.rows, counts.created, counts.merged, counts.rejected,
             )  # fmt: skip
             job.processed_bytes = job.total_bytes
-            insert_rows(session, ImportRejection.__table__, rejections)
+            insert_rows(session, table(ImportRejection), rejections)
         return self._finish()
 
     def _take(
@@ -162,7 +162,7 @@ class ImportRun:
         result = intake.run(chunk.drafts, via="import") if chunk.drafts else None
         for rejection in chunk.rejections:
             rejection["import_job_id"] = job.id
-        insert_rows(session, ImportRejection.__table__, chunk.rejections)
+        insert_rows(session, table(ImportRejection), chunk.rejections)
         job.rows += chunk.rows
         job.created += result.created if result else 0
         job.merged += result.merged if result else 0

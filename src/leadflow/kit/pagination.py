@@ -23,8 +23,8 @@ class Page(BaseModel, Generic[T]):
 
 @dataclass(frozen=True)
 class Sort:
-    column: ColumnElement[Any]
-    id_column: ColumnElement[Any]
+    column: Any  # a column or a mapped attribute
+    id_column: Any
     descending: bool
 
 

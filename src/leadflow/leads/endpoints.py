@@ -43,7 +43,7 @@ def _intake(session: Session, workspace: Workspace, payload: LeadCreate) -> tupl
             if attempt == 2:
                 raise
     result = IntakeOut(
-        outcome=outcome.outcome,  # type: ignore[arg-type]
+        outcome=outcome.outcome,
         matched_on=outcome.matched_on,
         merge_id=outcome.merge_id,
         lead=LeadOut.model_validate(lead),

@@ -71,9 +71,8 @@ def ensure_demo(session: Session, *, with_known_key: bool) -> DemoAccess:
             )
         )
     if repository.lead_count(session, workspace.id) == 0:
-        drafts = [
-            draft_from_fields(dict(lead), region=workspace.default_region) for lead in _SAMPLE_LEADS
-        ]
+        region = workspace.default_region
+        drafts = [draft_from_fields(row, region=region) for row in _sample_rows()]
         intake(session, workspace.id, drafts, via="demo", actor="demo")
     session.flush()
     api_key = DEMO_API_KEY if with_known_key else ""
