@@ -1,16 +1,21 @@
 """Country names, as exports write them, to ISO 3166 codes.
 
-Names come from the locale data phonenumbers ships (English in its default slot, and some
-twenty other languages, Arabic among them), plus the abbreviations CRMs use.
+``country_names.csv`` holds each region's name in English, Arabic and eight more languages,
+taken once from the locale data the phonenumbers package ships (Apache-2.0): that module
+costs 100 MB of memory to import, the table a few kilobytes. The abbreviations CRMs use are
+added below.
 """
 
 from __future__ import annotations
 
+import csv
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import phonenumbers
-from phonenumbers.geodata.locale import LOCALE_DATA
+
+_NAMES_FILE = Path(__file__).with_name("country_names.csv")
 
 _ALIASES = {
     "usa": "US", "us": "US", "u s": "US", "u s a": "US", "united states": "US", "america": "US",
@@ -30,13 +35,8 @@ def _fold(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
-    names: dict[str, str] = {}
-    for region, by_language in LOCALE_DATA.items():
-        if region not in phonenumbers.SUPPORTED_REGIONS:
-            continue
-        for name in by_language.values():
-            if not name.startswith("*"):
-                names.setdefault(_fold(name), region)
+    with _NAMES_FILE.open(encoding="utf-8", newline="") as handle:
+        names = {_fold(row["name"]): row["code"] for row in csv.DictReader(handle)}
     names.update(_ALIASES)
     return names
 

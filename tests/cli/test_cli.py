@@ -1,0 +1,266 @@
+"""The ``leadflow`` command: exit codes, what it prints, and what it leaves in the database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from leadflow.cli import app as cli
+from leadflow.kit.crypto import verify_password
+from leadflow.models import ImportJob, User, Workspace, WorkspaceMember
+from leadflow.workspaces.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_SLUG
+from tests.builders import make_lead, make_workspace, unique
+from tests.imports.support import leads, table, write
+
+runner = CliRunner()
+
+
+def leadflow(*args: str):
+    return runner.invoke(cli.app, list(args))
+
+
+def assert_one_line_error(result, message: str) -> None:
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert message in lines[0]
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def workspace_count(session, slug: str) -> int:
+    session.expire_all()
+    return session.scalar(select(func.count()).where(Workspace.slug == slug)) or 0
+
+
+# --- init ------------------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: `leadflow init` crashes on a fresh database while seeding the demo leads: "
+    "first ensure_demo iterated the Path _SAMPLE_LEADS (TypeError: 'PosixPath' object is not "
+    "iterable); now demo_leads.csv line 14 has the US number '(415) 555-2671' without +1 and "
+    "the demo workspace's region is SA, so draft_from_fields raises InvalidLead (a traceback)",
+)
+def test_init_twice_makes_one_demo_workspace_with_its_sample_leads_once(session):
+    first = leadflow("init")
+    assert first.exit_code == 0, first.output
+    session.expire_all()
+    demo = session.scalars(select(Workspace).where(Workspace.slug == DEMO_SLUG)).one()
+    sample_leads = len(leads(session, demo.id))
+
+    second = leadflow("init")
+
+    assert second.exit_code == 0, second.output
+    for result in (first, second):
+        assert f"{DEMO_EMAIL} / {DEMO_PASSWORD}" in result.stdout
+    assert f"demo workspace '{DEMO_SLUG}' ready" in second.stdout
+    assert workspace_count(session, DEMO_SLUG) == 1
+    assert sample_leads > 0
+    assert len(leads(session, demo.id)) == sample_leads
+    users = select(func.count()).where(User.email == DEMO_EMAIL)
+    assert session.scalar(users) == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: `leadflow init` prints settings.resolved_database_url as is, password and "
+    "all ('database ready: postgresql://leadflow:s3cret@...'); today init also dies "
+    "earlier, while seeding the demo leads (see the test above)",
+)
+def test_init_does_not_print_the_database_password(monkeypatch):
+    real = cli.get_settings()
+    shown = real.model_copy(
+        update={"database_url": "postgresql://leadflow:s3cret-pw@db.internal:5432/leadflow"}
+    )
+    monkeypatch.setattr(cli, "get_settings", lambda: shown)  # only what init prints
+
+    result = leadflow("init")
+
+    assert result.exit_code == 0, result.output
+    assert "db.internal" in result.stdout
+    assert "s3cret-pw" not in result.output
+
+
+# --- workspaces, keys and users ------------------------------------------------------------------
+
+
+def test_workspace_create(session):
+    slug = unique("cli-")
+
+    result = leadflow("workspace", "create", slug, "--name", "Acme Sales", "--region", "sa")
+
+    assert result.exit_code == 0, result.output
+    assert f"workspace '{slug}' created" in result.stdout
+    session.expire_all()
+    created = session.scalars(select(Workspace).where(Workspace.slug == slug)).one()
+    assert (created.name, created.default_region) == ("Acme Sales", "SA")
+
+
+def test_a_duplicate_workspace_is_a_one_line_error(session):
+    slug = unique("cli-")
+    assert leadflow("workspace", "create", slug).exit_code == 0
+
+    result = leadflow("workspace", "create", slug)
+
+    assert_one_line_error(result, f"workspace '{slug}' already exists")
+    assert workspace_count(session, slug) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["Not A Slug"], "a workspace slug is"),
+        (["--region", "XX"], "unknown phone region"),
+        (["--time-zone", "Mars/Olympus"], "unknown time zone"),
+    ],
+)
+def test_a_bad_workspace_is_a_one_line_error(session, args, message):
+    slug = unique("cli-")
+    args = args if args[0] == "Not A Slug" else [slug, *args]
+
+    result = leadflow("workspace", "create", *args)
+
+    assert_one_line_error(result, message)
+    assert workspace_count(session, slug) == 0
+
+
+def test_an_api_key_from_the_cli_authenticates_against_the_api(session, client):
+    workspace = make_workspace(session)
+
+    result = leadflow("apikey", "create", "--workspace", workspace.slug, "--name", "zapier")
+
+    assert result.exit_code == 0, result.output
+    (key,) = result.stdout.splitlines()
+    assert "cannot be shown again" in result.stderr
+    response = client.get("/api/v1/workspace", headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 200, response.text
+    assert response.json()["slug"] == workspace.slug
+    wrong = client.get("/api/v1/workspace", headers={"Authorization": f"Bearer {key}x"})
+    assert wrong.status_code == 401
+
+
+def test_an_api_key_for_an_unknown_workspace_is_a_one_line_error():
+    result = leadflow("apikey", "create", "--workspace", unique("missing-"))
+
+    assert_one_line_error(result, "not found")
+
+
+def test_user_create(session):
+    workspace = make_workspace(session)
+    email = f"{unique('owner')}@example.com"
+
+    result = leadflow(
+        "user", "create", "--email", email, "--password", "correct horse", "--workspace",
+        workspace.slug,
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert f"user {email} can sign in to '{workspace.slug}'" in result.stdout
+    session.expire_all()
+    user = session.scalars(select(User).where(User.email == email)).one()
+    assert verify_password(user.password_hash, "correct horse")
+    assert "correct horse" not in user.password_hash
+    member = select(WorkspaceMember).where(
+        WorkspaceMember.user_id == user.id, WorkspaceMember.workspace_id == workspace.id
+    )
+    assert session.scalars(member).one().role == "owner"
+
+
+def test_user_create_mistakes_are_one_line_errors(session):
+    workspace = make_workspace(session)
+    email = f"{unique('owner')}@example.com"
+    base = ["user", "create", "--email", email, "--workspace", workspace.slug]
+
+    assert_one_line_error(leadflow(*base, "--password", "short"), "at least 8 characters")
+    assert leadflow(*base, "--password", "long enough").exit_code == 0
+    assert_one_line_error(leadflow(*base, "--password", "long enough"), "already exists")
+    missing = ["user", "create", "--email", "x@example.com", "--password", "long enough"]
+    assert_one_line_error(leadflow(*missing, "--workspace", unique("missing-")), "not found")
+
+
+# --- import and export -----------------------------------------------------------------------
+
+ROWS = [
+    ("ann@example.com", "Ann Lee", "(415) 555-2601"),
+    ("bad-email", "Bad Row", ""),
+    ("ANN@example.com", "Ann Lee", "+1 415 555 2601"),
+    ("bob@example.com", "=HYPERLINK(\"http://x\")", ""),
+]
+
+
+def test_import_ends_with_one_json_line(session, tmp_path):
+    workspace = make_workspace(session)
+    path = write(tmp_path, table(("Email", "Name", "Phone"), ROWS))
+
+    result = leadflow("import", str(path), "--workspace", workspace.slug)
+
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(report) == {"rows", "created", "merged", "rejected"}
+    assert report["created"] + report["merged"] + report["rejected"] == report["rows"]
+    assert report == {"rows": 4, "created": 2, "merged": 1, "rejected": 1}
+    assert "columns:" in result.stderr  # the mapping is shown, on stderr
+    session.expire_all()
+    assert len(leads(session, workspace.id)) == 2
+
+
+def test_a_dry_run_import_prints_the_counts_and_changes_nothing(session, tmp_path):
+    workspace = make_workspace(session)
+    path = write(tmp_path, table(("Email", "Name", "Phone"), ROWS))
+
+    result = leadflow("import", str(path), "--workspace", workspace.slug, "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report == {"rows": 4, "created": 2, "merged": 1, "rejected": 1}
+    session.expire_all()
+    assert leads(session, workspace.id) == []
+
+
+def test_import_into_an_unknown_workspace_is_a_one_line_error(session, tmp_path):
+    slug = unique("missing-")
+    path = write(tmp_path, table(("Email",), [("ann@example.com",)]))
+    jobs = select(func.count()).select_from(ImportJob)
+    before = session.scalar(jobs)
+
+    result = leadflow("import", str(path), "--workspace", slug)
+
+    assert_one_line_error(result, f"workspace '{slug}' not found")
+    assert session.scalar(jobs) == before
+
+
+def test_import_of_a_missing_file_is_a_usage_error(tmp_path):
+    result = leadflow("import", str(tmp_path / "nope.csv"), "--workspace", "whatever")
+
+    assert result.exit_code == 2
+    assert "does not exist" in " ".join(result.output.split())
+
+
+def test_export_to_stdout(session):
+    workspace = make_workspace(session)
+    make_lead(session, workspace, email="ann@example.com", first_name="Ann", phone="415 555 2601")
+    make_lead(session, workspace, email="eve@example.com", first_name="=cmd", last_name="@x")
+
+    result = leadflow("export", "--workspace", workspace.slug)
+
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    assert [(r["Email"], r["First Name"], r["Last Name"], r["Phone"]) for r in rows] == [
+        ("ann@example.com", "Ann", "", "'+14155552601"),
+        ("eve@example.com", "'=cmd", "'@x", ""),
+    ]
+
+
+def test_export_of_an_unknown_workspace_is_a_one_line_error():
+    slug = unique("missing-")
+
+    assert_one_line_error(leadflow("export", "--workspace", slug), f"workspace '{slug}' not found")

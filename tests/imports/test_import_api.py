@@ -1,0 +1,273 @@
+"""The import API: upload a file, poll the job it runs in the background, read its rejections."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import anyio
+import httpx
+import pytest
+
+from leadflow.app import create_app
+from leadflow.db import get_sessionmaker
+from leadflow.models import ImportJob
+from leadflow.worker import wait_for_all
+from tests.builders import Api, make_api_key, make_workspace
+from tests.imports.support import leads, messy_crm_export, table
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HEADER = ("Full Name", "Email", "Handynummer")
+ROWS = [
+    ("Ann Lee", "ann@example.com", "(415) 555-2601"),  # line 2
+    ("@SUM(1+1)", "bad-email", ""),  # line 3
+    ("Bob Roy", "BOB@example.com", ""),  # line 4
+    ("=1+2", "x@", ""),  # line 5
+    ("Bob Roy", "bob@example.com", "415 555 2602"),  # line 6, merged
+    ("-2+3", "", "12"),  # line 7
+    ("Nobody", "", ""),  # line 8
+    ("Cid Moe", "zed@", ""),  # line 9
+]
+REJECTED_LINES = [3, 5, 7, 8, 9]
+
+
+def upload(api: Api, content: bytes, **form: str):
+    files = {"file": ("my leads.csv", content, "text/csv")}
+    return api.post("/api/v1/imports", files=files, data=form)
+
+
+def finished(api: Api, import_id: int) -> dict:
+    wait_for_all()
+    response = api.get(f"/api/v1/imports/{import_id}")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest.fixture
+def leads_file() -> bytes:
+    return table(HEADER, ROWS).encode("utf-8")
+
+
+def test_an_upload_is_accepted_then_imported_in_the_background(api, leads_file):
+    response = upload(api, leads_file)
+
+    assert response.status_code == 202, response.text
+    accepted = response.json()
+    assert accepted["status"] == "queued"
+    assert accepted["filename"] == "my leads.csv"
+    assert (accepted["dry_run"], accepted["encoding"], accepted["delimiter"]) == (
+        False,
+        "utf-8",
+        ",",
+    )
+    assert accepted["column_map"]["mapping"] == {
+        "Full Name": "full_name",
+        "Email": "email",
+        "Handynummer": "custom:handynummer",
+    }
+    assert accepted["total_bytes"] == len(leads_file)
+
+    job = finished(api, accepted["id"])
+
+    assert job["status"] == "completed"
+    assert job["progress_percent"] == 100.0
+    assert job["processed_bytes"] == job["total_bytes"]
+    assert (job["rows"], job["created"], job["merged"], job["rejected"]) == (8, 2, 1, 5)
+    assert job["error"] is None
+    assert job["started_at"] is not None
+    assert job["finished_at"] is not None
+
+
+def test_the_messy_crm_export_through_the_api(api):
+    response = upload(api, messy_crm_export("cp1252"))
+    assert response.status_code == 202, response.text
+
+    job = finished(api, response.json()["id"])
+
+    assert (job["rows"], job["created"], job["merged"], job["rejected"]) == (12, 5, 2, 5)
+    assert (job["encoding"], job["delimiter"]) == ("cp1252", ";")
+    refused = api.get(f"/api/v1/imports/{job['id']}/rejections").json()
+    assert [r["line"] for r in refused] == [9, 10, 12, 15, 19]
+
+
+def test_rejections_page_by_line(api, leads_file):
+    import_id = upload(api, leads_file).json()["id"]
+    finished(api, import_id)
+
+    everything = api.get(f"/api/v1/imports/{import_id}/rejections").json()
+    pages, after = [], 0
+    while page := api.get(
+        f"/api/v1/imports/{import_id}/rejections", params={"after_line": after, "limit": 2}
+    ).json():
+        assert len(page) <= 2
+        pages.append([r["line"] for r in page])
+        after = page[-1]["line"]
+
+    assert [r["line"] for r in everything] == REJECTED_LINES
+    assert pages == [[3, 5], [7, 8], [9]]
+    first = everything[0]
+    assert first == {
+        "line": 3,
+        "reason": "email: not an email address: 'bad-email'",
+        "raw": "@SUM(1+1),bad-email,",
+    }
+    assert everything[2]["reason"].startswith("phone: ")
+    assert everything[3]["reason"].startswith("lead: needs an email")
+
+
+def test_rejections_download_as_csv_with_formulas_defused(api, leads_file):
+    import_id = upload(api, leads_file).json()["id"]
+    finished(api, import_id)
+
+    response = api.get(f"/api/v1/imports/{import_id}/rejections.csv")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    written = list(csv.reader(io.StringIO(response.text, newline="")))
+    assert written[0] == ["line", "reason", "row"]
+    assert [(line, row) for line, _, row in written[1:]] == [
+        ("3", "'@SUM(1+1),bad-email,"),
+        ("5", "'=1+2,x@,"),
+        ("7", "'-2+3,,12"),
+        ("8", "Nobody,,"),
+        ("9", "Cid Moe,zed@,"),
+    ]
+    for row in written:
+        for value in row:
+            assert not value.startswith(FORMULA_STARTS), value
+
+
+def test_a_dry_run_reports_counts_and_creates_nothing(api, session, leads_file):
+    response = upload(api, leads_file, dry_run="true")
+
+    assert response.status_code == 202
+    assert response.json()["dry_run"] is True
+    job = finished(api, response.json()["id"])
+    assert (job["status"], job["dry_run"]) == ("completed", True)
+    assert (job["rows"], job["created"], job["merged"], job["rejected"]) == (8, 2, 1, 5)
+    assert len(api.get(f"/api/v1/imports/{job['id']}/rejections").json()) == 5
+    assert leads(session, api.workspace.id) == []
+
+
+def test_columns_overrides_map_odd_headers(api, session, leads_file):
+    response = upload(api, leads_file, columns=json.dumps({"Handynummer": "phone"}))
+
+    assert response.status_code == 202, response.text
+    assert response.json()["column_map"]["mapping"]["Handynummer"] == "phone"
+    job = finished(api, response.json()["id"])
+    assert (job["rows"], job["created"], job["merged"], job["rejected"]) == (8, 2, 1, 5)
+    phones = sorted(lead.phone for lead in leads(session, api.workspace.id))
+    assert phones == ["+14155552601", "+14155552602"]
+
+
+@pytest.mark.parametrize(
+    ("columns", "detail"),
+    [
+        ("{not json", "columns must be a JSON object"),
+        ('["Handynummer", "phone"]', "columns must be a JSON object"),
+        ('{"Handynummer": 5}', "columns must be a JSON object"),
+        ('{"Handynummer": "mobile"}', "cannot be mapped to 'mobile'"),
+    ],
+)
+def test_bad_columns_are_a_400_problem(api, session, leads_file, columns, detail):
+    response = upload(api, leads_file, columns=columns)
+
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem = response.json()
+    assert problem["status"] == 400
+    assert detail in problem["detail"]
+    wait_for_all()
+    assert leads(session, api.workspace.id) == []
+
+
+def test_an_empty_upload_is_a_400_problem(api):
+    response = upload(api, b"")
+
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["detail"] == "the uploaded file is empty"
+
+
+def test_an_upload_needs_an_api_key(client, leads_file):
+    response = client.post(
+        "/api/v1/imports", files={"file": ("leads.csv", leads_file, "text/csv")}
+    )
+
+    assert response.status_code == 401
+
+
+def test_another_workspaces_import_is_not_found(api, client, session, leads_file):
+    import_id = upload(api, leads_file).json()["id"]
+    finished(api, import_id)
+    other_workspace = make_workspace(session)
+    other = Api(client, make_api_key(session, other_workspace), other_workspace)
+
+    for path in ("", "/rejections", "/rejections.csv"):
+        assert other.get(f"/api/v1/imports/{import_id}{path}").status_code == 404, path
+    assert api.get(f"/api/v1/imports/{import_id}/rejections.csv").status_code == 200
+
+
+async def _post_and_look(request: httpx.Request) -> dict[str, object]:
+    """Sends ``request`` to the app over raw ASGI and, the moment the response body goes out,
+    checks from another connection whether the job it names is in the database yet."""
+    body, seen, delivered = request.read(), {}, False
+
+    async def receive() -> dict[str, object]:
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await anyio.sleep_forever()
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, object]) -> None:
+        if message["type"] == "http.response.start":
+            seen["status"] = message["status"]
+        if message["type"] == "http.response.body" and message.get("body"):
+            job_id = json.loads(message["body"])["id"]  # type: ignore[arg-type]
+            with get_sessionmaker()() as other_connection:
+                seen["committed"] = other_connection.get(ImportJob, job_id) is not None
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": request.method,
+        "scheme": "http",
+        "path": request.url.path,
+        "raw_path": request.url.raw_path,
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in request.headers.items()],
+        "client": ("testclient", 50000),
+        "server": ("testserver", 80),
+    }
+    with anyio.fail_after(30):
+        await create_app()(scope, receive, send)
+    return seen
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: the request session (leadflow.dependencies._session, a request-scoped "
+    "yield dependency) commits only after the response has been sent, so the 202 names a "
+    "job that is not in the database yet: a client polling at once gets a 404, and if the "
+    "commit fails the client holds the id of a job that never existed",
+)
+def test_the_202_goes_out_only_once_the_job_is_committed(session, leads_file):
+    workspace = make_workspace(session)
+    request = httpx.Request(
+        "POST",
+        "http://testserver/api/v1/imports",
+        headers={"Authorization": f"Bearer {make_api_key(session, workspace)}"},
+        files={"file": ("leads.csv", leads_file, "text/csv")},
+    )
+
+    seen = anyio.run(_post_and_look, request)
+    wait_for_all()
+
+    assert seen["status"] == 202
+    assert seen["committed"] is True
