@@ -135,14 +135,11 @@ def _count(text: str) -> int | None:
 
 class _DraftBuilder:
     def __init__(self, fields: dict[str, str | None], region: str) -> None:
-        self.fields = fields
+        tidied = {name: _text(value) for name, value in fields.items() if value is not None}
+        # The field as text, whitespace tidied; None when absent or blank.
+        self.get = {name: text for name, text in tidied.items() if text is not None}.get
         self.region = region
         self.reasons: dict[str, str] = {}
-
-    def get(self, name: str) -> str | None:
-        """The field as text, whitespace tidied; None when absent or blank."""
-        value = self.fields.get(name)
-        return None if value is None else _text(value)
 
     def build(self, custom_fields: dict[str, Any]) -> LeadDraft:
         values: dict[str, Any] = {"custom_fields": custom_fields}

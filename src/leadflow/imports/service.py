@@ -93,6 +93,8 @@ class ImportRun:
     def run(self) -> ImportReport:
         with self.sessions() as session:
             job = self._job(session)
+            if job.status in (ImportStatus.completed, ImportStatus.failed):
+                return ImportReport(job.rows, job.created, job.merged, job.rejected)
             workspace = session.get(Workspace, job.workspace_id)
             assert workspace is not None
             workspace_id = workspace.id
