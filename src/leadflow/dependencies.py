@@ -28,7 +28,9 @@ def _session() -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(_session)]
+# "function" scope: the commit happens before the response leaves, so a 2xx is never sent
+# for work that then fails to commit.
+SessionDep = Annotated[Session, Depends(_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

@@ -17,6 +17,10 @@ from tests.builders import make_lead
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
 INT64 = 2**63
+FREE_TEXT_FIELDS = {
+    "first_name", "last_name", "full_name", "title", "city", "source", "company", "industry",
+    "employee_count", "annual_revenue", "custom_fields",
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -48,6 +52,20 @@ def aim_at_real_objects(case: Any, known: dict[str, Any]) -> None:
             path[name] = known[name]
 
 
+def make_half_the_arrivals_reachable(case: Any) -> None:
+    """Random text is rarely a valid email or phone; half the new leads and form posts get an
+    email, and lose the fields that would refuse random text, so the fuzz reaches intake."""
+    body, label = case.body, f"{case.operation.method.upper()} {case.operation.path}"
+    if not isinstance(body, dict) or len(body) % 2:
+        return
+    if label == "POST /api/v1/leads":
+        for name in [n for n in body if n not in FREE_TEXT_FIELDS]:
+            del body[name]
+        body["email"] = f"arrival{len(body)}@example.com"
+    elif label == "POST /api/v1/forms/{form_token}":
+        body["Email"] = f"form{len(body)}@example.com"
+
+
 def steer_clear_of_known_bugs(case: Any) -> None:
     """Inputs that hit bugs already pinned by xfail tests, kept out so the fuzz finds new ones.
 
@@ -66,6 +84,7 @@ def steer_clear_of_known_bugs(case: Any) -> None:
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_operation_answers_5xx_and_every_error_is_a_problem(case, known):
     aim_at_real_objects(case, known)
+    make_half_the_arrivals_reachable(case)
     steer_clear_of_known_bugs(case)
     response = case.call(headers=known["headers"])
     request = case.as_curl_command(headers=known["headers"])

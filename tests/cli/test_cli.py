@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from typer.testing import CliRunner
 
 from leadflow.cli import app as cli
@@ -43,14 +43,15 @@ def workspace_count(session, slug: str) -> int:
 # --- init ------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `leadflow init` crashes on a fresh database while seeding the demo leads: "
-    "first ensure_demo iterated the Path _SAMPLE_LEADS (TypeError: 'PosixPath' object is not "
-    "iterable); now demo_leads.csv line 14 has the US number '(415) 555-2671' without +1 and "
-    "the demo workspace's region is SA, so draft_from_fields raises InvalidLead (a traceback)",
-)
-def test_init_twice_makes_one_demo_workspace_with_its_sample_leads_once(session):
+def as_environment(monkeypatch, environment):
+    real = cli.get_settings()
+    monkeypatch.setattr(
+        cli, "get_settings", lambda: real.model_copy(update={"environment": environment})
+    )
+
+
+def test_init_twice_makes_one_demo_workspace_with_its_sample_leads_once(session, monkeypatch):
+    as_environment(monkeypatch, "development")
     first = leadflow("init")
     assert first.exit_code == 0, first.output
     session.expire_all()
@@ -70,12 +71,19 @@ def test_init_twice_makes_one_demo_workspace_with_its_sample_leads_once(session)
     assert session.scalar(users) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `leadflow init` prints settings.resolved_database_url as is, password and "
-    "all ('database ready: postgresql://leadflow:s3cret@...'); today init also dies "
-    "earlier, while seeding the demo leads (see the test above)",
-)
+def test_outside_development_the_demo_gets_no_published_password_or_key(session, monkeypatch):
+    session.execute(delete(User).where(User.email == DEMO_EMAIL))
+    session.commit()
+    as_environment(monkeypatch, "production")
+
+    first, second = leadflow("init"), leadflow("init")
+
+    assert DEMO_PASSWORD not in first.stdout + second.stdout
+    assert "API key" not in first.stdout + second.stdout
+    assert f"{DEMO_EMAIL} / " in first.stdout  # a random password, shown the once
+    assert f"{DEMO_EMAIL} / " not in second.stdout
+
+
 def test_init_does_not_print_the_database_password(monkeypatch):
     real = cli.get_settings()
     shown = real.model_copy(

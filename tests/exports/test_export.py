@@ -7,7 +7,6 @@ import csv
 import io
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -173,13 +172,6 @@ def test_an_export_imports_back_as_the_same_people(session, tmp_path):
     assert phones == ["+14155552671", "+4915123456789"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the export's own columns 'Lead ID', 'Stage', 'Score', 'Tier' and 'Created At' "
-    "map to no import field, so re-importing an export gives every lead the custom fields "
-    "lead_id (the old workspace's id), stage and created_at (score/tier too when set), though "
-    "the export module says its headers are ones 'the importer maps back'",
-)
 def test_reimporting_an_export_adds_no_custom_fields(session, tmp_path):
     source, target = exported_then_imported(session, tmp_path)
 

@@ -251,13 +251,6 @@ async def _post_and_look(request: httpx.Request) -> dict[str, object]:
     return seen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the request session (leadflow.dependencies._session, a request-scoped "
-    "yield dependency) commits only after the response has been sent, so the 202 names a "
-    "job that is not in the database yet: a client polling at once gets a 404, and if the "
-    "commit fails the client holds the id of a job that never existed",
-)
 def test_the_202_goes_out_only_once_the_job_is_committed(session, leads_file):
     workspace = make_workspace(session)
     request = httpx.Request(

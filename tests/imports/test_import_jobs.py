@@ -171,9 +171,17 @@ def clean_import(session, path: Path):
     return workspace, job, report
 
 
-@pytest.mark.parametrize("chunks_before_crash", [1, 2, 4])
-def test_a_crashed_import_resumes_where_it_stopped(session, people_file, chunks_before_crash):
+@pytest.mark.parametrize(
+    ("chunks_before_crash", "spawned"),
+    [(1, False), (2, False), (4, False), (2, True)],
+    ids=["after-1-chunk", "after-2-chunks", "after-4-chunks", "spawned-parser"],
+)
+def test_a_crashed_import_resumes_where_it_stopped(
+    session, people_file, monkeypatch, chunks_before_crash, spawned
+):
     reference, reference_job, reference_report = clean_import(session, people_file)
+    if spawned:  # the parsing process skips the rows already taken
+        monkeypatch.setattr(parsing, "IN_PROCESS_BELOW_BYTES", 0)
     workspace = make_workspace(session)
     job = open_import(session, workspace=workspace, path=people_file)
     session.commit()
@@ -402,12 +410,6 @@ def test_a_binary_file_never_crashes_nor_creates_leads(session, tmp_path, kind):
     assert leads(session, workspace.id) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a binary file (xlsx, png) is accepted as a CSV: open_import records a job "
-    "and every line of bytes becomes a rejected 'row' ('lead: needs an email...') instead of "
-    "a clear 'this is not a CSV file' error",
-)
 @pytest.mark.parametrize("kind", list(BINARY_FILES))
 def test_a_binary_file_is_refused_with_a_clear_error(session, tmp_path, kind):
     workspace = make_workspace(session)
@@ -417,13 +419,6 @@ def test_a_binary_file_is_refused_with_a_clear_error(session, tmp_path, kind):
         open_import(session, workspace=workspace, path=path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a UTF-16 file (Excel 'Unicode Text', Google Contacts CSV) is read as cp1252 "
-    "with its NUL bytes stripped: the BOM glues onto the first header ('ÿþFirst Name' -> "
-    "custom field 'yfirst_name') and characters past U+00FF are mangled ('€' -> '¬ '), "
-    "silently, instead of being decoded or refused",
-)
 def test_a_utf16_file_is_decoded_or_refused(session, tmp_path):
     workspace = make_workspace(session)
     text = table(("First Name", "Email", "Notes"), [("Zoë", "zoe@example.com", "5000 €")])
@@ -437,6 +432,17 @@ def test_a_utf16_file_is_decoded_or_refused(session, tmp_path):
     (zoe,) = leads(session, workspace.id)
     assert zoe.first_name == "Zoë"
     assert zoe.custom_fields == {"notes": "5000 €"}
+
+
+def test_an_excel_separator_hint_line_is_not_the_header(session, tmp_path):
+    workspace = make_workspace(session)
+    rows = [("Ann", "ann@example.com"), ("Bob", "bob@example.com")]
+    path = write(tmp_path, "sep=;\r\n" + table(("First Name", "Email"), rows, delimiter=";"))
+
+    job, report = run_import(session, workspace, path)
+
+    assert job.column_map["mapping"] == {"First Name": "first_name", "Email": "email"}
+    assert counts(report) == (2, 2, 0, 0)
 
 
 # --- column overrides --------------------------------------------------------------------------

@@ -187,9 +187,7 @@ def test_a_lead_known_by_name_and_company_can_be_edited(api, session):
     assert response.json()["title"] == "CFO"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug: an owner_id naming no user fails the foreign key: 500"
-)
+@pytest.mark.xfail(strict=True, reason="bug: an owner_id naming no user fails the foreign key: 500")
 def test_an_owner_that_does_not_exist_is_refused(api, session):
     lead = make_lead(session, api.workspace, email="owner@example.com")
     response = api.patch(f"{LEADS}/{lead.id}", json={"owner_id": 987_654})
@@ -278,15 +276,13 @@ def test_list_filters_by_company(api, session):
 
 @pytest.fixture
 def searchable(api, session) -> dict[str, Lead]:
+    ws = api.workspace
     return {
-        "ada": make_lead(
-            session, api.workspace, email="ada.l@analytical.org", full_name="Ada Lovelace"
-        ),
+        "ada": make_lead(session, ws, email="ada.l@analytical.org", full_name="Ada Lovelace"),
         "grace": make_lead(
-            session, api.workspace, phone="(415) 555-2671", full_name="Grace Hopper",
-            company="Remington Rand",
-        ),  # fmt: skip
-        "alan": make_lead(session, api.workspace, email="alan@bletchley.uk", full_name="Alan T"),
+            session, ws, phone="(415) 555-2671", full_name="Grace Hopper", company="Remington Rand"
+        ),
+        "alan": make_lead(session, ws, email="alan@bletchley.uk", full_name="Alan T"),
     }
 
 

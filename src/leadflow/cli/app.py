@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy.engine import make_url
 
 from leadflow.config import get_settings
 from leadflow.db import get_engine, unit_of_work
@@ -44,10 +45,12 @@ def init() -> None:
     migrate()
     settings = get_settings()
     with unit_of_work() as session:
-        demo = ensure_demo(session, with_known_key=settings.environment == "development")
-    typer.echo(f"database ready: {settings.resolved_database_url}")
+        demo = ensure_demo(session, published=settings.environment == "development")
+    shown = make_url(settings.resolved_database_url).render_as_string(hide_password=True)
+    typer.echo(f"database ready: {shown}")
     typer.echo(f"demo workspace '{demo.workspace_slug}' {'created' if demo.created else 'ready'}")
-    typer.echo(f"  sign in:  {demo.email} / {demo.password}")
+    if demo.password:
+        typer.echo(f"  sign in:  {demo.email} / {demo.password}")
     if demo.api_key:
         typer.echo(f"  API key:  {demo.api_key}")
 

@@ -1,4 +1,8 @@
-"""Leads out as CSV, with headers the importer maps back and formulas defused."""
+"""Leads out as CSV, with headers the importer maps back and formulas defused.
+
+Columns named ``leadflow:...`` (ids, stage, score) describe this workspace; the importer
+leaves them out when the file comes back in.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,12 @@ from typing import Any, TextIO
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from leadflow.imports.columns import SYSTEM_PREFIX
 from leadflow.kit.spreadsheet import defuse
 from leadflow.models import Company, Lead
 
 _COLUMNS: tuple[tuple[str, Any], ...] = (
-    ("Lead ID", Lead.id),
+    (f"{SYSTEM_PREFIX}id", Lead.id),
     ("First Name", Lead.first_name),
     ("Last Name", Lead.last_name),
     ("Email", Lead.email),
@@ -30,12 +35,12 @@ _COLUMNS: tuple[tuple[str, Any], ...] = (
     ("City", Lead.city),
     ("Country", Lead.country),
     ("Source", Lead.source),
-    ("Stage", Lead.stage),
+    (f"{SYSTEM_PREFIX}stage", Lead.stage),
     ("Consent", Lead.consent_status),
     ("Time Zone", Lead.time_zone),
-    ("Score", Lead.score),
-    ("Tier", Lead.score_tier),
-    ("Created At", Lead.created_at),
+    (f"{SYSTEM_PREFIX}score", Lead.score),
+    (f"{SYSTEM_PREFIX}tier", Lead.score_tier),
+    (f"{SYSTEM_PREFIX}created_at", Lead.created_at),
 )
 _BATCH = 2000
 
@@ -65,6 +70,7 @@ def csv_chunks(session: Session, workspace_id: int) -> Iterator[str]:
     """The workspace's leads as CSV text, a few thousand rows per chunk, in bounded memory."""
     custom_keys = _custom_keys(session, workspace_id)
     buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel reads UTF-8 as such only after a byte-order mark
     writer = csv.writer(buffer)
     writer.writerow([name for name, _ in _COLUMNS] + [defuse(k) for k in custom_keys])
     statement = (

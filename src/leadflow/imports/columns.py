@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from leadflow.identity.drafts import LEAD_FIELDS
 
 IGNORE = "ignore"
+# Columns leadflow's own export adds (its ids, stages, scores): facts of the workspace the file
+# came from, so an import leaves them out instead of keeping them as custom fields.
+SYSTEM_PREFIX = "leadflow:"
 CUSTOM_KEY_LENGTH = 64
 
 # Header names as the usual exports write them: HubSpot, Salesforce, Pipedrive, Zoho, Close,
@@ -116,11 +119,15 @@ class ColumnMap:
         """Map each column by its name. ``overrides`` maps a header, as written, to a lead
         field or to "" or "ignore" to leave the column out; it wins over the names."""
         targets = _override_targets(overrides or {})
+        if missing := [name for name in targets if name not in header]:
+            raise ValueError(f"no column named {', '.join(map(repr, missing))} in this file")
         fields = _claim_fields(header, targets)
         leftover = [
             index
             for index, name in enumerate(header)
-            if index not in fields and targets.get(name) != IGNORE
+            if index not in fields
+            and targets.get(name) != IGNORE
+            and not name.startswith(SYSTEM_PREFIX)
         ]
         return cls(tuple(header), fields, _custom_keys(header, leftover))
 

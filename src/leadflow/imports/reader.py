@@ -72,11 +72,29 @@ def _decode_as_cp1252(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(DECODE_ERRORS, _decode_as_cp1252)
 
 
+class NotCsv(ValueError):
+    """The file is not delimited text: a workbook, an image, a binary."""
+
+
 @dataclass(frozen=True)
 class FileFormat:
-    encoding: str  # "utf-8-sig", "utf-8" or "cp1252"
+    encoding: str  # "utf-8-sig", "utf-8", "cp1252" or "utf-16"
     delimiter: str  # one of DELIMITERS
     total_bytes: int
+    # Lines before the header that are not data: Excel's "sep=;" hint.
+    preamble_lines: int = 0
+
+
+# What other files start with, and what to tell the person who uploaded one.
+_SIGNATURES = (
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook?); save it as CSV and try again"),
+    (b"\xd0\xcf\x11\xe0", "an Excel .xls workbook; save it as CSV and try again"),
+    (b"%PDF", "a PDF document, not a CSV file"),
+    (b"\x89PNG", "a PNG image, not a CSV file"),
+    (b"\xff\xd8\xff", "a JPEG image, not a CSV file"),
+    (b"GIF8", "a GIF image, not a CSV file"),
+)
+_SEPARATOR_HINT = re.compile(r"sep=(.)\r?\n", re.IGNORECASE)
 
 
 class SourceRow(NamedTuple):
@@ -86,19 +104,36 @@ class SourceRow(NamedTuple):
 
 
 def sniff(path: Path) -> FileFormat:
-    """Guess how the file is written from its first MiB."""
+    """Guess how the file is written from its first MiB; NotCsv if it is no text at all."""
     with path.open("rb") as file:
         sample = file.read(_ENCODING_SAMPLE_BYTES)
         total_bytes = file.seek(0, io.SEEK_END)
+    _refuse_binary(sample)
     encoding = _sniff_encoding(sample, complete=len(sample) == total_bytes)
     text = sample[: _DELIMITER_SAMPLE_CHARS * 4].decode(encoding, DECODE_ERRORS)
+    hint = _SEPARATOR_HINT.match(text.lstrip("\ufeff"))
+    if hint and hint.group(1) in DELIMITERS:
+        return FileFormat(encoding, hint.group(1), total_bytes, preamble_lines=1)
     return FileFormat(encoding, _sniff_delimiter(text), total_bytes)
+
+
+def _refuse_binary(sample: bytes) -> None:
+    for signature, what in _SIGNATURES:
+        if sample.startswith(signature):
+            raise NotCsv(f"this file is {what}")
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return
+    head = sample[:65536]
+    if head.count(b"\0") > max(32, len(head) // 100):  # a few stray NULs are only noise
+        raise NotCsv("this file holds binary data, not CSV text")
 
 
 def _sniff_encoding(sample: bytes, *, complete: bool) -> str:
     """``complete`` says the sample is the whole file, so it may end in a cut character."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # Excel's "Unicode Text" and Google Contacts exports
     decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
     text = decoder.decode(sample, final=complete)
     stray_bytes = len(_ESCAPED_BYTE.findall(text))
@@ -156,10 +191,10 @@ def read_rows(path: Path, fmt: FileFormat) -> Iterator[SourceRow]:
     """Every non-blank record after the header, as it was written: ragged rows stay ragged."""
     with _open_records(path, fmt) as (records, source):
         next(filter(any, records), None)
-        end = records.line_num
+        end = records.line_num + fmt.preamble_lines
         for cells in records:
             # line_num is the line a record ends on, so the next one starts just after it.
-            line, end = end + 1, records.line_num
+            line, end = end + 1, records.line_num + fmt.preamble_lines
             if any(cells):
                 # SourceRow(...) goes through a Python-level __new__: a sixth of the read time.
                 yield tuple.__new__(SourceRow, (line, cells, source.consumed))
@@ -167,7 +202,8 @@ def read_rows(path: Path, fmt: FileFormat) -> Iterator[SourceRow]:
 
 @contextmanager
 def _open_records(path: Path, fmt: FileFormat) -> Iterator[tuple[Reader, _NulFreeBytes]]:
-    source = _NulFreeBytes(path.open("rb", buffering=0))
+    # NUL bytes belong to UTF-16's characters; in any other encoding they are noise.
+    source = _NulFreeBytes(path.open("rb", buffering=0), strip=fmt.encoding != "utf-16")
     text = io.TextIOWrapper(
         io.BufferedReader(source, _READ_BYTES),
         encoding=fmt.encoding,
@@ -176,6 +212,8 @@ def _open_records(path: Path, fmt: FileFormat) -> Iterator[tuple[Reader, _NulFre
     )
     try:
         with text:
+            for _ in range(fmt.preamble_lines):
+                text.readline()
             yield csv.reader(text, delimiter=fmt.delimiter), source
     finally:
         if source.nul_bytes:
@@ -185,9 +223,10 @@ def _open_records(path: Path, fmt: FileFormat) -> Iterator[tuple[Reader, _NulFre
 class _NulFreeBytes(io.RawIOBase):
     """The bytes of a file with its NULs taken out, counting what was read from disk."""
 
-    def __init__(self, file: io.FileIO) -> None:
+    def __init__(self, file: io.FileIO, *, strip: bool = True) -> None:
         super().__init__()
         self._file = file
+        self._strip = strip
         self.consumed = 0
         self.nul_bytes = 0
 
@@ -198,7 +237,7 @@ class _NulFreeBytes(io.RawIOBase):
         with memoryview(buffer) as view:
             while chunk := self._file.read(len(view)):
                 self.consumed += len(chunk)
-                if b"\0" in chunk:
+                if self._strip and b"\0" in chunk:
                     kept = chunk.replace(b"\0", b"")
                     self.nul_bytes += len(chunk) - len(kept)
                     chunk = kept

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from leadflow.identity.drafts import draft_from_fields
 from leadflow.identity.service import intake
-from leadflow.kit.crypto import hash_api_key
+from leadflow.kit.crypto import hash_api_key, new_token, verify_password
 from leadflow.models import ApiKey
 from leadflow.workspaces import repository, service
 
@@ -36,11 +36,12 @@ class DemoAccess:
     created: bool
 
 
-def ensure_demo(session: Session, *, with_known_key: bool) -> DemoAccess:
+def ensure_demo(session: Session, *, published: bool) -> DemoAccess:
     """Creates whatever of the demo is missing; running it again changes nothing.
 
-    ``with_known_key`` adds an API key whose text is published in the README: for a laptop,
-    never for a server reachable by others.
+    ``published`` gives the demo the password and API key written in the README: for a
+    laptop, never for a server others can reach. Otherwise the user gets a random password,
+    shown once, and no API key.
     """
     workspace = repository.workspace_by_slug(session, DEMO_SLUG)
     created = workspace is None
@@ -54,14 +55,14 @@ def ensure_demo(session: Session, *, with_known_key: bool) -> DemoAccess:
         )
     user = repository.user_by_email(session, DEMO_EMAIL)
     if user is None:
-        user = service.create_user(
-            session, email=DEMO_EMAIL, password=DEMO_PASSWORD, name="Demo owner"
-        )
+        password = DEMO_PASSWORD if published else new_token(12)
+        user = service.create_user(session, email=DEMO_EMAIL, password=password, name="Demo owner")
+    elif published and verify_password(user.password_hash, DEMO_PASSWORD):
+        password = DEMO_PASSWORD
+    else:
+        password = ""  # set by someone, or shown once when it was made: not ours to print
     service.add_member(session, workspace=workspace, user=user)
-    if (
-        with_known_key
-        and repository.active_key_by_hash(session, hash_api_key(DEMO_API_KEY)) is None
-    ):
+    if published and repository.active_key_by_hash(session, hash_api_key(DEMO_API_KEY)) is None:
         session.add(
             ApiKey(
                 workspace_id=workspace.id,
@@ -75,5 +76,5 @@ def ensure_demo(session: Session, *, with_known_key: bool) -> DemoAccess:
         drafts = [draft_from_fields(row, region=region) for row in _sample_rows()]
         intake(session, workspace.id, drafts, via="demo", actor="demo")
     session.flush()
-    api_key = DEMO_API_KEY if with_known_key else ""
-    return DemoAccess(DEMO_SLUG, DEMO_EMAIL, DEMO_PASSWORD, api_key, created)
+    api_key = DEMO_API_KEY if published else ""
+    return DemoAccess(DEMO_SLUG, DEMO_EMAIL, password, api_key, created)
