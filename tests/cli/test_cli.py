@@ -50,7 +50,13 @@ def as_environment(monkeypatch, environment):
     )
 
 
+def forget_demo_user(session):
+    session.execute(delete(User).where(User.email == DEMO_EMAIL))
+    session.commit()
+
+
 def test_init_twice_makes_one_demo_workspace_with_its_sample_leads_once(session, monkeypatch):
+    forget_demo_user(session)
     as_environment(monkeypatch, "development")
     first = leadflow("init")
     assert first.exit_code == 0, first.output
@@ -72,8 +78,7 @@ def test_init_twice_makes_one_demo_workspace_with_its_sample_leads_once(session,
 
 
 def test_outside_development_the_demo_gets_no_published_password_or_key(session, monkeypatch):
-    session.execute(delete(User).where(User.email == DEMO_EMAIL))
-    session.commit()
+    forget_demo_user(session)
     as_environment(monkeypatch, "production")
 
     first, second = leadflow("init"), leadflow("init")
