@@ -34,6 +34,9 @@ SessionDep = Annotated[Session, Depends(_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
 def _api_key(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, credentials = header.partition(" ")
@@ -44,14 +47,14 @@ def _api_key(request: Request) -> str:
     raise Unauthorized(
         "send your API key as 'Authorization: Bearer <key>' (create one with "
         "'leadflow apikey create --workspace SLUG')",
-        headers={"WWW-Authenticate": "Bearer"},
+        headers=_CHALLENGE,
     )
 
 
 def _workspace(session: SessionDep, key: Annotated[str, Depends(_api_key)]) -> Workspace:
     workspace = workspace_for_api_key(session, key)
     if workspace is None:
-        raise Unauthorized("this API key is unknown or revoked")
+        raise Unauthorized("this API key is unknown or revoked", headers=_CHALLENGE)
     return workspace
 
 

@@ -50,6 +50,11 @@ class PayloadTooLarge(LeadflowError):
     title = "Payload too large"
 
 
+class UnsupportedMediaType(LeadflowError):
+    status = 415
+    title = "Unsupported media type"
+
+
 class UnprocessableInput(LeadflowError):
     status = 422
     title = "Unprocessable input"

@@ -175,7 +175,7 @@ def test_a_body_that_is_not_json_is_a_bad_request(client, form_url, body):
 def test_an_unsupported_content_type_is_refused(client, form_url, kind):
     headers = {"Content-Type": kind} if kind else {}
     response = client.post(form_url, content=b"Email=x@example.com", headers=headers)
-    assert is_problem(response, 422)
+    assert is_problem(response, 415)
 
 
 def test_too_many_submissions_from_one_address_are_slowed_down(api, client, form_url):

@@ -240,11 +240,6 @@ def test_an_undone_email_merge_leaves_the_mailbox_with_the_original(api, undone_
     assert again.json()["lead"]["id"] == lead_id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a split lead keeps the email text without its key; any edit re-derives the "
-    "key, finds the original lead holding it and answers 409",
-)
 def test_a_split_lead_can_be_edited(api, undone_email_merge):
     response = api.patch(f"{LEADS}/{undone_email_merge['split_id']}", json={"stage": "failed"})
     assert response.status_code == 200, response.text

@@ -19,6 +19,7 @@ from leadflow.exceptions import BadRequest, NotFound
 from leadflow.imports import repository, service
 from leadflow.imports.schemas import ImportJobOut, RejectionOut
 from leadflow.imports.tasks import run_import_job
+from leadflow.kit.schemas import IdPath
 from leadflow.kit.spreadsheet import defuse
 from leadflow.models import ImportJob
 from leadflow.worker import enqueue_after_commit
@@ -77,14 +78,14 @@ def upload_import(
 
 
 @router.get("/imports/{import_id}", response_model=ImportJobOut)
-def get_import(import_id: int, session: SessionDep, workspace: WorkspaceDep) -> ImportJobOut:
+def get_import(import_id: IdPath, session: SessionDep, workspace: WorkspaceDep) -> ImportJobOut:
     """An import's status, counts and progress."""
     return ImportJobOut.model_validate(_job(session, workspace.id, import_id))
 
 
 @router.get("/imports/{import_id}/rejections", response_model=list[RejectionOut])
 def list_rejections(
-    import_id: int,
+    import_id: IdPath,
     session: SessionDep,
     workspace: WorkspaceDep,
     after_line: Annotated[int, Query(ge=0)] = 0,
@@ -116,7 +117,7 @@ def _rejections_csv(import_id: int) -> Iterator[str]:
     responses={200: {"content": {"text/csv": {}}}},
 )
 def download_rejections(
-    import_id: int, session: SessionDep, workspace: WorkspaceDep
+    import_id: IdPath, session: SessionDep, workspace: WorkspaceDep
 ) -> StreamingResponse:
     """The refused rows as CSV: line, reason and the row as it was, to fix and import again."""
     _job(session, workspace.id, import_id)

@@ -9,7 +9,12 @@ from pydantic import BaseModel
 
 from leadflow.config import get_settings
 from leadflow.db import unit_of_work
-from leadflow.exceptions import BadRequest, PayloadTooLarge, UnprocessableInput
+from leadflow.exceptions import (
+    BadRequest,
+    PayloadTooLarge,
+    UnprocessableInput,
+    UnsupportedMediaType,
+)
 from leadflow.intake import service
 from leadflow.kit.ratelimit import RateLimiter
 
@@ -29,10 +34,22 @@ def _rate_limiter() -> RateLimiter:
     return _limiter
 
 
+async def _capped_body(request: Request) -> bytes:
+    """The body, read no further than the limit (the declared length may be a lie)."""
+    too_large = PayloadTooLarge(f"a form submission is at most {_MAX_BODY // 1024} KiB")
+    if int(request.headers.get("content-length") or 0) > _MAX_BODY:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > _MAX_BODY:
+            raise too_large
+    request._body = bytes(body)  # Starlette's form parser reads a body already read from here
+    return request._body
+
+
 async def _submission(request: Request) -> dict[str, str]:
-    body = await request.body()
-    if len(body) > _MAX_BODY:
-        raise PayloadTooLarge(f"a form submission is at most {_MAX_BODY // 1024} KiB")
+    body = await _capped_body(request)
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json":
         try:
@@ -45,7 +62,7 @@ async def _submission(request: Request) -> dict[str, str]:
     if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
         form = await request.form(max_files=0, max_fields=service.MAX_FORM_FIELDS + 1)
         return {k: v for k, v in form.items() if isinstance(v, str)}
-    raise UnprocessableInput(
+    raise UnsupportedMediaType(
         "send the form as application/x-www-form-urlencoded, multipart or JSON"
     )
 

@@ -1,11 +1,12 @@
-"""Cursor pagination: an opaque cursor holds the last row's sort value and id."""
+"""Cursor pagination: an opaque cursor holds the sort it belongs to, the last row's sort value
+and its id."""
 
 from __future__ import annotations
 
 import base64
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -23,29 +24,47 @@ class Page(BaseModel, Generic[T]):
 
 @dataclass(frozen=True)
 class Sort:
+    key: str  # as the client asked for it, e.g. "-created_at"
     column: Any  # a column or a mapped attribute
     id_column: Any
-    descending: bool
+    kind: type  # what the column holds: datetime, str, int
+
+    @property
+    def descending(self) -> bool:
+        return self.key.startswith("-")
 
 
-def encode_cursor(value: Any, row_id: int) -> str:
+def encode_cursor(sort: Sort, value: Any, row_id: int) -> str:
     if isinstance(value, datetime):
         value = {"dt": value.isoformat()}
-    raw = json.dumps([value, row_id], separators=(",", ":")).encode()
+    raw = json.dumps([sort.key, value, row_id], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[Any, int]:
+def decode_cursor(sort: Sort, cursor: str) -> tuple[Any, int]:
+    refused = BadRequest("cursor is not one this API gave out for this sort")
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        value, row_id = json.loads(base64.urlsafe_b64decode(padded))
-        if isinstance(value, dict):
-            value = datetime.fromisoformat(value["dt"])
-        if not isinstance(row_id, int):
-            raise TypeError
-    except (ValueError, TypeError, KeyError):
-        raise BadRequest("cursor is not one this API gave out") from None
-    return value, row_id
+        key, value, row_id = json.loads(base64.urlsafe_b64decode(padded))
+    except (ValueError, TypeError):
+        raise refused from None
+    if key != sort.key or not isinstance(row_id, int) or isinstance(row_id, bool):
+        raise refused
+    return _sort_value(sort, value, refused), row_id
+
+
+def _sort_value(sort: Sort, value: Any, refused: BadRequest) -> Any:
+    if value is None:
+        return None
+    if sort.kind is datetime:
+        try:
+            moment = datetime.fromisoformat(value["dt"])
+        except (TypeError, KeyError, ValueError):
+            raise refused from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if not isinstance(value, sort.kind) or isinstance(value, bool):
+        raise refused
+    return value
 
 
 def after_cursor(statement: Select[Any], sort: Sort, cursor: str | None) -> Select[Any]:
@@ -56,15 +75,14 @@ def after_cursor(statement: Select[Any], sort: Sort, cursor: str | None) -> Sele
         statement = statement.order_by(sort.column.asc().nulls_last(), sort.id_column.asc())
     if cursor is None:
         return statement
-    value, row_id = decode_cursor(cursor)
+    value, row_id = decode_cursor(sort, cursor)
     return statement.where(_beyond(sort, value, row_id))
 
 
 def _beyond(sort: Sort, value: Any, row_id: int) -> ColumnElement[bool]:
     column, ids = sort.column, sort.id_column
+    tie = ids < row_id if sort.descending else ids > row_id
     if value is None:  # nulls come last: only later nulls remain
-        tie = ids < row_id if sort.descending else ids > row_id
         return and_(column.is_(None), tie)
     later = column < value if sort.descending else column > value
-    tie = ids < row_id if sort.descending else ids > row_id
     return or_(later, and_(column == value, tie), column.is_(None))

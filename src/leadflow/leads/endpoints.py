@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from leadflow.dependencies import SessionDep, WorkspaceDep
 from leadflow.kit import idempotency
 from leadflow.kit.pagination import Page
+from leadflow.kit.schemas import IdPath, IdQuery
 from leadflow.leads import repository, service
 from leadflow.leads.repository import LeadFilters
 from leadflow.leads.schemas import (
@@ -94,8 +95,8 @@ def list_leads(
     workspace: WorkspaceDep,
     stage: LeadStage | None = None,
     source: Annotated[str | None, Query(max_length=100)] = None,
-    owner_id: int | None = None,
-    company_id: int | None = None,
+    owner_id: IdQuery = None,
+    company_id: IdQuery = None,
     consent_status: ConsentStatus | None = None,
     score_tier: Annotated[str | None, Query(max_length=10)] = None,
     created_after: datetime | None = None,
@@ -136,7 +137,7 @@ def search_leads(
 
 
 @router.get("/leads/{lead_id}", response_model=LeadOut)
-def get_lead(lead_id: int, session: SessionDep, workspace: WorkspaceDep) -> LeadOut:
+def get_lead(lead_id: IdPath, session: SessionDep, workspace: WorkspaceDep) -> LeadOut:
     """One lead with its company."""
     return LeadOut.model_validate(
         service.get_lead(session, workspace_id=workspace.id, lead_id=lead_id)
@@ -145,7 +146,7 @@ def get_lead(lead_id: int, session: SessionDep, workspace: WorkspaceDep) -> Lead
 
 @router.patch("/leads/{lead_id}", response_model=LeadOut)
 def update_lead(
-    lead_id: int, changes: LeadUpdate, session: SessionDep, workspace: WorkspaceDep
+    lead_id: IdPath, changes: LeadUpdate, session: SessionDep, workspace: WorkspaceDep
 ) -> LeadOut:
     """Change a lead's fields; only the fields sent change. A null custom field removes it."""
     lead = service.update_lead(
@@ -155,7 +156,7 @@ def update_lead(
 
 
 @router.delete("/leads/{lead_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_lead(lead_id: int, session: SessionDep, workspace: WorkspaceDep) -> Response:
+def delete_lead(lead_id: IdPath, session: SessionDep, workspace: WorkspaceDep) -> Response:
     """Delete a lead and its timeline."""
     service.delete_lead(session, workspace_id=workspace.id, lead_id=lead_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -163,7 +164,7 @@ def delete_lead(lead_id: int, session: SessionDep, workspace: WorkspaceDep) -> R
 
 @router.get("/leads/{lead_id}/activities", response_model=Page[ActivityOut])
 def lead_activities(
-    lead_id: int,
+    lead_id: IdPath,
     session: SessionDep,
     workspace: WorkspaceDep,
     limit: Limit = 50,
@@ -179,7 +180,7 @@ def lead_activities(
 
 
 @router.get("/leads/{lead_id}/merges", response_model=list[MergeOut])
-def lead_merges(lead_id: int, session: SessionDep, workspace: WorkspaceDep) -> list[MergeOut]:
+def lead_merges(lead_id: IdPath, session: SessionDep, workspace: WorkspaceDep) -> list[MergeOut]:
     """Arrivals merged into this lead, with what each changed."""
     service.get_lead(session, workspace_id=workspace.id, lead_id=lead_id)
     return [
@@ -188,7 +189,7 @@ def lead_merges(lead_id: int, session: SessionDep, workspace: WorkspaceDep) -> l
 
 
 @router.post("/merges/{merge_id}/undo", response_model=MergeOut)
-def undo_merge(merge_id: int, session: SessionDep, workspace: WorkspaceDep) -> MergeOut:
+def undo_merge(merge_id: IdPath, session: SessionDep, workspace: WorkspaceDep) -> MergeOut:
     """Split a merged arrival back out as its own lead and restore what the merge filled in."""
     return MergeOut.model_validate(
         service.undo_merge(session, workspace_id=workspace.id, merge_id=merge_id, actor=API_ACTOR)

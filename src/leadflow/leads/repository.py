@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, or_, select
@@ -49,14 +49,19 @@ def _filtered(workspace_id: int, filters: LeadFilters) -> Select[Any]:
         if value is not None:
             statement = statement.where(getattr(Lead, name) == value)
     if filters.created_after:
-        statement = statement.where(Lead.created_at >= filters.created_after)
+        statement = statement.where(Lead.created_at >= _utc(filters.created_after))
     if filters.created_before:
-        statement = statement.where(Lead.created_at < filters.created_before)
+        statement = statement.where(Lead.created_at < _utc(filters.created_before))
     if filters.updated_after:
-        statement = statement.where(Lead.updated_at >= filters.updated_after)
+        statement = statement.where(Lead.updated_at >= _utc(filters.updated_after))
     if filters.q:
         statement = statement.where(_matches_text(workspace_id, filters.q))
     return statement
+
+
+def _utc(moment: datetime) -> datetime:
+    """A time written without an offset is read as UTC, the zone every stored time is in."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _matches_text(workspace_id: int, q: str) -> Any:
@@ -77,9 +82,12 @@ def _matches_text(workspace_id: int, q: str) -> Any:
     return or_(*conditions)
 
 
+_SORT_KINDS = {"created_at": datetime, "updated_at": datetime, "last_name": str, "score": int}
+
+
 def _sort(key: str) -> Sort:
     name = key.lstrip("-")
-    return Sort(column=getattr(Lead, name), id_column=Lead.id, descending=key.startswith("-"))
+    return Sort(key=key, column=getattr(Lead, name), id_column=Lead.id, kind=_SORT_KINDS[name])
 
 
 def list_leads(
@@ -98,13 +106,15 @@ def list_leads(
     if len(leads) <= limit:
         return leads, None
     last = leads[limit - 1]
-    return leads[:limit], encode_cursor(getattr(last, sort.lstrip("-")), last.id)
+    return leads[:limit], encode_cursor(order, getattr(last, sort.lstrip("-")), last.id)
 
 
 def activities(
     session: Session, workspace_id: int, lead_id: int, *, limit: int, cursor: str | None
 ) -> tuple[list[Activity], str | None]:
-    order = Sort(column=Activity.occurred_at, id_column=Activity.id, descending=True)
+    order = Sort(
+        key="-occurred_at", column=Activity.occurred_at, id_column=Activity.id, kind=datetime
+    )
     statement = select(Activity).where(
         Activity.workspace_id == workspace_id, Activity.lead_id == lead_id
     )
@@ -112,7 +122,7 @@ def activities(
     if len(rows) <= limit:
         return rows, None
     last = rows[limit - 1]
-    return rows[:limit], encode_cursor(last.occurred_at, last.id)
+    return rows[:limit], encode_cursor(order, last.occurred_at, last.id)
 
 
 def merges_into(session: Session, workspace_id: int, lead_id: int) -> list[MergeRecord]:

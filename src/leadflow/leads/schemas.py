@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
-from leadflow.kit.schemas import RequestSchema, Schema
+from leadflow.kit.schemas import RequestSchema, RowId, Schema
 from leadflow.models import ConsentStatus, LeadStage
 
 Text = Annotated[str, Field(max_length=500)]
@@ -62,7 +62,7 @@ class LeadCreate(LeadFields):
 
 class LeadUpdate(LeadFields):
     stage: LeadStage | None = None
-    owner_id: int | None = None
+    owner_id: RowId | None = Field(default=None, description="a user of this workspace")
 
 
 class CompanyOut(Schema):

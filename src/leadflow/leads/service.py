@@ -8,18 +8,23 @@ from sqlalchemy.orm import Session
 
 from leadflow.exceptions import Conflict, NotFound, UnprocessableInput
 from leadflow.identity import service as identity
+from leadflow.identity.companies import CompanyResolver
 from leadflow.identity.drafts import InvalidLead, LeadDraft, draft_from_fields
 from leadflow.identity.service import IntakeOutcome
 from leadflow.leads import repository
 from leadflow.leads.schemas import LeadFields, LeadUpdate
 from leadflow.models import Activity, Lead, MergeRecord, Workspace
+from leadflow.workspaces.repository import membership
 
 # Lead columns an edit can set, by the name the API uses for them.
 _EDITABLE = {
     "first_name": "first_name", "last_name": "last_name", "email": "email", "phone": "phone",
     "whatsapp": "whatsapp_id", "title": "title", "city": "city", "country": "country",
-    "source": "source", "time_zone": "time_zone",
+    "source": "source", "time_zone": "time_zone", "consent": "consent_status",
 }  # fmt: skip
+_COMPANY_FIELDS = frozenset(
+    {"company", "website", "industry", "employee_count", "annual_revenue", "company_country"}
+)
 
 
 def draft_for(workspace: Workspace, fields: LeadFields) -> LeadDraft:
@@ -52,16 +57,17 @@ def get_lead(session: Session, *, workspace_id: int, lead_id: int) -> Lead:
 def update_lead(
     session: Session, *, workspace: Workspace, lead_id: int, changes: LeadUpdate, actor: str
 ) -> Lead:
+    """Changes the fields sent, validated as on arrival; the others stay as they are."""
     lead = get_lead(session, workspace_id=workspace.id, lead_id=lead_id)
     sent = changes.model_fields_set
-    current = {name: getattr(lead, column) for name, column in _EDITABLE.items()}
-    fields = {**current, **{k: v for k, v in changes.as_fields().items() if k in _EDITABLE}}
-    try:
-        draft = draft_from_fields(fields, region=workspace.default_region)
-    except InvalidLead as invalid:
-        raise UnprocessableInput("the lead cannot be changed so", errors=invalid.reasons) from None
+    draft = _edited_draft(lead, changes, region=workspace.default_region)
+    if "owner_id" in sent and changes.owner_id is not None:
+        _check_owner(session, workspace.id, changes.owner_id)
     before = _snapshot(lead)
     _apply_draft(session, workspace.id, lead, draft, sent)
+    if sent & _COMPANY_FIELDS:
+        resolver = CompanyResolver(session, workspace.id)
+        lead.company_id = resolver.ensure([draft.company])[0]
     if "stage" in sent and changes.stage is not None:
         lead.stage = changes.stage
     if "owner_id" in sent:
@@ -71,28 +77,52 @@ def update_lead(
         lead.custom_fields = {k: v for k, v in merged.items() if v is not None}
     _record_update(session, lead, before, actor)
     session.flush()
+    session.expire(lead)
     return get_lead(session, workspace_id=workspace.id, lead_id=lead.id)
+
+
+def _edited_draft(lead: Lead, changes: LeadUpdate, *, region: str) -> LeadDraft:
+    """The lead as it will be: its current fields with the sent ones laid over them."""
+    current: dict[str, str | None] = {
+        name: getattr(lead, column) for name, column in _EDITABLE.items()
+    }
+    if lead.company is not None:
+        current["company"], current["website"] = lead.company.name, lead.company.domain
+    sent = changes.as_fields()
+    if "full_name" in sent and not {"first_name", "last_name"} & sent.keys():
+        current["first_name"] = current["last_name"] = None
+    try:
+        return draft_from_fields({**current, **sent}, region=region)
+    except InvalidLead as invalid:
+        raise UnprocessableInput("the lead cannot be changed so", errors=invalid.reasons) from None
+
+
+def _check_owner(session: Session, workspace_id: int, user_id: int) -> None:
+    if membership(session, workspace_id, user_id) is None:
+        raise UnprocessableInput(
+            "the owner must be a user of this workspace", errors={"owner_id": "not a member"}
+        )
 
 
 def _apply_draft(
     session: Session, workspace_id: int, lead: Lead, draft: LeadDraft, sent: set[str]
 ) -> None:
-    if draft.email_key and draft.email_key != lead.email_key:
+    if "email" in sent and draft.email_key and draft.email_key != lead.email_key:
         holder = repository.lead_id_holding_email(session, workspace_id, draft.email_key)
         if holder is not None and holder != lead.id:
             raise Conflict(f"lead {holder} already has this email address", lead_id=holder)
     for name, column in _EDITABLE.items():
         if name in sent:
             setattr(lead, column, getattr(draft, column))
+    if "full_name" in sent:
+        lead.first_name, lead.last_name = draft.first_name, draft.last_name
     if "email" in sent:
         lead.email_key = draft.email_key
     lead.name_key = draft.name_key
-    if "consent" in sent:
-        lead.consent_status = draft.consent_status
 
 
 def _snapshot(lead: Lead) -> dict[str, Any]:
-    columns = (*_EDITABLE.values(), "stage", "owner_id", "consent_status", "custom_fields")
+    columns = (*_EDITABLE.values(), "company_id", "stage", "owner_id", "custom_fields")
     return {column: getattr(lead, column) for column in columns}
 
 
