@@ -88,7 +88,7 @@ def list_rejections(
     import_id: IdPath,
     session: SessionDep,
     workspace: WorkspaceDep,
-    after_line: Annotated[int, Query(ge=0)] = 0,
+    after_line: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[RejectionOut]:
     """Rows the import refused, with their line numbers and reasons (page with after_line)."""
