@@ -38,9 +38,12 @@ class CompanyResolver:
         self.workspace_id = workspace_id
         self._by_domain: dict[str, int] = {}
         self._by_key: dict[str, int] = {}
-        # Per block: name key -> (id, domain). Only these are compared by closeness of name.
-        self._blocks: dict[str, dict[str, tuple[int, str | None]]] = {}
+        # Names compared by closeness, per block: name key -> (id, the numbers in the name).
+        # An arrival with a website is compared only with companies that have none.
+        self._blocks: dict[str, dict[str, tuple[int, list[str]]]] = {}
+        self._blocks_without_domain: dict[str, dict[str, tuple[int, list[str]]]] = {}
         self._rows: dict[int, dict[str, Any]] = {}
+        self._placeholders: list[tuple[dict[str, Any], str]] = []
 
     def ensure(self, drafts: Sequence[CompanyDraft | None]) -> list[int | None]:
         """The company id for each draft (None where a draft names no company)."""
@@ -64,8 +67,7 @@ class CompanyResolver:
         for block in blocks:
             self._blocks[block] = {}
         for row in repository.company_name_keys_in_blocks(self.session, self.workspace_id, blocks):
-            entry = (row["id"], row["domain"])
-            self._blocks[_block(row["name_key"])].setdefault(row["name_key"], entry)
+            self._index_name(row["id"], row["name_key"], row["domain"])
 
     def _remember(self, row: dict[str, Any]) -> None:
         self._rows[row["id"]] = row
@@ -73,9 +75,20 @@ class CompanyResolver:
 
     def _index(self, company_id: int, name_key: str, domain: str | None) -> None:
         if domain:
-            self._by_domain.setdefault(domain, company_id)
-        self._by_key.setdefault(name_key, company_id)
-        self._blocks.setdefault(_block(name_key), {}).setdefault(name_key, (company_id, domain))
+            self._index_into(self._by_domain, domain, company_id)
+        self._index_into(self._by_key, name_key, company_id)
+        self._index_name(company_id, name_key, domain)
+
+    def _index_name(self, company_id: int, name_key: str, domain: str | None) -> None:
+        entry = (company_id, _DIGITS.findall(name_key))
+        for blocks in (self._blocks, *(() if domain else (self._blocks_without_domain,))):
+            self._index_into(blocks.setdefault(_block(name_key), {}), name_key, entry)
+
+    def _index_into(self, index: dict[str, Any], key: str, value: Any) -> None:
+        if key not in index:
+            index[key] = value
+            if (value if isinstance(value, int) else value[0]) < 0:
+                self._placeholders.append((index, key))
 
     def _find(self, draft: CompanyDraft) -> int | None:
         if draft.domain and draft.domain in self._by_domain:
@@ -88,13 +101,10 @@ class CompanyResolver:
     def _closest(self, key: str, domain: str | None) -> int | None:
         """A company whose name is a near spelling of ``key`` and could be the same company:
         no other website, and the same numbers in its name ("Acme 2" is not "Acme 3")."""
-        block = self._blocks.get(_block(key)) or {}
+        blocks = self._blocks_without_domain if domain else self._blocks
+        block = blocks.get(_block(key)) or {}
         numbers = _DIGITS.findall(key)
-        candidates = [
-            name
-            for name, (_, other) in block.items()
-            if not (domain and other and other != domain) and _DIGITS.findall(name) == numbers
-        ]
+        candidates = [name for name, (_, digits) in block.items() if digits == numbers]
         best = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         return block[best[0]][0] if best else None
 
@@ -123,14 +133,10 @@ class CompanyResolver:
             real[row["id"]] = new_id
             row["id"] = new_id
         insert_rows(self.session, companies, planned)
-        for index in (self._by_domain, self._by_key):
-            for name, company_id in index.items():
-                if company_id < 0:
-                    index[name] = real[company_id]
-        for block in self._blocks.values():
-            for name, (company_id, domain) in block.items():
-                if company_id < 0:
-                    block[name] = (real[company_id], domain)
+        for index, key in self._placeholders:
+            value = index[key]
+            index[key] = real[value] if isinstance(value, int) else (real[value[0]], value[1])
+        self._placeholders.clear()
         for row in planned:
             self._rows[row["id"]] = row
         return real

@@ -1,0 +1,65 @@
+"""Which company an arrival names: domain first, then the exact name key, then a close name."""
+
+from __future__ import annotations
+
+from leadflow.identity.companies import CompanyResolver
+from leadflow.identity.drafts import CompanyDraft
+from leadflow.identity.keys import company_name_key
+
+
+def company(name: str, domain: str | None = None) -> CompanyDraft:
+    return CompanyDraft(name=name, name_key=company_name_key(name), domain=domain)
+
+
+def resolve(session, workspace, *drafts: CompanyDraft) -> list[int | None]:
+    ids = CompanyResolver(session, workspace.id).ensure(list(drafts))
+    session.commit()
+    return ids
+
+
+def test_the_same_domain_is_the_same_company_whatever_the_name(session, workspace):
+    first, second = resolve(
+        session, workspace, company("Acme", "acme.com"), company("ACME Corp", "acme.com")
+    )
+    assert first == second
+
+
+def test_a_misspelt_name_finds_the_company_in_a_later_request(session, workspace):
+    (original,) = resolve(session, workspace, company("Northwind Analytics"))
+    (misspelt,) = resolve(session, workspace, company("Northwind Analytcs"))
+    assert misspelt == original
+
+
+def test_a_misspelt_name_finds_a_company_made_earlier_in_the_same_batch(session, workspace):
+    first, second = resolve(
+        session, workspace, company("Brightpath Logistics"), company("Brightpath Logistcs")
+    )
+    assert first == second
+
+
+def test_a_close_name_with_another_website_is_another_company(session, workspace):
+    first, second = resolve(
+        session,
+        workspace,
+        company("Helix Health", "helix.com"),
+        company("Helix Healths", "helixhealths.com"),
+    )
+    assert first != second
+
+
+def test_a_close_name_with_other_numbers_is_another_company(session, workspace):
+    first, second = resolve(
+        session, workspace, company("Summit Labs 12"), company("Summit Labs 13")
+    )
+    assert first != second
+
+
+def test_unrelated_names_stay_apart(session, workspace):
+    first, second = resolve(
+        session, workspace, company("Acme Industries"), company("Acme Insurance")
+    )
+    assert first != second
+
+
+def test_no_company_is_none(session, workspace):
+    assert resolve(session, workspace, None) == [None]  # type: ignore[arg-type]
