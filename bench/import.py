@@ -31,11 +31,13 @@ def _args() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def _rss(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
 def _peak_rss_mb() -> float:
     """Peak resident memory of this process plus its largest child (the parsing process)."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return (own + child) / 1024
+    return _rss(resource.RUSAGE_SELF) + _rss(resource.RUSAGE_CHILDREN)
 
 
 def _write_file(path: Path, rows: int) -> None:
@@ -51,6 +53,10 @@ def main() -> None:
     with scratch_database(args.database_url, workdir) as url:
         result = _run(url, workdir, source, args.chunk_rows)
     result["peak_rss_mb"] = round(_peak_rss_mb(), 1)
+    print(
+        f"peak RSS: importer {_rss(resource.RUSAGE_SELF):.0f} MB, parser {_rss(resource.RUSAGE_CHILDREN):.0f} MB",
+        file=sys.stderr,
+    )
     print(json.dumps(result))
 
 

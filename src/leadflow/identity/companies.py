@@ -21,6 +21,10 @@ _DIGITS = re.compile(r"[0-9]+")
 _FILLABLE = ("domain", "industry", "employee_count", "annual_revenue", "country")
 
 
+def _facts(row: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(row.get(field) for field in _FILLABLE)
+
+
 def _block(name_key: str) -> str:
     return name_key[:_BLOCK]
 
@@ -42,7 +46,8 @@ class CompanyResolver:
         # An arrival with a website is compared only with companies that have none.
         self._blocks: dict[str, dict[str, tuple[int, list[str]]]] = {}
         self._blocks_without_domain: dict[str, dict[str, tuple[int, list[str]]]] = {}
-        self._rows: dict[int, dict[str, Any]] = {}
+        # The fillable facts of each company seen, to fill its blanks from later arrivals.
+        self._facts: dict[int, tuple[Any, ...]] = {}
         self._placeholders: list[tuple[dict[str, Any], str]] = []
 
     def ensure(self, drafts: Sequence[CompanyDraft | None]) -> list[int | None]:
@@ -70,7 +75,7 @@ class CompanyResolver:
             self._index_name(row["id"], row["name_key"], row["domain"])
 
     def _remember(self, row: dict[str, Any]) -> None:
-        self._rows[row["id"]] = row
+        self._facts[row["id"]] = _facts(row)
         self._index(row["id"], row["name_key"], row.get("domain"))
 
     def _index(self, company_id: int, name_key: str, domain: str | None) -> None:
@@ -138,19 +143,27 @@ class CompanyResolver:
             index[key] = real[value] if isinstance(value, int) else (real[value[0]], value[1])
         self._placeholders.clear()
         for row in planned:
-            self._rows[row["id"]] = row
+            self._facts[row["id"]] = _facts(row)
         return real
 
     def _fill_blanks(self, drafts: Sequence[CompanyDraft | None], ids: list[int | None]) -> None:
         changed: dict[int, dict[str, Any]] = {}
         for draft, company_id in zip(drafts, ids, strict=True):
-            row = self._rows.get(company_id) if draft and company_id else None
-            if row is None:
+            if draft is None or company_id is None:
                 continue
-            for field in _FILLABLE:
-                if row.get(field) is None and getattr(draft, field) is not None:
-                    row[field] = getattr(draft, field)
-                    changed[row["id"]] = row
+            facts = self._facts.get(company_id)
+            if facts is None or None not in facts:
+                continue
+            filled = tuple(
+                known if known is not None else getattr(draft, field)
+                for field, known in zip(_FILLABLE, facts, strict=True)
+            )
+            if filled != facts:
+                self._facts[company_id] = filled
+                changed[company_id] = {
+                    "id": company_id,
+                    **dict(zip(_FILLABLE, filled, strict=True)),
+                }
         if changed:
             self._update(list(changed.values()))
 

@@ -82,7 +82,7 @@ def email_domain(email_key: str) -> str:
     return email_key.rpartition("@")[2]
 
 
-@lru_cache(maxsize=65536)  # imports repeat each company's website across its people
+@lru_cache(maxsize=16384)  # imports repeat each company's website across its people
 def normalize_domain(raw: str) -> str:
     """The bare host of a website as people write it: ``https://www.Acme.com/x`` -> ``acme.com``."""
     host = raw.strip().lower()
@@ -115,7 +115,7 @@ def _fold(text: str) -> list[str]:
     return _WORD.findall(folded)
 
 
-@lru_cache(maxsize=65536)  # imports repeat each company's name across its people
+@lru_cache(maxsize=16384)  # imports repeat each company's name across its people
 def company_name_key(name: str) -> str:
     """Accent-, case- and punctuation-free, legal suffixes dropped: "ACME, Inc." -> "acme"."""
     words = _fold(name)
