@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from leadflow.config import Settings, get_settings
-from leadflow.db import get_sessionmaker
+from leadflow.db import unit_of_work
 from leadflow.exceptions import Unauthorized
 from leadflow.models import Workspace
 from leadflow.workspaces.service import workspace_for_api_key
@@ -17,15 +17,8 @@ from leadflow.workspaces.service import workspace_for_api_key
 
 def _session() -> Iterator[Session]:
     """One request, one transaction: committed when the endpoint returns without error."""
-    session = get_sessionmaker()()
-    try:
+    with unit_of_work() as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # "function" scope: the commit happens before the response leaves, so a 2xx is never sent

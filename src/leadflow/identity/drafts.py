@@ -87,14 +87,9 @@ class LeadDraft(NamedTuple):
         return cls(**values, company=CompanyDraft(**company) if company else None)
 
 
-_DEFUSED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
-
-
 def _text(value: str | None) -> str | None:
     if value is None:
         return None
-    if value.startswith(_DEFUSED):  # a cell our own export defused
-        value = value[1:]
     if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
         return value or None
     cleaned = " ".join(value.split())

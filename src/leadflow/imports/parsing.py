@@ -19,8 +19,8 @@ from typing import Any
 from leadflow.identity.drafts import InvalidLead, LeadDraft, draft_from_fields
 from leadflow.imports.columns import ColumnMap
 from leadflow.imports.reader import CsvSource, SourceRow
+from leadflow.kit.spreadsheet import undefuse
 
-_DEFUSED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 IN_PROCESS_BELOW_BYTES = 4 * 1024 * 1024  # smaller files parse faster than a process starts
 _AHEAD = 4  # chunks parsed ahead of the writer: bounds the memory the pipe holds
 
@@ -110,9 +110,9 @@ def _draft(row: SourceRow, columns: ColumnMap, region: str) -> LeadDraft:
     if len(row.cells) > columns.width and any(row.cells[columns.width :]):
         raise InvalidLead({"row": f"has {len(row.cells)} cells but the header has {columns.width}"})
     fields, custom = columns.split(row.cells)
-    for name, value in custom.items():
-        if value.startswith(_DEFUSED):
-            custom[name] = value[1:]
+    # A file leadflow exported comes back as it was before its cells were defused.
+    fields = {name: value and undefuse(value) for name, value in fields.items()}
+    custom = {name: undefuse(value) for name, value in custom.items()}
     return draft_from_fields(fields, region=region, custom_fields=custom)
 
 

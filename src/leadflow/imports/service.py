@@ -23,11 +23,12 @@ from leadflow.imports import repository
 from leadflow.imports.columns import ColumnMap
 from leadflow.imports.parsing import ParsedChunk, ParseJob, parsed_chunks
 from leadflow.imports.reader import CsvSource
-from leadflow.kit.bulk import insert_rows
+from leadflow.kit.bulk import StatisticsRefresh, insert_rows
 from leadflow.models import ImportJob, ImportRejection, ImportStatus, Workspace
 from leadflow.models.base import table, utcnow
 
 log = structlog.get_logger()
+_GROWING_TABLES = ("lead", "company", "merge_record", "activity")
 
 
 @dataclass
@@ -127,6 +128,7 @@ class ImportRun:
 
     def _commit_each(self, chunks: Iterator[ParsedChunk], workspace_id: int) -> ImportReport:
         companies: CompanyResolver | None = None
+        statistics = StatisticsRefresh(_GROWING_TABLES)
         for chunk in chunks:
             with self.sessions.begin() as session:
                 job = self._job(session)
@@ -134,6 +136,7 @@ class ImportRun:
                 session.flush()
                 companies = _rebind(companies, session, workspace_id)
                 self._take(session, job, chunk, companies)
+                statistics.after_rows(session, chunk.rows)
             self._report_progress(job)
         return self._finish()
 

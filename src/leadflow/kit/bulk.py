@@ -158,3 +158,24 @@ def update_rows(
     order = [*columns, "id"]
     converters = [_converter(table, c, dialect) for c in order]
     session.connection().exec_driver_sql(statement, _as_tuples(rows, order, converters))
+
+
+class StatisticsRefresh:
+    """Keeps PostgreSQL's statistics in step with tables a bulk load is growing.
+
+    Its planner sizes tables from statistics; while they still say "empty", lookups by index
+    are planned as scans of the whole table, and the driver's prepared statements keep that
+    plan. Each time the rows written double, ANALYZE (which also drops those plans) runs.
+    """
+
+    def __init__(self, tables: Sequence[str], *, first_after: int = 5000) -> None:
+        self.tables = tables
+        self.written = 0
+        self.next_at = first_after
+
+    def after_rows(self, session: Session, count: int) -> None:
+        self.written += count
+        if self.written < self.next_at or session.get_bind().dialect.name != "postgresql":
+            return
+        session.execute(text(f"ANALYZE {', '.join(self.tables)}"))
+        self.next_at = self.written * 2
