@@ -58,7 +58,8 @@ typecheck: install
 	$(BIN)/mypy
 
 check: lint typecheck
-	$(BIN)/alembic check
+	@scratch=$$(mktemp -d) && LEADFLOW_DATA_DIR=$$scratch $(BIN)/alembic upgrade head \
+		&& LEADFLOW_DATA_DIR=$$scratch $(BIN)/alembic check; status=$$?; rm -rf $$scratch; exit $$status
 
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

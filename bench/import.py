@@ -41,7 +41,10 @@ def _peak_rss_mb() -> float:
 
 
 def _write_file(path: Path, rows: int) -> None:
-    code = f"from bench.synthetic import write_leads_csv; from pathlib import Path; write_leads_csv(Path({str(path)!r}), {rows})"
+    code = (
+        "from pathlib import Path; from bench.synthetic import write_leads_csv; "
+        f"write_leads_csv(Path({str(path)!r}), {rows})"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -53,10 +56,8 @@ def main() -> None:
     with scratch_database(args.database_url, workdir) as url:
         result = _run(url, workdir, source, args.chunk_rows)
     result["peak_rss_mb"] = round(_peak_rss_mb(), 1)
-    print(
-        f"peak RSS: importer {_rss(resource.RUSAGE_SELF):.0f} MB, parser {_rss(resource.RUSAGE_CHILDREN):.0f} MB",
-        file=sys.stderr,
-    )
+    importer, children = _rss(resource.RUSAGE_SELF), _rss(resource.RUSAGE_CHILDREN)
+    print(f"peak RSS: importer {importer:.0f} MB, largest child {children:.0f} MB", file=sys.stderr)
     print(json.dumps(result))
 
 

@@ -65,6 +65,8 @@ def parsed_chunks(job: ParseJob, *, size: int) -> Iterator[ParsedChunk]:
         if worker.is_alive():
             worker.terminate()
         worker.join(timeout=5)
+        pipe.close()
+        pipe.join_thread()
 
 
 def _drain(pipe: Any, worker: Any) -> Iterator[ParsedChunk]:
