@@ -66,7 +66,10 @@ def make_half_the_arrivals_reachable(case: Any) -> None:
 
 
 @schema.parametrize()
-@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomized: CI sees the same examples every run, so a failure is reproducible, not flaky.
+@settings(
+    max_examples=100, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
 def test_no_operation_answers_5xx_and_every_error_is_a_problem(case, known):
     aim_at_real_objects(case, known)
     make_half_the_arrivals_reachable(case)

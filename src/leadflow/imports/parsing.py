@@ -112,13 +112,18 @@ def _draft(row: SourceRow, columns: ColumnMap, region: str) -> LeadDraft:
     if len(row.cells) > columns.width and any(row.cells[columns.width :]):
         raise InvalidLead({"row": f"has {len(row.cells)} cells but the header has {columns.width}"})
     fields, custom = columns.split(row.cells)
-    # A file leadflow exported comes back as it was before its cells were defused.
-    fields = {name: value and undefuse(value) for name, value in fields.items()}
-    custom = {name: undefuse(value) for name, value in custom.items()}
+    fields = {name: value and _cell(value) for name, value in fields.items()}
+    custom = {name: _cell(value) for name, value in custom.items()}
     return draft_from_fields(fields, region=region, custom_fields=custom)
+
+
+def _cell(value: str) -> str:
+    """A file leadflow exported comes back as it was before its cells were defused; a NUL
+    (only UTF-16 files can still hold one here) is noise no lead field can store."""
+    return undefuse(value.replace("\x00", "") if "\x00" in value else value)
 
 
 def _raw(cells: list[str]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(cells)
+    csv.writer(buffer).writerow([cell.replace("\x00", "") for cell in cells])
     return buffer.getvalue().rstrip("\r\n")

@@ -17,6 +17,7 @@ from leadflow.exceptions import (
 )
 from leadflow.intake import service
 from leadflow.kit.ratelimit import RateLimiter
+from leadflow.kit.schemas import NUL_REFUSED, holds_nul
 
 router = APIRouter(tags=["web form"])
 _MAX_BODY = 64 * 1024
@@ -49,6 +50,13 @@ async def _capped_body(request: Request) -> bytes:
 
 
 async def _submission(request: Request) -> dict[str, str]:
+    fields = await _fields(request)
+    if holds_nul(fields):
+        raise UnprocessableInput(NUL_REFUSED)
+    return fields
+
+
+async def _fields(request: Request) -> dict[str, str]:
     body = await _capped_body(request)
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json":

@@ -64,6 +64,8 @@ def _sort_value(sort: Sort, value: Any, refused: BadRequest) -> Any:
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     if not isinstance(value, sort.kind) or isinstance(value, bool):
         raise refused
+    if isinstance(value, str) and "\x00" in value:
+        raise refused
     return value
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from leadflow.dependencies import SessionDep, WorkspaceDep
 from leadflow.kit import idempotency
 from leadflow.kit.pagination import Page
-from leadflow.kit.schemas import IdPath, IdQuery
+from leadflow.kit.schemas import NO_NUL, IdPath, IdQuery
 from leadflow.leads import repository, service
 from leadflow.leads.repository import LeadFilters
 from leadflow.leads.schemas import (
@@ -94,20 +94,21 @@ def list_leads(
     session: SessionDep,
     workspace: WorkspaceDep,
     stage: LeadStage | None = None,
-    source: Annotated[str | None, Query(max_length=100)] = None,
+    source: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
     owner_id: IdQuery = None,
     company_id: IdQuery = None,
     consent_status: ConsentStatus | None = None,
-    score_tier: Annotated[str | None, Query(max_length=10)] = None,
+    score_tier: Annotated[str | None, Query(max_length=10, pattern=NO_NUL)] = None,
     created_after: datetime | None = None,
     created_before: datetime | None = None,
     updated_after: datetime | None = None,
     q: Annotated[
-        str | None, Query(max_length=200, description="email, phone, name or company")
+        str | None,
+        Query(max_length=200, pattern=NO_NUL, description="email, phone, name or company"),
     ] = None,
     sort: LeadSortKey = "-created_at",
     limit: Limit = 50,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Annotated[str | None, Query(max_length=500, pattern=NO_NUL)] = None,
 ) -> Page[LeadOut]:
     """List the workspace's leads, filtered and sorted, a page at a time (pass next_cursor back)."""
     filters = LeadFilters(
@@ -125,9 +126,9 @@ def list_leads(
 def search_leads(
     session: SessionDep,
     workspace: WorkspaceDep,
-    q: Annotated[str, Query(min_length=1, max_length=200)],
+    q: Annotated[str, Query(min_length=1, max_length=200, pattern=NO_NUL)],
     limit: Limit = 20,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Annotated[str | None, Query(max_length=500, pattern=NO_NUL)] = None,
 ) -> Page[LeadOut]:
     """Find leads by email, phone digits, person name or company name."""
     leads, next_cursor = repository.list_leads(
@@ -168,7 +169,7 @@ def lead_activities(
     session: SessionDep,
     workspace: WorkspaceDep,
     limit: Limit = 50,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Annotated[str | None, Query(max_length=500, pattern=NO_NUL)] = None,
 ) -> Page[ActivityOut]:
     """The lead's timeline, newest first: merges, edits, and finally its arrival."""
     rows, next_cursor = service.timeline(
