@@ -226,6 +226,17 @@ def test_import_ends_with_one_json_line(session, tmp_path):
     assert len(leads(session, workspace.id)) == 2
 
 
+def test_import_names_its_rejected_rows_on_stderr(session, tmp_path):
+    workspace = make_workspace(session)
+    path = write(tmp_path, table(("Email", "Name", "Phone"), ROWS))
+
+    result = leadflow("import", str(path), "--workspace", workspace.slug)
+
+    rejected = [line for line in result.stderr.splitlines() if line.strip().startswith("line ")]
+    assert len(rejected) == 1
+    assert "--errors-out" in result.stderr
+
+
 def test_a_dry_run_import_prints_the_counts_and_changes_nothing(session, tmp_path):
     workspace = make_workspace(session)
     path = write(tmp_path, table(("Email", "Name", "Phone"), ROWS))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from itertools import islice
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -30,7 +31,7 @@ user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
 app.add_typer(workspace_app, name="workspace")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(user_app, name="user")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # messages stay one line each, wherever they go
 
 WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="workspace slug")]
 
@@ -146,6 +147,8 @@ def import_file(
         report = _run_with_bar(job)
         if errors_out is not None:
             _write_rejections(job.id, errors_out)
+        elif report["rejected"]:
+            _show_rejections(job.id, report["rejected"])
     typer.echo(json.dumps(report))
 
 
@@ -177,6 +180,14 @@ def _run_with_bar(job: ImportJob) -> dict[str, int]:
         report = ImportRun(job.id, chunk_rows=get_settings().import_chunk_rows, progress=show).run()
         bar.update(task, completed=job.total_bytes)
     return report.as_dict()
+
+
+def _show_rejections(job_id: int, count: int, shown: int = 10) -> None:
+    with unit_of_work() as session:
+        for row in islice(import_repository.rejection_rows(session, job_id), shown):
+            err.print(f"  line {row['line']}: {row['reason']}", markup=False, highlight=False)
+    more = f"the first {shown} of {count:,}" if count > shown else "all"
+    err.print(f"rejected rows above ({more}); --errors-out FILE writes every one with its row")
 
 
 def _write_rejections(job_id: int, path: Path) -> None:
