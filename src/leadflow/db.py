@@ -26,6 +26,9 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA cache_size=-32768")
+    # Checkpoint every ~40 MB of log rather than 4 MB: each checkpoint waits on fsync, and an
+    # import of a million rows spent a tenth of its time there.
+    cursor.execute("PRAGMA wal_autocheckpoint=10000")
     cursor.close()
 
 
