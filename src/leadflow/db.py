@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,6 +17,9 @@ from leadflow.config import get_settings
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+WRITES = "leadflow_writes"  # execution option: this transaction will write
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -32,6 +35,18 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _begin_sqlite(connection: Connection) -> None:
+    """A transaction that will write takes the write lock when it begins.
+
+    Begun as a reader, it could not become a writer once another writer had committed
+    (SQLITE_BUSY at once, whatever the busy timeout): that is how concurrent requests failed.
+    Transactions that only read are left to the driver, which begins one only before a write,
+    so a long-lived reader never holds a stale snapshot or the lock.
+    """
+    if connection.get_execution_options().get(WRITES):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def build_engine(url: str) -> Engine:
     if is_sqlite(url):
         database = make_url(url).database
@@ -39,6 +54,7 @@ def build_engine(url: str) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
@@ -49,14 +65,16 @@ def get_engine() -> Engine:
 
 
 @lru_cache
-def get_sessionmaker() -> sessionmaker[Session]:
-    return sessionmaker(get_engine(), expire_on_commit=False)
+def get_sessionmaker(*, writes: bool = True) -> sessionmaker[Session]:
+    """Sessions whose transactions write (the default) or only read."""
+    engine = get_engine().execution_options(**{WRITES: writes})
+    return sessionmaker(engine, expire_on_commit=False)
 
 
 @contextmanager
-def unit_of_work() -> Iterator[Session]:
+def unit_of_work(*, writes: bool = True) -> Iterator[Session]:
     """One transaction: commits when the block ends cleanly, rolls back otherwise."""
-    session = get_sessionmaker()()
+    session = get_sessionmaker(writes=writes)()
     try:
         yield session
         session.commit()

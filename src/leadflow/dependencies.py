@@ -15,9 +15,12 @@ from leadflow.models import Workspace
 from leadflow.workspaces.service import workspace_for_api_key
 
 
-def _session() -> Iterator[Session]:
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _session(request: Request) -> Iterator[Session]:
     """One request, one transaction: committed when the endpoint returns without error."""
-    with unit_of_work() as session:
+    with unit_of_work(writes=request.method not in _READS) as session:
         yield session
 
 

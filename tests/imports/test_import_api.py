@@ -229,7 +229,7 @@ async def _post_and_look(request: httpx.Request) -> dict[str, object]:
             seen["status"] = message["status"]
         if message["type"] == "http.response.body" and message.get("body"):
             job_id = json.loads(message["body"])["id"]  # type: ignore[arg-type]
-            with get_sessionmaker()() as other_connection:
+            with get_sessionmaker(writes=False)() as other_connection:
                 seen["committed"] = other_connection.get(ImportJob, job_id) is not None
 
     scope = {

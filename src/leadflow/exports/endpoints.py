@@ -13,7 +13,7 @@ router = APIRouter(tags=["export"])
 
 
 def _stream(workspace_id: int) -> Iterator[str]:
-    with unit_of_work() as session:  # the response outlives the request's own session
+    with unit_of_work(writes=False) as session:  # the response outlives the request's own session
         yield from service.csv_chunks(session, workspace_id)
 
 

@@ -98,7 +98,7 @@ def list_rejections(
 
 
 def _rejections_csv(import_id: int) -> Iterator[str]:
-    with unit_of_work() as session:
+    with unit_of_work(writes=False) as session:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(["line", "reason", "row"])
