@@ -14,7 +14,6 @@ from leadflow.exceptions import Unauthorized
 from leadflow.models import Workspace
 from leadflow.workspaces.service import workspace_for_api_key
 
-
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
