@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from leadflow.config import Settings, get_settings
 from leadflow.db import unit_of_work
 from leadflow.exceptions import Unauthorized
 from leadflow.models import Workspace
@@ -26,7 +25,6 @@ def _session(request: Request) -> Iterator[Session]:
 # "function" scope: the commit happens before the response leaves, so a 2xx is never sent
 # for work that then fails to commit.
 SessionDep = Annotated[Session, Depends(_session, scope="function")]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leadflow.exceptions import Conflict, NotFound
@@ -289,7 +290,17 @@ class Intake:
 def intake(
     session: Session, workspace_id: int, drafts: Sequence[LeadDraft], *, via: str, actor: str
 ) -> list[IntakeOutcome]:
-    return Intake(session, workspace_id, actor=actor).run(drafts, via=via).outcomes()
+    """Takes a few arrivals (a request's worth) through identity resolution.
+
+    A concurrent arrival of the same person can win the race to the unique email index; the
+    second attempt then finds that lead and merges into it.
+    """
+    try:
+        with session.begin_nested():
+            return Intake(session, workspace_id, actor=actor).run(drafts, via=via).outcomes()
+    except IntegrityError:
+        with session.begin_nested():
+            return Intake(session, workspace_id, actor=actor).run(drafts, via=via).outcomes()
 
 
 def undo_merge(session: Session, workspace_id: int, merge_id: int, *, actor: str) -> MergeRecord:

@@ -31,18 +31,9 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 
 
 def _intake(session: Session, workspace: Workspace, payload: LeadCreate) -> tuple[int, IntakeOut]:
-    # A concurrent arrival of the same person can win the race to the unique email index;
-    # the second attempt then finds that lead and merges into it.
-    for attempt in (1, 2):
-        try:
-            with session.begin_nested():
-                outcome, lead = service.take_lead(
-                    session, workspace=workspace, fields=payload, via=API_ACTOR, actor=API_ACTOR
-                )
-            break
-        except IntegrityError:
-            if attempt == 2:
-                raise
+    outcome, lead = service.take_lead(
+        session, workspace=workspace, fields=payload, via=API_ACTOR, actor=API_ACTOR
+    )
     result = IntakeOut(
         outcome=outcome.outcome,
         matched_on=outcome.matched_on,
