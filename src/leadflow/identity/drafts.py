@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from leadflow.exceptions import UnprocessableInput
 from leadflow.identity.countries import country_code
 from leadflow.identity.keys import (
     FREE_MAIL_DOMAINS,
@@ -38,12 +39,17 @@ _MULTIPLIERS = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
 _TEXT_LIMITS = {"first_name": 200, "last_name": 200, "title": 200, "city": 200, "source": 100}
 
 
-class InvalidLead(ValueError):
-    """The lead cannot be taken as it is; ``reasons`` says why, field by field."""
+class InvalidLead(UnprocessableInput):
+    """The lead cannot be taken as it is; ``reasons`` says why, field by field.
+
+    Every intake path reports it as it is: a 422 with ``errors`` through the API and the web
+    form, a rejected row with its reasons in an import.
+    """
 
     def __init__(self, reasons: dict[str, str]) -> None:
         self.reasons = reasons
-        super().__init__("; ".join(f"{name}: {why}" for name, why in reasons.items()))
+        joined = "; ".join(f"{name}: {why}" for name, why in reasons.items())
+        super().__init__(joined, errors=reasons)
 
 
 class CompanyDraft(NamedTuple):

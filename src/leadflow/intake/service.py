@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from sqlalchemy.orm import Session
 
 from leadflow.exceptions import NotFound, TooManyRequests, UnprocessableInput
-from leadflow.identity.drafts import InvalidLead, draft_from_fields
+from leadflow.identity.drafts import draft_from_fields
 from leadflow.identity.service import IntakeOutcome, intake
 from leadflow.imports.columns import ColumnMap
 from leadflow.kit.ratelimit import RateLimiter
@@ -51,9 +51,6 @@ def take_submission(
     canonical, custom = columns.split(list(fields.values()))
     if not canonical.get("source"):
         canonical["source"] = "web form"
-    try:
-        draft = draft_from_fields(canonical, region=workspace.default_region, custom_fields=custom)
-    except InvalidLead as invalid:
-        raise UnprocessableInput("the form could not be taken", errors=invalid.reasons) from None
+    draft = draft_from_fields(canonical, region=workspace.default_region, custom_fields=custom)
     (outcome,) = intake(session, workspace.id, [draft], via="web form", actor="web form")
     return outcome

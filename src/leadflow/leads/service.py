@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from leadflow.exceptions import Conflict, NotFound, UnprocessableInput
 from leadflow.identity import service as identity
 from leadflow.identity.companies import CompanyResolver
-from leadflow.identity.drafts import InvalidLead, LeadDraft, draft_from_fields
+from leadflow.identity.drafts import LeadDraft, draft_from_fields
 from leadflow.identity.service import IntakeOutcome
 from leadflow.leads import repository
 from leadflow.leads.schemas import LeadFields, LeadUpdate
@@ -27,22 +27,13 @@ _COMPANY_FIELDS = frozenset(
 )
 
 
-def draft_for(workspace: Workspace, fields: LeadFields) -> LeadDraft:
-    try:
-        return draft_from_fields(
-            fields.as_fields(), region=workspace.default_region, custom_fields=fields.custom_fields
-        )
-    except InvalidLead as invalid:
-        raise UnprocessableInput(
-            "the lead cannot be taken as it is", errors=invalid.reasons
-        ) from None
-
-
 def take_lead(
     session: Session, *, workspace: Workspace, fields: LeadFields, via: str, actor: str
 ) -> tuple[IntakeOutcome, Lead]:
     """Creates the lead, or merges it into the lead it already is."""
-    draft = draft_for(workspace, fields)
+    draft = draft_from_fields(
+        fields.as_fields(), region=workspace.default_region, custom_fields=fields.custom_fields
+    )
     (outcome,) = identity.intake(session, workspace.id, [draft], via=via, actor=actor)
     return outcome, get_lead(session, workspace_id=workspace.id, lead_id=outcome.lead_id)
 
@@ -91,10 +82,7 @@ def _edited_draft(lead: Lead, changes: LeadUpdate, *, region: str) -> LeadDraft:
     sent = changes.as_fields()
     if "full_name" in sent and not {"first_name", "last_name"} & sent.keys():
         current["first_name"] = current["last_name"] = None
-    try:
-        return draft_from_fields({**current, **sent}, region=region)
-    except InvalidLead as invalid:
-        raise UnprocessableInput("the lead cannot be changed so", errors=invalid.reasons) from None
+    return draft_from_fields({**current, **sent}, region=region)
 
 
 def _check_owner(session: Session, workspace_id: int, user_id: int) -> None:
