@@ -288,3 +288,17 @@ def test_export_of_an_unknown_workspace_is_a_one_line_error():
     slug = unique("missing-")
 
     assert_one_line_error(leadflow("export", "--workspace", slug), f"workspace '{slug}' not found")
+
+
+def test_a_user_with_a_malformed_email_is_a_one_line_error(session):
+    workspace = make_workspace(session)
+    result = leadflow(
+        "user", "create", "--email", "not an email", "--password", "long-enough-1",
+        "--workspace", workspace.slug,
+    )  # fmt: skip
+    assert_one_line_error(result, "not an email address")
+
+
+def test_a_workspace_name_too_long_is_a_one_line_error(session):
+    result = leadflow("workspace", "create", unique("ws-"), "--name", "x" * 201)
+    assert_one_line_error(result, "1-200 characters")

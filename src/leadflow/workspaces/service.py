@@ -10,6 +10,7 @@ import phonenumbers
 from sqlalchemy.orm import Session
 
 from leadflow.exceptions import BadRequest, Conflict, NotFound
+from leadflow.identity.keys import InvalidEmail, normalize_email
 from leadflow.kit.crypto import hash_api_key, hash_password, new_api_key, new_token
 from leadflow.models import ApiKey, User, Workspace, WorkspaceMember
 from leadflow.models.base import utcnow
@@ -29,6 +30,8 @@ def create_workspace(
 ) -> Workspace:
     if not _SLUG.fullmatch(slug):
         raise BadRequest("a workspace slug is 1-63 lowercase letters, digits and dashes")
+    if name is not None and not 0 < len(name.strip()) <= 200:
+        raise BadRequest("a workspace name is 1-200 characters")
     if repository.workspace_by_slug(session, slug) is not None:
         raise Conflict(f"workspace {slug!r} already exists")
     region = default_region.upper()
@@ -92,9 +95,15 @@ def create_user(
 ) -> User:
     if len(password) < 8:
         raise BadRequest("a password has at least 8 characters")
+    if len(name) > 200:
+        raise BadRequest("a user's name is at most 200 characters")
+    try:
+        email, _ = normalize_email(email)
+    except InvalidEmail as invalid:
+        raise BadRequest(str(invalid)) from None
     if repository.user_by_email(session, email) is not None:
         raise Conflict(f"a user with email {email!r} already exists")
-    user = User(email=email.strip(), name=name, password_hash=hash_password(password))
+    user = User(email=email, name=name, password_hash=hash_password(password))
     session.add(user)
     session.flush()
     if workspace is not None:
