@@ -4,13 +4,23 @@ from leadflow.models.activity import Activity
 from leadflow.models.api_key import ApiKey
 from leadflow.models.base import Base
 from leadflow.models.company import Company
+from leadflow.models.dead_job import DeadJob
+from leadflow.models.event import Event
 from leadflow.models.idempotency_record import IdempotencyRecord
 from leadflow.models.import_job import ImportJob, ImportStatus
 from leadflow.models.import_rejection import ImportRejection
+from leadflow.models.inbound_webhook import InboundWebhook, InboxState
+from leadflow.models.job import Job, JobState
 from leadflow.models.lead import ConsentStatus, Lead, LeadStage
 from leadflow.models.merge_record import MergeRecord
+from leadflow.models.provider_connection import ProviderConnection
+from leadflow.models.quota import Quota
+from leadflow.models.usage_record import UsageRecord
 from leadflow.models.user import User
 from leadflow.models.workspace import Workspace
+from leadflow.models.webhook_attempt import WebhookAttempt
+from leadflow.models.webhook_delivery import DeliveryState, WebhookDelivery
+from leadflow.models.webhook_endpoint import WebhookEndpoint
 from leadflow.models.workspace_member import WorkspaceMember
 
 __all__ = [
@@ -19,14 +29,27 @@ __all__ = [
     "Base",
     "Company",
     "ConsentStatus",
+    "DeadJob",
+    "DeliveryState",
+    "Event",
     "IdempotencyRecord",
     "ImportJob",
     "ImportRejection",
     "ImportStatus",
+    "InboundWebhook",
+    "InboxState",
+    "Job",
+    "JobState",
     "Lead",
     "LeadStage",
     "MergeRecord",
+    "ProviderConnection",
+    "Quota",
+    "UsageRecord",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "Workspace",
     "WorkspaceMember",
 ]

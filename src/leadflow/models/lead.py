@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from leadflow.models.base import Base, IdType, JSONType, RecordMixin
@@ -68,6 +68,13 @@ class Lead(RecordMixin, Base):
     # Who brought the lead in ("api", "web form", "import:12"): its first timeline entry.
     origin: Mapped[str] = mapped_column(String(100), default="api")
     stage: Mapped[str] = mapped_column(String(20), default=LeadStage.harvested)
+    # The pipeline's work on the lead, as it happens: shown live on the board.
+    pipeline_step: Mapped[str | None] = mapped_column(String(200))
+    pipeline_progress: Mapped[int] = mapped_column(Integer, default=0)
+    pipeline_error: Mapped[str | None] = mapped_column(Text)
+    stage_changed_at: Mapped[datetime | None]
+    # Seconds each finished stage took, by stage name.
+    stage_timings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     consent_status: Mapped[str] = mapped_column(String(10), default=ConsentStatus.unknown)
     consent_source: Mapped[str | None] = mapped_column(String(200))
     consent_at: Mapped[datetime | None]
