@@ -60,3 +60,51 @@ class Api:
             return call(url, **kwargs)
 
         return send
+
+
+def settle_jobs(timeout: float = 60.0) -> None:
+    """Runs every due background job here (beside any consumer that is running) until none is
+    queued or running: the moment a test can look at what the jobs did."""
+    import time
+
+    from sqlalchemy import func, select
+
+    from leadflow.db import get_sessionmaker
+    from leadflow.models import Job, JobState
+    from leadflow.models.base import utcnow
+    from leadflow.worker.runner import run_due
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run_due()
+        with get_sessionmaker(writes=False)() as session:
+            busy = session.scalar(
+                select(func.count())
+                .select_from(Job)
+                .where(
+                    Job.state.in_([JobState.queued, JobState.running]),
+                    Job.run_after <= utcnow(),
+                )
+            )
+        if not busy:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"background jobs still busy after {timeout} s")
+
+
+def make_dead_job(session: Session, workspace: Workspace, *, lead_id: int = 1) -> int:
+    """A pipeline job of ``workspace`` that used up its retries; returns the dead letter's id."""
+    from leadflow.models import DeadJob, Job, JobState
+    from leadflow.pipeline.tasks import run_stage
+
+    args = [workspace.id, lead_id, "harvested"]
+    job = Job(name=run_stage.job_name, args=args, state=JobState.dead, attempts=5)
+    session.add(job)
+    session.flush()
+    dead = DeadJob(
+        job_id=job.id, workspace_id=workspace.id, name=job.name, args=args, attempts=5,
+        error="RuntimeError: the enrichment provider was down",
+    )  # fmt: skip
+    session.add(dead)
+    session.commit()
+    return dead.id

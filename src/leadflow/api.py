@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from leadflow.events import endpoints as events
 from leadflow.exports import endpoints as exports
 from leadflow.imports import endpoints as imports
 from leadflow.intake import endpoints as intake
 from leadflow.leads import endpoints as leads
+from leadflow.pipeline import endpoints as pipeline
+from leadflow.worker import endpoints as jobs
 from leadflow.workspaces import endpoints as workspaces
 
 api_router = APIRouter(prefix="/api/v1")
@@ -16,3 +19,6 @@ api_router.include_router(leads.router)
 api_router.include_router(imports.router)
 api_router.include_router(exports.router)
 api_router.include_router(intake.router)
+api_router.include_router(pipeline.router)
+api_router.include_router(events.router)
+api_router.include_router(jobs.router)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
 
 from leadflow import __version__
 from leadflow.api import api_router
+from leadflow.config import get_settings
 from leadflow.db import get_engine
+from leadflow.events.bell import RedisListener
 from leadflow.logs import configure_logging
 from leadflow.problems import register_problem_handlers
+from leadflow.worker.consumer import EmbeddedWorker
 
 _HOME = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>leadflow</title><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -26,9 +33,26 @@ code{background:#f3f3f3;padding:.1rem .3rem;border-radius:4px}</style></head><bo
 (<code>leadflow --help</code>) are complete today.</p></body></html>"""
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Starts what makes one process a whole system: job consumers and the event listener."""
+    settings = get_settings()
+    worker = EmbeddedWorker() if settings.embedded_worker else None
+    listener = RedisListener() if settings.redis_url else None
+    for part in (worker, listener):
+        if part is not None:
+            part.start()
+    yield
+    if listener is not None:
+        listener.stopped.set()
+    if worker is not None:
+        await run_in_threadpool(worker.stop)
+
+
 def create_app() -> FastAPI:
     configure_logging()
     app = FastAPI(
+        lifespan=lifespan,
         title="leadflow",
         version=__version__,
         description="Self-hostable AI sales development: every inbound lead answered in seconds.",

@@ -32,6 +32,19 @@ class Settings(BaseSettings):
     import_chunk_rows: int = Field(default=5000, ge=1)
     log_level: str = "INFO"
 
+    # The job runtime (huey): SQLite queue beside the database unless Redis is given.
+    redis_url: str = Field(default="", description="redis://... to scale out; empty = embedded")
+    embedded_worker: bool = Field(
+        default=True, description="`leadflow serve` also runs jobs (one command, whole system)"
+    )
+    job_workers: int = Field(default=2, ge=1, le=64)
+    job_lease_seconds: float = Field(
+        default=30, gt=0, description="a job not heard from for this long is presumed dead"
+    )
+    job_recovery_seconds: float = Field(
+        default=15, gt=0, description="how often overdue and orphaned jobs are looked for"
+    )
+
     @field_validator("default_phone_region")
     @classmethod
     def _known_region(cls, value: str) -> str:
@@ -56,6 +69,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'leadflow.db').resolve()}"
+
+    @property
+    def job_queue_path(self) -> Path:
+        return self.data_dir / "jobs.db"
 
     @property
     def upload_dir(self) -> Path:

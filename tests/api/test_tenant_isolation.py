@@ -7,7 +7,7 @@ import re
 import pytest
 
 from leadflow.app import create_app
-from tests.builders import Api, make_api_key, make_lead, make_workspace
+from tests.builders import Api, make_api_key, make_dead_job, make_lead, make_workspace
 
 PUBLIC_ROUTES = {"/api/v1/forms/{form_token}"}  # addressed by an unguessable token, no API key
 
@@ -35,12 +35,19 @@ def owner_objects(api, session):
         files={"file": ("leads.csv", b"Email\nx@example.com\nbad\n", "text/csv")},
     )
     assert upload.status_code == 202, upload.text
-    return {"lead_id": lead.id, "merge_id": merged["merge_id"], "import_id": upload.json()["id"]}
+    return {
+        "lead_id": lead.id,
+        "merge_id": merged["merge_id"],
+        "import_id": upload.json()["id"],
+        "dead_job_id": make_dead_job(session, api.workspace, lead_id=lead.id),
+    }
 
 
 def test_every_route_with_an_id_is_covered():
     params = {p for _, path in ROUTES for p in re.findall(r"{(\w+)}", path)}
-    assert params == {"lead_id", "merge_id", "import_id"}, "a new route needs an object here"
+    assert params == {"lead_id", "merge_id", "import_id", "dead_job_id"}, (
+        "a new route needs an object here"
+    )
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)

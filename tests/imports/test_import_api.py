@@ -13,8 +13,7 @@ import pytest
 from leadflow.app import create_app
 from leadflow.db import get_sessionmaker
 from leadflow.models import ImportJob
-from leadflow.worker import wait_for_all
-from tests.builders import Api, make_api_key, make_workspace
+from tests.builders import Api, make_api_key, make_workspace, settle_jobs
 from tests.imports.support import leads, messy_crm_export, table
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,7 +37,7 @@ def upload(api: Api, content: bytes, **form: str):
 
 
 def finished(api: Api, import_id: int) -> dict:
-    wait_for_all()
+    settle_jobs()
     response = api.get(f"/api/v1/imports/{import_id}")
     assert response.status_code == 200, response.text
     return response.json()
@@ -182,7 +181,7 @@ def test_bad_columns_are_a_400_problem(api, session, leads_file, columns, detail
     problem = response.json()
     assert problem["status"] == 400
     assert detail in problem["detail"]
-    wait_for_all()
+    settle_jobs()
     assert leads(session, api.workspace.id) == []
 
 
@@ -261,7 +260,7 @@ def test_the_202_goes_out_only_once_the_job_is_committed(session, leads_file):
     )
 
     seen = anyio.run(_post_and_look, request)
-    wait_for_all()
+    settle_jobs()
 
     assert seen["status"] == 202
     assert seen["committed"] is True

@@ -31,6 +31,8 @@ user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
 app.add_typer(workspace_app, name="workspace")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(user_app, name="user")
+jobs_app = typer.Typer(help="Background jobs: dead letters and replays.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
 err = Console(stderr=True, soft_wrap=True)  # messages stay one line each, wherever they go
 
 WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="workspace slug")]
@@ -61,16 +63,13 @@ def serve(
     host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
 ) -> None:
-    """Serve the API (migrating first) and resume any unfinished imports."""
-    import uvicorn
+    """Serve the API and, unless LEADFLOW_EMBEDDED_WORKER=false, run jobs too (migrating first).
 
-    from leadflow.imports.tasks import run_import_job, unfinished_import_ids
-    from leadflow.worker import submit
+    Jobs a stopped process left unfinished (an import half done) are picked up again."""
+    import uvicorn
 
     settings = get_settings()
     migrate()
-    for job_id in unfinished_import_ids():
-        submit(run_import_job, job_id)
     host, port = host or settings.host, port or settings.port
     typer.echo(
         f"leadflow is running at http://{host}:{port}  (API docs: http://{host}:{port}/docs)"
@@ -235,3 +234,54 @@ class _errors:
 
 def main() -> None:
     app()
+
+
+@app.command()
+def worker(
+    workers: Annotated[int, typer.Option(min=1, max=64, help="job threads in this process")] = 2,
+) -> None:
+    """Run job consumers on their own (start as many as wanted, on any machine that reaches the
+    same database and queue). SIGINT finishes running jobs first; SIGTERM stops at once."""
+    from leadflow.worker.consumer import run_standalone
+
+    migrate()
+    run_standalone(workers)
+
+
+@jobs_app.command("dead")
+def jobs_dead(
+    workspace: Annotated[str | None, typer.Option("--workspace", "-w")] = None,
+) -> None:
+    """List jobs that failed every retry (all workspaces unless one is given)."""
+    from leadflow.worker import dead_letters
+
+    with unit_of_work(writes=False) as session:
+        workspace_id = workspaces.get_workspace(session, workspace).id if workspace else None
+        for dead in dead_letters.list_dead(session, workspace_id=workspace_id):
+            typer.echo(
+                f"{dead.id}\t{dead.died_at:%Y-%m-%d %H:%M:%S}\t{dead.name}\t"
+                f"{dead.attempts} attempts\t{dead.error.splitlines()[-1] if dead.error else ''}"
+            )
+
+
+@jobs_app.command("replay")
+def jobs_replay(dead_job_id: Annotated[int, typer.Argument(min=1)]) -> None:
+    """Queue a dead job again, with its retries renewed."""
+    from leadflow.worker import dead_letters
+
+    try:
+        with unit_of_work() as session:
+            job = dead_letters.replay(session, dead_job_id, workspace_id=None)
+    except LeadflowError as error:
+        err.print(f"[red]{error.message}[/red]")
+        raise typer.Exit(1) from error
+    typer.echo(f"dead job {dead_job_id} queued again as job {job.id}")
+
+
+@jobs_app.command("run")
+def jobs_run() -> None:
+    """Run every due job here and now, then exit (no consumer needed)."""
+    from leadflow.worker.runner import run_due
+
+    migrate()
+    typer.echo(f"ran {run_due()} jobs")

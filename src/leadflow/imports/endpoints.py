@@ -18,11 +18,11 @@ from leadflow.dependencies import SessionDep, WorkspaceDep
 from leadflow.exceptions import BadRequest, NotFound
 from leadflow.imports import repository, service
 from leadflow.imports.schemas import ImportJobOut, RejectionOut
-from leadflow.imports.tasks import run_import_job
+from leadflow.imports.tasks import run_import
 from leadflow.kit.schemas import IdPath
 from leadflow.kit.spreadsheet import defuse
 from leadflow.models import ImportJob
-from leadflow.worker import enqueue_after_commit
+from leadflow.worker import enqueue
 
 router = APIRouter(tags=["imports"])
 
@@ -73,7 +73,7 @@ def upload_import(
         dry_run=dry_run,
         overrides=overrides,
     )
-    enqueue_after_commit(session, run_import_job, job.id)
+    enqueue(session, run_import, workspace.id, job.id)
     return ImportJobOut.model_validate(job)
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from sqlalchemy import RowMapping, select
 from sqlalchemy.orm import Session
 
-from leadflow.models import ImportJob, ImportRejection, ImportStatus
+from leadflow.models import ImportJob, ImportRejection
 from leadflow.models.base import table
 
 
@@ -13,13 +13,6 @@ def get_job(session: Session, workspace_id: int, job_id: int) -> ImportJob | Non
     return session.scalar(
         select(ImportJob).where(ImportJob.id == job_id, ImportJob.workspace_id == workspace_id)
     )
-
-
-def unfinished_job_ids(session: Session) -> list[int]:
-    statement = select(ImportJob.id).where(
-        ImportJob.status.in_([ImportStatus.queued, ImportStatus.running])
-    )
-    return list(session.scalars(statement.order_by(ImportJob.id)))
 
 
 def rejection_rows(session: Session, job_id: int) -> Iterator[RowMapping]:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from leadflow.config import get_settings
-from leadflow.db import unit_of_work
-from leadflow.imports import repository
 from leadflow.imports.service import ImportRun
+from leadflow.worker.registry import job
 
 
-def run_import_job(job_id: int) -> None:
-    ImportRun(job_id, chunk_rows=get_settings().import_chunk_rows).run()
-
-
-def unfinished_import_ids() -> list[int]:
-    """Imports a stopped process left queued or half done; running them again resumes them."""
-    with unit_of_work() as session:
-        return repository.unfinished_job_ids(session)
+@job(max_attempts=3)
+def run_import(session: Session, workspace_id: int, import_id: int) -> None:
+    # The import commits chunk by chunk in its own transactions and resumes after the last one,
+    # so running it again after a crash goes on where it stopped.
+    ImportRun(import_id, chunk_rows=get_settings().import_chunk_rows).run()

@@ -11,6 +11,7 @@ from leadflow.identity.drafts import draft_from_fields
 from leadflow.identity.service import IntakeOutcome, intake
 from leadflow.imports.columns import ColumnMap
 from leadflow.kit.ratelimit import RateLimiter
+from leadflow.leads.service import announce_arrivals
 from leadflow.models import Workspace
 from leadflow.workspaces.repository import workspace_by_form_token
 
@@ -53,4 +54,5 @@ def take_submission(
         canonical["source"] = "web form"
     draft = draft_from_fields(canonical, region=workspace.default_region, custom_fields=custom)
     (outcome,) = intake(session, workspace.id, [draft], via="web form", actor="web form")
+    announce_arrivals(session, workspace.id, [outcome], via="web form")
     return outcome

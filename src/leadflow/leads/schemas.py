@@ -87,6 +87,11 @@ class LeadOut(Schema):
     country: str | None
     source: str | None
     stage: LeadStage
+    pipeline_step: str | None
+    pipeline_progress: int
+    pipeline_error: str | None
+    stage_changed_at: datetime | None
+    stage_timings: dict[str, Any]
     owner_id: int | None
     consent_status: ConsentStatus
     consent_source: str | None

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from leadflow.events.service import record
 from leadflow.exceptions import Conflict, NotFound, UnprocessableInput
 from leadflow.identity import service as identity
 from leadflow.identity.companies import CompanyResolver
@@ -14,6 +16,7 @@ from leadflow.identity.service import IntakeOutcome
 from leadflow.leads import repository
 from leadflow.leads.schemas import LeadFields, LeadUpdate
 from leadflow.models import Activity, Lead, MergeRecord, Workspace
+from leadflow.pipeline import service as pipeline
 from leadflow.workspaces.repository import membership
 
 # Lead columns an edit can set, by the name the API uses for them.
@@ -35,7 +38,29 @@ def take_lead(
         fields.as_fields(), region=workspace.default_region, custom_fields=fields.custom_fields
     )
     (outcome,) = identity.intake(session, workspace.id, [draft], via=via, actor=actor)
+    announce_arrivals(session, workspace.id, [outcome], via=via)
     return outcome, get_lead(session, workspace_id=workspace.id, lead_id=outcome.lead_id)
+
+
+def announce_arrivals(
+    session: Session, workspace_id: int, outcomes: Sequence[IntakeOutcome], *, via: str
+) -> None:
+    """Tells the event log what arrived, and sends new leads down the pipeline."""
+    for outcome in outcomes:
+        if outcome.outcome == "created":
+            record(session, workspace_id, "lead.created", lead_id=outcome.lead_id, origin=via)
+            pipeline.start(
+                session, get_lead(session, workspace_id=workspace_id, lead_id=outcome.lead_id)
+            )
+        else:
+            record(
+                session,
+                workspace_id,
+                "lead.merged",
+                lead_id=outcome.lead_id,
+                matched_on=outcome.matched_on,
+                merge_id=outcome.merge_id,
+            )
 
 
 def get_lead(session: Session, *, workspace_id: int, lead_id: int) -> Lead:

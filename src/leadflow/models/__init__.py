@@ -17,10 +17,10 @@ from leadflow.models.provider_connection import ProviderConnection
 from leadflow.models.quota import Quota
 from leadflow.models.usage_record import UsageRecord
 from leadflow.models.user import User
-from leadflow.models.workspace import Workspace
 from leadflow.models.webhook_attempt import WebhookAttempt
 from leadflow.models.webhook_delivery import DeliveryState, WebhookDelivery
 from leadflow.models.webhook_endpoint import WebhookEndpoint
+from leadflow.models.workspace import Workspace
 from leadflow.models.workspace_member import WorkspaceMember
 
 __all__ = [

@@ -1,63 +1,55 @@
-"""Background work, started only once the transaction that asked for it has committed.
+"""Background jobs: durable, retried, run once.
 
-This first runner is a small thread pool inside the process; jobs are recorded in the
-database before they are queued, so a restart picks up whatever was queued or running.
+A job is written to the ledger (the ``job`` table) in the transaction that asks for it, handed
+to huey only once that transaction commits, and marked done in the job's own transaction. A
+crash anywhere leaves either a job to run (recovery hands it over again) or a job done with all
+its effects; never half of one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
-import structlog
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-log = structlog.get_logger()
-_executor: ThreadPoolExecutor | None = None
+from leadflow.models import Job
+from leadflow.models.base import utcnow
+from leadflow.worker import metrics
+from leadflow.worker.registry import job, job_name, periodic, spec
+
+__all__ = ["enqueue", "job", "periodic"]
+
 _PENDING = "leadflow_pending_jobs"
 
 
-def _pool() -> ThreadPoolExecutor:
-    global _executor
-    if _executor is None:
-        _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="leadflow-job")
-    return _executor
-
-
-def enqueue_after_commit(session: Session, job: Callable[..., Any], *args: Any) -> None:
-    """Runs ``job(*args)`` in the background after ``session`` commits; never if it rolls back."""
-    pending = session.info.setdefault(_PENDING, [])
-    pending.append((job, args))
+def enqueue(session: Session, function: Callable[..., Any], *args: Any, delay: float = 0) -> Job:
+    """Asks for ``function(*args)`` to run after ``session`` commits; never if it rolls back."""
+    declared = spec(job_name(function))
+    row = Job(
+        name=declared.name,
+        args=list(args),
+        max_attempts=declared.max_attempts,
+        workspace_id=args[0] if declared.scoped else None,
+        run_after=utcnow() + timedelta(seconds=delay),
+    )
+    session.add(row)
+    session.info.setdefault(_PENDING, []).append((row, delay))
+    metrics.count_enqueued(declared.name)
+    return row
 
 
 @event.listens_for(Session, "after_commit")
-def _start_pending(session: Session) -> None:
-    for job, args in session.info.pop(_PENDING, []):
-        submit(job, *args)
+def _dispatch_pending(session: Session) -> None:
+    from leadflow.worker.queue import dispatch
+
+    for row, delay in session.info.pop(_PENDING, []):
+        dispatch([row.id], delay=delay)
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
     if not session.in_transaction():
         session.info.pop(_PENDING, None)
-
-
-def submit(job: Callable[..., Any], *args: Any) -> Future[Any]:
-    future = _pool().submit(job, *args)
-    future.add_done_callback(_log_failure)
-    return future
-
-
-def _log_failure(future: Future[Any]) -> None:
-    if (error := future.exception()) is not None:
-        log.error("job.failed", error=str(error))
-
-
-def wait_for_all() -> None:
-    """Blocks until queued jobs finish (shutdown and tests)."""
-    global _executor
-    if _executor is not None:
-        _executor.shutdown(wait=True)
-        _executor = None

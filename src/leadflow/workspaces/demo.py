@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from leadflow.identity.drafts import draft_from_fields
 from leadflow.identity.service import intake
 from leadflow.kit.crypto import hash_api_key, new_token, verify_password
+from leadflow.leads.service import announce_arrivals
 from leadflow.models import ApiKey
 from leadflow.workspaces import repository, service
 
@@ -74,7 +75,8 @@ def ensure_demo(session: Session, *, published: bool) -> DemoAccess:
     if repository.lead_count(session, workspace.id) == 0:
         region = workspace.default_region
         drafts = [draft_from_fields(row, region=region) for row in _sample_rows()]
-        intake(session, workspace.id, drafts, via="demo", actor="demo")
+        outcomes = intake(session, workspace.id, drafts, via="demo", actor="demo")
+        announce_arrivals(session, workspace.id, outcomes, via="demo")
     session.flush()
     api_key = DEMO_API_KEY if published else ""
     return DemoAccess(DEMO_SLUG, DEMO_EMAIL, password, api_key, created)

@@ -1,0 +1,58 @@
+"""Server-sent events: a workspace's event log, live, resumable with Last-Event-ID."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from leadflow.db import get_sessionmaker
+from leadflow.events import repository
+from leadflow.events.bell import get_bell
+from leadflow.events.schemas import EventOut
+
+# Streams poll this often as well as waiting for the bell: events committed by a process that
+# cannot ring this one (a standalone worker without Redis) still arrive within it.
+POLL_SECONDS = 0.5
+KEEPALIVE_SECONDS = 15.0
+
+
+def _read_after(workspace_id: int, after_id: int) -> list[EventOut]:
+    with get_sessionmaker(writes=False)() as session:
+        rows = repository.events_after(session, workspace_id, after_id)
+        return [EventOut.model_validate(row) for row in rows]
+
+
+def _latest(workspace_id: int) -> int:
+    with get_sessionmaker(writes=False)() as session:
+        return repository.last_event_id(session, workspace_id)
+
+
+async def starting_point(workspace_id: int, last_event_id: str | None) -> int:
+    """Resume after the id the client saw; a new client starts from now."""
+    if last_event_id is not None and last_event_id.strip().isdigit():
+        return int(last_event_id.strip())
+    return await run_in_threadpool(_latest, workspace_id)
+
+
+async def event_stream(workspace_id: int, after_id: int) -> AsyncIterator[dict[str, Any]]:
+    bell = get_bell()
+    quiet = 0.0
+    while True:
+        waiter = bell.waiter(workspace_id)
+        try:
+            events = await run_in_threadpool(_read_after, workspace_id, after_id)
+            for event in events:
+                after_id = event.id
+                yield {"id": str(event.id), "event": event.type, "data": event.model_dump_json()}
+            if events:
+                quiet = 0.0
+                continue
+            rung = await waiter.wait(POLL_SECONDS)
+            quiet = 0.0 if rung else quiet + POLL_SECONDS
+            if quiet >= KEEPALIVE_SECONDS:
+                quiet = 0.0
+                yield {"comment": "keep-alive"}
+        finally:
+            waiter.close()

@@ -1,0 +1,37 @@
+"""From committed events to deliveries: one per subscribed endpoint, in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leadflow.models import Event, WebhookDelivery, WebhookEndpoint
+
+
+def fan_out(session: Session, events: Sequence[Event]) -> None:
+    workspace_ids = {event.workspace_id for event in events}
+    endpoints = session.scalars(
+        select(WebhookEndpoint).where(
+            WebhookEndpoint.workspace_id.in_(workspace_ids), WebhookEndpoint.enabled.is_(True)
+        )
+    ).all()
+    if not endpoints:
+        return
+    from leadflow.webhooks.tasks import deliver
+    from leadflow.worker import enqueue
+
+    for event in events:
+        for endpoint in endpoints:
+            if endpoint.workspace_id == event.workspace_id and _subscribed(endpoint, event.type):
+                delivery = WebhookDelivery(
+                    workspace_id=event.workspace_id, endpoint_id=endpoint.id, event_id=event.id
+                )
+                session.add(delivery)
+                session.flush([delivery])
+                enqueue(session, deliver, event.workspace_id, delivery.id)
+
+
+def _subscribed(endpoint: WebhookEndpoint, event_type: str) -> bool:
+    return not endpoint.event_types or event_type in endpoint.event_types

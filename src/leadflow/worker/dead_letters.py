@@ -1,0 +1,40 @@
+"""Jobs that used up their retries, and running them again."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leadflow.exceptions import Conflict, NotFound
+from leadflow.models import DeadJob, Job
+from leadflow.models.base import utcnow
+from leadflow.worker.registry import spec
+
+
+def list_dead(
+    session: Session, *, workspace_id: int | None, include_replayed: bool = False
+) -> Sequence[DeadJob]:
+    """A workspace's dead jobs; ``None`` means every workspace's (the operator's view)."""
+    query = select(DeadJob).order_by(DeadJob.id.desc()).limit(500)
+    if workspace_id is not None:
+        query = query.where(DeadJob.workspace_id == workspace_id)
+    if not include_replayed:
+        query = query.where(DeadJob.replayed_at.is_(None))
+    return session.scalars(query).all()
+
+
+def replay(session: Session, dead_id: int, *, workspace_id: int | None) -> Job:
+    """Queues the job again, with fresh attempts; the dead letter remembers the replay."""
+    from leadflow.worker import enqueue
+
+    dead = session.get(DeadJob, dead_id)
+    if dead is None or (workspace_id is not None and dead.workspace_id != workspace_id):
+        raise NotFound(f"dead job {dead_id} not found")
+    if dead.replayed_at is not None:
+        raise Conflict(f"dead job {dead_id} was already replayed as job {dead.replay_job_id}")
+    job = enqueue(session, spec(dead.name).function, *dead.args)
+    session.flush([job])
+    dead.replayed_at, dead.replay_job_id = utcnow(), job.id
+    return job

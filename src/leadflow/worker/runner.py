@@ -1,0 +1,108 @@
+"""Running one job: claim it in the ledger, run it, mark it done in its own transaction."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from datetime import timedelta
+from enum import StrEnum
+
+import structlog
+
+from leadflow.config import get_settings
+from leadflow.db import unit_of_work
+from leadflow.worker import ledger, metrics, registry
+from leadflow.worker.heartbeat import HEARTBEAT
+from leadflow.worker.queue import dispatch
+
+log = structlog.get_logger()
+
+
+class Outcome(StrEnum):
+    done = "done"
+    retrying = "retrying"
+    dead = "dead"
+    skipped = "skipped"  # done already, not due, or another worker holds it
+
+
+class LeaseLost(Exception):
+    """The job ran past its lease and another worker took it: this run's effects roll back."""
+
+
+def run(job_id: int) -> Outcome:
+    lease = timedelta(seconds=get_settings().job_lease_seconds)
+    with unit_of_work() as session:
+        claimed = ledger.claim(session, job_id, lease=lease)
+    if claimed is None:
+        return Outcome.skipped
+    job = registry.spec(claimed.name)
+    workspace_id = _workspace_of(job, claimed)
+    started = time.perf_counter()
+    HEARTBEAT.hold(job_id, claimed.token)
+    with structlog.contextvars.bound_contextvars(job_id=job_id, job=job.name):
+        try:
+            _run_once(job, claimed)
+        except LeaseLost:
+            log.warning("job.lease_lost")
+            return Outcome.skipped
+        except Exception as error:
+            return _failed(job, claimed, error, workspace_id)
+        finally:
+            HEARTBEAT.release(job_id)
+            metrics.observe_run(job.name, time.perf_counter() - started)
+    log.info("job.done", attempt=claimed.attempt)
+    return Outcome.done
+
+
+def _run_once(job: registry.JobSpec, claimed: ledger.Claim) -> None:
+    # The transaction begins at the job's first query (on SQLite it takes the write lock then):
+    # a job that calls a provider reads what it needs in a read-only session, calls, then writes.
+    with unit_of_work() as session:
+        job.function(session, *claimed.args)
+        if not ledger.finish(session, claimed):
+            raise LeaseLost
+
+
+def _failed(
+    job: registry.JobSpec, claimed: ledger.Claim, error: Exception, workspace_id: int | None
+) -> Outcome:
+    described = "".join(traceback.format_exception_only(error)).strip()
+    with unit_of_work() as session:
+        delay = ledger.fail(
+            session,
+            claimed,
+            error=described,
+            max_attempts=job.max_attempts,
+            workspace_id=workspace_id,
+        )
+        if delay is None and job.on_dead is not None:
+            job.on_dead(session, described, *claimed.args)
+    metrics.count_failure(job.name)
+    if delay is None:
+        log.error("job.dead", attempt=claimed.attempt, error=described)
+        return Outcome.dead
+    log.warning(
+        "job.retrying", attempt=claimed.attempt, in_seconds=round(delay, 1), error=described
+    )
+    dispatch([claimed.job_id], delay=delay)
+    return Outcome.retrying
+
+
+def _workspace_of(job: registry.JobSpec, claimed: ledger.Claim) -> int | None:
+    if job.scoped and claimed.args and isinstance(claimed.args[0], int):
+        return claimed.args[0]
+    return None
+
+
+def run_due(*, limit: int = 10_000) -> int:
+    """Runs every due job here and now, oldest first (tests, and `leadflow jobs run`)."""
+    ran = 0
+    while ran < limit:
+        with unit_of_work(writes=False) as session:
+            job_ids = ledger.due(session, limit=100)
+        if not job_ids:
+            return ran
+        for job_id in job_ids:
+            run(job_id)
+            ran += 1
+    return ran
