@@ -14,6 +14,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 SCALEOUT_URL = os.environ.get("LEADFLOW_TEST_DATABASE_URL", "")
+# Set before any test module builds an app: jobs run when a test says so (settle_jobs), or in
+# a consumer the test starts itself, never in a background writer racing the test's session.
+os.environ["LEADFLOW_EMBEDDED_WORKER"] = "false"
 
 
 def _fresh_postgres_database(admin_url: str) -> tuple[str, str]:
@@ -38,9 +41,6 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     os.environ["LEADFLOW_ENVIRONMENT"] = "test"
     os.environ["LEADFLOW_SECRET_KEY"] = secrets.token_urlsafe(48)
     os.environ["LEADFLOW_DATA_DIR"] = str(data_dir)
-    # Jobs run when a test says so (settle_jobs), or in a consumer the test starts itself:
-    # a background writer would race the test's own session.
-    os.environ["LEADFLOW_EMBEDDED_WORKER"] = "false"
     dropped: str | None = None
     if SCALEOUT_URL:
         url, dropped = _fresh_postgres_database(SCALEOUT_URL)

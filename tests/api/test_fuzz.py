@@ -15,7 +15,10 @@ from leadflow.intake import endpoints as form_endpoints
 from leadflow.kit.ratelimit import RateLimiter
 from tests.builders import make_lead
 
-schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
+# The event stream never ends by design: tests/events exercises it with a reader that hangs up.
+schema = schemathesis.openapi.from_asgi("/openapi.json", create_app()).exclude(
+    path="/api/v1/events/stream"
+)
 FREE_TEXT_FIELDS = {
     "first_name", "last_name", "full_name", "title", "city", "source", "company", "industry",
     "employee_count", "annual_revenue", "custom_fields",
