@@ -45,6 +45,11 @@ class Settings(BaseSettings):
         default=15, gt=0, description="how often overdue and orphaned jobs are looked for"
     )
 
+    # Outbound webhooks refuse private addresses (SSRF); a developer may lift that locally.
+    allow_private_webhook_targets: bool = Field(
+        default=False, description="let webhooks reach localhost and private networks (development)"
+    )
+
     @field_validator("default_phone_region")
     @classmethod
     def _known_region(cls, value: str) -> str:

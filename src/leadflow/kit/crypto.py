@@ -1,12 +1,19 @@
-"""Passwords, API keys and tokens."""
+"""Passwords, API keys, tokens, and secrets sealed at rest."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from leadflow.config import get_settings
 
 API_KEY_PREFIX = "lf_"
 _passwords = PasswordHasher()
@@ -38,3 +45,28 @@ def new_token(nbytes: int = 24) -> str:
 
 def fingerprint(payload: bytes) -> str:
     return hashlib.sha256(payload).hexdigest()
+
+
+class Unsealable(ValueError):
+    """A sealed value that cannot be opened: tampered with, or sealed under another secret key."""
+
+
+def seal(text: str) -> str:
+    """Encrypts and authenticates ``text`` with a key derived from the app's secret key."""
+    return _fernet(get_settings().secret_key).encrypt(text.encode()).decode("ascii")
+
+
+def unseal(token: str) -> str:
+    try:
+        return _fernet(get_settings().secret_key).decrypt(token.encode("ascii")).decode()
+    except (InvalidToken, UnicodeError):
+        raise Unsealable("this value was sealed under another secret key, or altered") from None
+
+
+@lru_cache(maxsize=4)
+def _fernet(secret_key: str) -> Fernet:
+    # A key of its own for sealing, so that no other use of the secret key can reveal it.
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"leadflow/seal/v1"
+    ).derive(secret_key.encode())
+    return Fernet(base64.urlsafe_b64encode(derived))
