@@ -8,7 +8,8 @@ from functools import lru_cache
 from typing import Any
 
 import structlog
-from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, RedisHuey, crontab
+from huey.storage import SqliteStorage
 
 from leadflow.config import get_settings
 from leadflow.db import unit_of_work
@@ -42,7 +43,24 @@ def _build_huey() -> Huey:
     if settings.redis_url:
         return RedisHuey("leadflow", url=settings.redis_url, results=False)
     settings.job_queue_path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("leadflow", filename=str(settings.job_queue_path), results=False, timeout=30)
+    return Huey(
+        "leadflow",
+        storage_class=_QueueFile,
+        filename=str(settings.job_queue_path),
+        results=False,
+        timeout=30,
+    )
+
+
+class _QueueFile(SqliteStorage):
+    """huey's SQLite queue, synced like the database (WAL, NORMAL): huey's default syncs every
+    enqueue to disk, which cost more than the job it carried. A message lost to a power cut is
+    found again by recovery, because the ledger has the job."""
+
+    def _create_connection(self) -> Any:
+        connection = super()._create_connection()
+        connection.execute("pragma synchronous=NORMAL")
+        return connection
 
 
 def _periodic_runner(periodic: registry.PeriodicSpec) -> Any:

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Response
+
+from leadflow.connections import service
+from leadflow.connections.registry import PROVIDERS, ProviderKind
+from leadflow.connections.schemas import ConnectionIn, ConnectionOut, ProviderOut
+from leadflow.dependencies import SessionDep, WorkspaceDep
+
+router = APIRouter(tags=["connections"])
+ProviderSlug = Annotated[str, Path(max_length=40, pattern=r"^[a-z0-9_-]+$")]
+
+
+def _schema(kind: ProviderKind) -> dict[str, Any]:
+    schema = kind.settings.model_json_schema()
+    for field in schema.get("properties", {}).values():
+        if field.get("format") == "password":
+            field["writeOnly"] = True
+    return schema
+
+
+@router.get("/connections/providers", response_model=list[ProviderOut])
+def list_providers(workspace: WorkspaceDep) -> list[ProviderOut]:
+    """Providers a workspace can connect, with the settings each one needs."""
+    return [
+        ProviderOut(slug=k.slug, title=k.title, settings_schema=_schema(k))
+        for k in PROVIDERS.values()
+    ]
+
+
+@router.get("/connections", response_model=list[ConnectionOut])
+def list_connections(session: SessionDep, workspace: WorkspaceDep) -> list[ConnectionOut]:
+    """This workspace's provider connections (their secrets are never shown again)."""
+    return [
+        ConnectionOut.model_validate(c, from_attributes=True)
+        for c in service.connections(session, workspace.id)
+    ]
+
+
+@router.put("/connections/{provider}", response_model=ConnectionOut)
+def connect_provider(
+    provider: ProviderSlug, payload: ConnectionIn, session: SessionDep, workspace: WorkspaceDep
+) -> ConnectionOut:
+    """Connect the workspace's account at a provider, or replace its settings."""
+    connection = service.connect(
+        session, workspace_id=workspace.id, provider=provider, settings=payload.settings
+    )
+    return ConnectionOut.model_validate(connection, from_attributes=True)
+
+
+@router.delete("/connections/{provider}", status_code=204)
+def disconnect_provider(
+    provider: ProviderSlug, session: SessionDep, workspace: WorkspaceDep
+) -> Response:
+    """Forget the workspace's settings for a provider."""
+    service.disconnect(session, workspace_id=workspace.id, provider=provider)
+    return Response(status_code=204)

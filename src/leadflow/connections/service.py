@@ -1,0 +1,95 @@
+"""A workspace's provider accounts: validated by the provider's schema, sealed at rest."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leadflow.connections.registry import PROVIDERS, ProviderKind, ProviderSettings
+from leadflow.exceptions import NotFound, UnprocessableInput
+from leadflow.kit.crypto import seal, unseal
+from leadflow.models import ProviderConnection
+
+S = TypeVar("S", bound=ProviderSettings)
+# Called when a connection changes here: whoever remembers settings forgets them at once.
+on_change: list[Callable[[], None]] = []
+
+
+def provider_kind(slug: str) -> ProviderKind:
+    kind = PROVIDERS.get(slug)
+    if kind is None:
+        raise NotFound(f"no provider called {slug!r}; known: {', '.join(sorted(PROVIDERS))}")
+    return kind
+
+
+def connect(
+    session: Session, *, workspace_id: int, provider: str, settings: dict[str, Any]
+) -> ProviderConnection:
+    """Saves (or replaces) the workspace's settings for ``provider``."""
+    kind = provider_kind(provider)
+    try:
+        validated = kind.settings.model_validate(settings)
+    except ValidationError as error:
+        raise UnprocessableInput(
+            f"these {kind.title} settings are not valid",
+            errors={".".join(map(str, e["loc"])) or "settings": e["msg"] for e in error.errors()},
+        ) from error
+    sealed = seal(json.dumps(_plain(validated)))
+    connection = _find(session, workspace_id, provider)
+    if connection is None:
+        connection = ProviderConnection(workspace_id=workspace_id, provider=provider)
+        session.add(connection)
+    connection.sealed_config, connection.enabled = sealed, True
+    session.flush()
+    _changed()
+    return connection
+
+
+def _changed() -> None:
+    for forget in on_change:
+        forget()
+
+
+def _plain(settings: ProviderSettings) -> dict[str, Any]:
+    return {
+        name: value.get_secret_value() if hasattr(value, "get_secret_value") else value
+        for name, value in settings
+    }
+
+
+def disconnect(session: Session, *, workspace_id: int, provider: str) -> None:
+    connection = _find(session, workspace_id, provider)
+    if connection is None:
+        raise NotFound(f"this workspace has no {provider} connection")
+    session.delete(connection)
+    _changed()
+
+
+def connections(session: Session, workspace_id: int) -> Sequence[ProviderConnection]:
+    return session.scalars(
+        select(ProviderConnection)
+        .where(ProviderConnection.workspace_id == workspace_id)
+        .order_by(ProviderConnection.provider)
+    ).all()
+
+
+def settings_of(session: Session, workspace_id: int, provider: str, schema: type[S]) -> S | None:
+    """The workspace's settings for ``provider``, unsealed; None when it has not connected it."""
+    connection = _find(session, workspace_id, provider)
+    if connection is None or not connection.enabled:
+        return None
+    return schema.model_validate(json.loads(unseal(connection.sealed_config)))
+
+
+def _find(session: Session, workspace_id: int, provider: str) -> ProviderConnection | None:
+    return session.scalars(
+        select(ProviderConnection).where(
+            ProviderConnection.workspace_id == workspace_id,
+            ProviderConnection.provider == provider,
+        )
+    ).first()

@@ -1,0 +1,89 @@
+"""The one path for every provider callback: verify, keep the raw bytes, deduplicate on the
+provider's event id, commit, answer; handle later in a job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import structlog
+from sqlalchemy.orm import Session
+
+from leadflow.connections.service import provider_kind
+from leadflow.exceptions import NotFound
+from leadflow.inbox import repository
+from leadflow.inbox.handlers import handler_for
+from leadflow.inbox.senders import sender
+from leadflow.inbox.verifiers import SCHEMES, Delivery, verify
+from leadflow.models import InboundWebhook, InboxState
+from leadflow.models.base import utcnow
+
+log = structlog.get_logger()
+# Headers worth keeping with the body: what a handler or an audit may need, never credentials.
+_KEPT_HEADERS = frozenset(
+    {"content-type", "user-agent", "webhook-id", "webhook-timestamp", "x-twilio-signature",
+     "x-hubspot-request-timestamp", "i-twilio-idempotency-token"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Received:
+    inbox_id: int
+    duplicate: bool
+
+
+def receive(
+    session: Session, *, workspace_slug: str, provider: str, delivery: Delivery
+) -> Received:
+    """Keeps a verified delivery once; a repeat of the same event id is acknowledged, not kept."""
+    if provider not in SCHEMES:
+        provider_kind(provider)  # names the known providers in its 404
+        raise NotFound(f"{provider} does not send webhooks to leadflow")
+    known = sender(session, workspace_slug, provider)
+    workspace_id = known.workspace_id
+    event_id = verify(provider, delivery, known.settings)
+    inbox_id = repository.keep(
+        session,
+        {
+            "workspace_id": workspace_id,
+            "provider": provider,
+            "event_id": event_id,
+            "url": delivery.url,
+            "headers": {k: v for k, v in delivery.headers.items() if k in _KEPT_HEADERS},
+            "body": delivery.body,
+            "received_at": utcnow(),
+            "state": InboxState.received,
+            "attempts": 0,
+        },
+    )
+    if inbox_id is None:
+        known = repository.find(session, workspace_id, provider, event_id)
+        return Received(inbox_id=known or 0, duplicate=True)
+    return Received(inbox_id=inbox_id, duplicate=False)
+
+
+def handle_waiting(
+    session: Session, *, limit: int = 200, older_than: timedelta | None = None
+) -> int:
+    """Handles deliveries still waiting, each in a savepoint: one that fails is marked so (with
+    its error) and the others go on."""
+    cutoff = utcnow() - older_than if older_than is not None else None
+    deliveries = repository.waiting(session, limit=limit, older_than=cutoff)
+    for delivery in deliveries:
+        _handle(session, delivery)
+    return len(deliveries)
+
+
+def _handle(session: Session, delivery: InboundWebhook) -> None:
+    delivery.attempts += 1
+    try:
+        with session.begin_nested():
+            handler_for(delivery.provider)(session, delivery)
+    except Exception as error:
+        delivery.state, delivery.error = (
+            InboxState.failed,
+            f"{type(error).__name__}: {error}"[:2000],
+        )
+        log.warning("inbox.handler_failed", inbox_id=delivery.id, error=delivery.error)
+        return
+    delivery.state, delivery.handled_at, delivery.error = InboxState.handled, utcnow(), None

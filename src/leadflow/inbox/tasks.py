@@ -1,0 +1,46 @@
+"""Handling what the inbox received, in jobs.
+
+A delivery's row is its own queue entry (state ``received``), so the request that keeps it
+writes a drain job only when none is waiting to start: that one will see the new delivery too.
+A drain handles a batch and, if more are waiting, queues the next. A sweep every minute catches
+anything left behind."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from leadflow.inbox import service
+from leadflow.models import Job, JobState
+from leadflow.models.base import table
+from leadflow.worker import enqueue
+from leadflow.worker.registry import job, job_name, periodic
+
+BATCH = 200
+
+
+@job(max_attempts=10, scoped=False)
+def drain_inbox(session: Session) -> None:
+    if service.handle_waiting(session, limit=BATCH) == BATCH:
+        enqueue(session, drain_inbox)
+
+
+def ask_for_drain(session: Session) -> None:
+    """In the transaction that keeps a delivery: queue a drain unless one is waiting to start."""
+    if session.execute(_WAITING_DRAIN, {"name": job_name(drain_inbox)}).first() is None:
+        enqueue(session, drain_inbox)
+
+
+_jobs = table(Job)
+_WAITING_DRAIN = (
+    select(_jobs.c.id)
+    .where(_jobs.c.state == JobState.queued, _jobs.c.name == bindparam("name"))
+    .limit(1)
+)
+
+
+@periodic(minute="*")
+def sweep_inbox(session: Session) -> None:
+    service.handle_waiting(session, limit=1000, older_than=timedelta(seconds=30))
