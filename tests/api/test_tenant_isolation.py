@@ -7,7 +7,15 @@ import re
 import pytest
 
 from leadflow.app import create_app
-from tests.builders import Api, make_api_key, make_dead_job, make_lead, make_workspace
+from tests.builders import (
+    Api,
+    make_api_key,
+    make_dead_job,
+    make_lead,
+    make_webhook_delivery,
+    make_webhook_endpoint,
+    make_workspace,
+)
 
 PUBLIC_ROUTES = {"/api/v1/forms/{form_token}"}  # addressed by an unguessable token, no API key
 
@@ -24,6 +32,8 @@ def _routes_with_ids() -> list[tuple[str, str]]:
 
 
 ROUTES = _routes_with_ids()
+# A body the route accepts, so the answer is about the id, not the body.
+VALID_BODIES = {"/api/v1/webhooks/endpoints/{endpoint_id}": {"description": "hijacked"}}
 
 
 @pytest.fixture
@@ -35,19 +45,22 @@ def owner_objects(api, session):
         files={"file": ("leads.csv", b"Email\nx@example.com\nbad\n", "text/csv")},
     )
     assert upload.status_code == 202, upload.text
+    endpoint, _ = make_webhook_endpoint(session, api.workspace)
     return {
         "lead_id": lead.id,
         "merge_id": merged["merge_id"],
         "import_id": upload.json()["id"],
         "dead_job_id": make_dead_job(session, api.workspace, lead_id=lead.id),
+        "endpoint_id": endpoint.id,
+        "delivery_id": make_webhook_delivery(session, endpoint, lead_id=lead.id).id,
     }
 
 
 def test_every_route_with_an_id_is_covered():
     params = {p for _, path in ROUTES for p in re.findall(r"{(\w+)}", path)}
-    assert params == {"lead_id", "merge_id", "import_id", "dead_job_id"}, (
-        "a new route needs an object here"
-    )
+    assert params == {
+        "lead_id", "merge_id", "import_id", "dead_job_id", "endpoint_id", "delivery_id",
+    }, "a new route needs an object here"  # fmt: skip
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
@@ -55,7 +68,8 @@ def test_another_workspaces_object_is_not_found(method, path, owner_objects, cli
     stranger_workspace = make_workspace(session)
     stranger = Api(client, make_api_key(session, stranger_workspace), stranger_workspace)
     url = path.format(**owner_objects)
-    body = {"json": {"title": "hijacked"}} if method in ("PATCH", "POST") else {}
+    payload = VALID_BODIES.get(path, {"title": "hijacked"})
+    body = {"json": payload} if method in ("PATCH", "POST") else {}
     response = getattr(stranger, method.lower())(url, **body)
     assert response.status_code == 404, f"{method} {url} -> {response.status_code}"
     assert response.headers["content-type"].startswith("application/problem+json")
