@@ -108,3 +108,37 @@ def make_dead_job(session: Session, workspace: Workspace, *, lead_id: int = 1) -
     session.add(dead)
     session.commit()
     return dead.id
+
+
+def make_webhook_endpoint(
+    session: Session,
+    workspace: Workspace,
+    *,
+    url: str = "https://hooks.example.com/leadflow",
+    event_types: tuple[str, ...] = (),
+) -> tuple[Any, str]:
+    """An endpoint of ``workspace`` and its signing secret."""
+    from leadflow.webhooks.schemas import EndpointCreate
+    from leadflow.webhooks.service import create_endpoint
+
+    fields = EndpointCreate(url=url, event_types=list(event_types))
+    endpoint, secret = create_endpoint(session, workspace_id=workspace.id, fields=fields)
+    session.commit()
+    return endpoint, secret
+
+
+def make_webhook_delivery(
+    session: Session, endpoint: Any, *, event_type: str = "lead.created", lead_id: int = 1
+) -> Any:
+    """A pending delivery of an event to ``endpoint``, with no job asked for it."""
+    from leadflow.models import Event, WebhookDelivery
+
+    event = Event(workspace_id=endpoint.workspace_id, type=event_type, lead_id=lead_id)
+    session.add(event)
+    session.flush()
+    delivery = WebhookDelivery(
+        workspace_id=endpoint.workspace_id, endpoint_id=endpoint.id, event_id=event.id
+    )
+    session.add(delivery)
+    session.commit()
+    return delivery

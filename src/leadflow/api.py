@@ -10,6 +10,7 @@ from leadflow.imports import endpoints as imports
 from leadflow.intake import endpoints as intake
 from leadflow.leads import endpoints as leads
 from leadflow.pipeline import endpoints as pipeline
+from leadflow.usage import endpoints as usage
 from leadflow.webhooks import endpoints as webhooks
 from leadflow.worker import endpoints as jobs
 from leadflow.workspaces import endpoints as workspaces
@@ -24,3 +25,4 @@ api_router.include_router(pipeline.router)
 api_router.include_router(events.router)
 api_router.include_router(jobs.router)
 api_router.include_router(webhooks.router)
+api_router.include_router(usage.router)

@@ -8,15 +8,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
-from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from leadflow import __version__
 from leadflow.api import api_router
 from leadflow.config import get_settings
-from leadflow.db import get_engine
 from leadflow.events.bell import RedisListener
+from leadflow.integrations.http import close_shared_clients
 from leadflow.logs import configure_logging
+from leadflow.operations import endpoints as operations
+from leadflow.operations.tracing import REQUEST_ID_HEADER, RequestCorrelation
 from leadflow.problems import register_problem_handlers
 from leadflow.worker.consumer import EmbeddedWorker
 
@@ -47,6 +48,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         listener.stopped.set()
     if worker is not None:
         await run_in_threadpool(worker.stop)
+    await close_shared_clients()
 
 
 def create_app() -> FastAPI:
@@ -62,21 +64,23 @@ def create_app() -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],  # API keys travel in headers, never cookies; forms post from anywhere
-        allow_methods=["GET", "POST", "PATCH", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-API-Key"],
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "Idempotency-Key",
+            "X-API-Key",
+            REQUEST_ID_HEADER,
+        ],
+        expose_headers=[REQUEST_ID_HEADER],
     )
+    app.add_middleware(RequestCorrelation)
     register_problem_handlers(app)
     app.include_router(api_router)
+    app.include_router(operations.router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home() -> str:
         return _HOME
-
-    @app.get("/health", tags=["operations"])
-    def health() -> dict[str, str]:
-        """Liveness, and whether the database answers."""
-        with get_engine().connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return {"status": "ok", "version": __version__}
 
     return app

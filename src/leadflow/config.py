@@ -50,6 +50,18 @@ class Settings(BaseSettings):
         default=False, description="let webhooks reach localhost and private networks (development)"
     )
 
+    # Calls to outside providers (Twilio, HubSpot, LLMs...): defaults an adapter may override.
+    provider_timeout_seconds: float = Field(default=15, gt=0, description="read/write/pool")
+    provider_connect_timeout_seconds: float = Field(default=5, gt=0)
+    provider_max_attempts: int = Field(default=4, ge=1, le=10)
+    provider_retry_after_cap_seconds: float = Field(
+        default=30, ge=0, description="a longer Retry-After is left to the job's own retry"
+    )
+    provider_breaker_failures: int = Field(
+        default=5, ge=1, description="consecutive failed requests that open a provider's breaker"
+    )
+    provider_breaker_cooldown_seconds: float = Field(default=30, gt=0)
+
     @field_validator("default_phone_region")
     @classmethod
     def _known_region(cls, value: str) -> str:

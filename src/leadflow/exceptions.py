@@ -63,3 +63,9 @@ class UnprocessableInput(LeadflowError):
 class TooManyRequests(LeadflowError):
     status = 429
     title = "Too many requests"
+
+
+class QuotaExceeded(TooManyRequests):
+    """The workspace's quota on a metric for the day or month would be passed."""
+
+    title = "Quota exceeded"

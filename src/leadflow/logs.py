@@ -11,14 +11,18 @@ from leadflow.config import get_settings
 
 def configure_logging() -> None:
     level = logging.getLevelName(get_settings().log_level.upper())
+    # Configured again (each create_app), the list is refilled in place: loggers cached on
+    # first use hold this very list, and would otherwise keep the first one.
+    processors = structlog.get_config()["processors"] if structlog.is_configured() else []
+    processors[:] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,
+        structlog.processors.JSONRenderer(),
+    ]
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(),
-        ],
+        processors=processors,
         wrapper_class=structlog.make_filtering_bound_logger(
             level if isinstance(level, int) else 20
         ),

@@ -47,6 +47,9 @@ def _write_pending(session: Session) -> None:
     workspace_ids = sorted({row["workspace_id"] for row in pending})
     _serialise_numbering(session, workspace_ids)
     written = session.execute(insert(_events).returning(*_events.c), pending).all()
+    from leadflow.operations.metrics import count_events
+
+    count_events(row["type"] for row in pending)
     session.info.setdefault(_RINGING, set()).update(workspace_ids)
     from leadflow.webhooks.fanout import fan_out
 

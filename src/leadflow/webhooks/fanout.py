@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from leadflow.models import Event, WebhookDelivery, WebhookEndpoint
 
+TEST_EVENT = "webhook.test"
+
 
 def fan_out(session: Session, events: Sequence[Event]) -> None:
     workspace_ids = {event.workspace_id for event in events}
@@ -24,14 +26,16 @@ def fan_out(session: Session, events: Sequence[Event]) -> None:
 
     for event in events:
         for endpoint in endpoints:
-            if endpoint.workspace_id == event.workspace_id and _subscribed(endpoint, event.type):
+            if endpoint.workspace_id == event.workspace_id and _subscribed(endpoint, event):
                 delivery = WebhookDelivery(
                     workspace_id=event.workspace_id, endpoint_id=endpoint.id, event_id=event.id
                 )
                 session.add(delivery)
-                session.flush([delivery])
+                session.flush()
                 enqueue(session, deliver, event.workspace_id, delivery.id)
 
 
-def _subscribed(endpoint: WebhookEndpoint, event_type: str) -> bool:
-    return not endpoint.event_types or event_type in endpoint.event_types
+def _subscribed(endpoint: WebhookEndpoint, event: Event) -> bool:
+    if event.type == TEST_EVENT:  # sent on request to one endpoint, whatever it subscribed to
+        return bool(event.data.get("endpoint_id") == endpoint.id)
+    return not endpoint.event_types or event.type in endpoint.event_types

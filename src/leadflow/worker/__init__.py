@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import structlog
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -46,6 +47,8 @@ def _dispatch_pending(session: Session) -> None:
     from leadflow.worker.queue import dispatch
 
     for row, delay in session.info.pop(_PENDING, []):
+        # The request's (or parent job's) id is in the log context: this line links them.
+        structlog.get_logger().info("job.enqueued", queued_job_id=row.id, queued_job=row.name)
         dispatch([row.id], delay=delay)
 
 

@@ -141,5 +141,5 @@ def depth(session: Session) -> dict[str, int]:
         .group_by(_jobs.c.state)
     )
     counts: dict[str, int] = dict.fromkeys((JobState.queued, JobState.running), 0)
-    counts.update(dict(rows.tuples()))
+    counts.update(dict(rows.all()))  # Result.tuples() fails on SQLAlchemy 2.1
     return counts

@@ -1,0 +1,1 @@
+"""Running leadflow: health, readiness, metrics, and the request log."""

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import Path
+from pydantic import Field
+
+from leadflow.kit.schemas import MAX_ID, RequestSchema, Schema
+
+Period = Literal["day", "month"]
+METRIC_PATTERN = r"^[a-z][a-z0-9_.-]{0,39}$"
+MetricPath = Annotated[
+    str,
+    Path(
+        pattern=METRIC_PATTERN,
+        max_length=40,
+        description="what is counted: llm_tokens, sms, whatsapp, email...",
+    ),
+]
+
+
+class QuotaIn(RequestSchema):
+    period: Period
+    limit: Annotated[int, Field(ge=0, le=MAX_ID, description="most units allowed in the period")]
+
+
+class QuotaOut(Schema):
+    metric: str
+    period: Period
+    limit: int
+    used: int = Field(description="units used so far in the current period")
+    resets_at: datetime
+
+
+class UsageTotal(Schema):
+    metric: str
+    quantity: int
+    cost_micros: int = Field(description="millionths of a US dollar")
+    limit: int | None = Field(description="the workspace's quota on it for this period")
+
+
+class UsageOut(Schema):
+    period: Period
+    since: datetime
+    items: list[UsageTotal]
