@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leadflow.exceptions import NotFound, QuotaExceeded, UnprocessableInput
@@ -98,8 +99,13 @@ def set_quota(
     """Creates or changes the quota on ``metric`` for ``period``."""
     quota = repository.find_quota(session, workspace_id, metric, period)
     if quota is None:
-        quota = Quota(workspace_id=workspace_id, metric=metric, period=period, limit=limit)
-        session.add(quota)
+        try:
+            with session.begin_nested():
+                quota = Quota(workspace_id=workspace_id, metric=metric, period=period, limit=limit)
+                session.add(quota)
+        except IntegrityError:  # a simultaneous PUT made it first: change that one
+            quota = repository.find_quota(session, workspace_id, metric, period)
+            assert quota is not None
     quota.limit = limit
     session.flush()
     (out,) = _with_use(session, workspace_id, [quota])
