@@ -42,7 +42,10 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
 # concurrent requests that polling, not the work, set the slowest answers (p99 of 560 ms for
 # inbound webhooks, against 50 ms once they queued here). Other processes still meet the busy
 # handler; one process per machine is what the embedded engine is for.
-_WRITER = threading.RLock()
+# A plain lock, not an RLock: a request's transaction may begin in one worker thread and commit
+# in another (FastAPI runs a dependency's setup and teardown on different threads).
+_WRITER = threading.Lock()
+_WRITER_WAIT_SECONDS = 30.0
 
 
 class _QueuedWriter(sqlite3.Connection):
@@ -59,6 +62,12 @@ class _QueuedWriter(sqlite3.Connection):
     def rollback(self) -> None:
         try:
             super().rollback()
+        finally:
+            self._give_up_writer()
+
+    def close(self) -> None:
+        try:
+            super().close()
         finally:
             self._give_up_writer()
 
@@ -79,7 +88,8 @@ def _begin_sqlite(connection: Connection) -> None:
     if not connection.get_execution_options().get(WRITES):
         return
     driver = connection.connection.driver_connection
-    _WRITER.acquire()
+    if not _WRITER.acquire(timeout=_WRITER_WAIT_SECONDS):
+        raise sqlite3.OperationalError("database is locked: no writer turn within 30 s")
     try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     except BaseException:
