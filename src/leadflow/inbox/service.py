@@ -39,9 +39,9 @@ def receive(
     if provider not in SCHEMES:
         provider_kind(provider)  # names the known providers in its 404
         raise NotFound(f"{provider} does not send webhooks to leadflow")
-    known = sender(session, workspace_slug, provider)
-    workspace_id = known.workspace_id
-    event_id = verify(provider, delivery, known.settings)
+    allowed = sender(session, workspace_slug, provider)
+    workspace_id = allowed.workspace_id
+    event_id = verify(provider, delivery, allowed.settings)
     inbox_id = repository.keep(
         session,
         {
@@ -57,8 +57,8 @@ def receive(
         },
     )
     if inbox_id is None:
-        known = repository.find(session, workspace_id, provider, event_id)
-        return Received(inbox_id=known or 0, duplicate=True)
+        kept_before = repository.find(session, workspace_id, provider, event_id)
+        return Received(inbox_id=kept_before or 0, duplicate=True)
     return Received(inbox_id=inbox_id, duplicate=False)
 
 
