@@ -118,6 +118,7 @@ def test_one_private_answer_among_public_ones_is_enough_to_refuse():
         "http://", "https:///path", "http://user:pw@example.com/", "http://a b.com/",
         "http://example.com\\@127.0.0.1/", "http://example.com:0/", "http://example.com:99999/",
         "http://[::1", "http://1.2.3.4.5/", "http://256.1.1.1/", "http://1.08/", "http://foo.123/",
+        "https://hooks.example.com/\ud800",
     ],
 )  # fmt: skip
 def test_urls_that_are_not_plain_http_to_a_host_are_refused(url):

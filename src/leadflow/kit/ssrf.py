@@ -81,6 +81,8 @@ def check_url(url: str, *, resolver: Resolver, allow_private: bool = False) -> T
 def _split(url: str) -> SplitResult:
     if any(c.isspace() or ord(c) < 0x20 or c == "\\" for c in url):
         raise RefusedUrl("the URL contains spaces, control characters or backslashes")
+    if not url.isascii() and not _encodable(url):
+        raise RefusedUrl("the URL is not valid text")
     try:
         parts = urlsplit(url)
     except ValueError as error:
@@ -90,6 +92,14 @@ def _split(url: str) -> SplitResult:
     if "@" in parts.netloc:
         raise RefusedUrl("credentials in the URL are not accepted; put a token in the path")
     return parts
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeError:  # a lone surrogate
+        return False
+    return True
 
 
 def _host(parts: SplitResult) -> str:
