@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlalchemy import event as orm_event
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from leadflow.events import bell
+from leadflow.kit import on_commit
 from leadflow.models import Event
 from leadflow.models.base import table, utcnow
 
@@ -28,20 +29,22 @@ def record(
     session: Session, workspace_id: int, type: str, *, lead_id: int | None = None, **data: Any
 ) -> None:
     """Notes that ``type`` happened; it is written when (and only if) the session commits."""
-    session.info.setdefault(_PENDING, []).append(
+    on_commit.hold(
+        session,
+        _PENDING,
         {
             "workspace_id": workspace_id,
             "type": type,
             "lead_id": lead_id,
             "data": data,
             "occurred_at": utcnow(),
-        }
+        },
     )
 
 
 @orm_event.listens_for(Session, "before_commit")
 def _write_pending(session: Session) -> None:
-    pending: list[dict[str, Any]] = session.info.pop(_PENDING, [])
+    pending: list[dict[str, Any]] = on_commit.take(session, _PENDING)
     if not pending:
         return
     workspace_ids = sorted({row["workspace_id"] for row in pending})
@@ -65,13 +68,15 @@ def _serialise_numbering(session: Session, workspace_ids: list[int]) -> None:
 
 @orm_event.listens_for(Session, "after_commit")
 def _announce(session: Session) -> None:
+    if not on_commit.committed_for_good(session):
+        return  # a savepoint was released: readers cannot see its events yet
     workspace_ids = session.info.pop(_RINGING, None)
     if workspace_ids:
         bell.ring(workspace_ids)
 
 
-@orm_event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
-    if not session.in_transaction():
-        session.info.pop(_PENDING, None)
+@orm_event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, rolled_back: SessionTransaction) -> None:
+    on_commit.forget(session, rolled_back, _PENDING)
+    if rolled_back.parent is None:
         session.info.pop(_RINGING, None)

@@ -14,8 +14,9 @@ from typing import Any
 
 import structlog
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
+from leadflow.kit import on_commit
 from leadflow.models import Job
 from leadflow.models.base import utcnow
 from leadflow.worker import metrics
@@ -37,7 +38,7 @@ def enqueue(session: Session, function: Callable[..., Any], *args: Any, delay: f
         run_after=utcnow() + timedelta(seconds=delay),
     )
     session.add(row)
-    session.info.setdefault(_PENDING, []).append((row, delay))
+    on_commit.hold(session, _PENDING, (row, delay))
     metrics.count_enqueued(declared.name)
     return row
 
@@ -46,13 +47,14 @@ def enqueue(session: Session, function: Callable[..., Any], *args: Any, delay: f
 def _dispatch_pending(session: Session) -> None:
     from leadflow.worker.queue import dispatch
 
-    for row, delay in session.info.pop(_PENDING, []):
+    if not on_commit.committed_for_good(session):
+        return  # a savepoint was released: the rows are not visible to a worker yet
+    for row, delay in on_commit.take(session, _PENDING):
         # The request's (or parent job's) id is in the log context: this line links them.
         structlog.get_logger().info("job.enqueued", queued_job_id=row.id, queued_job=row.name)
         dispatch([row.id], delay=delay)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session: Session) -> None:
-    if not session.in_transaction():
-        session.info.pop(_PENDING, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, rolled_back: SessionTransaction) -> None:
+    on_commit.forget(session, rolled_back, _PENDING)
