@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from leadflow.connections import endpoints as connections
 from leadflow.events import endpoints as events
 from leadflow.exports import endpoints as exports
 from leadflow.imports import endpoints as imports
+from leadflow.inbox import endpoints as inbox
 from leadflow.intake import endpoints as intake
 from leadflow.leads import endpoints as leads
 from leadflow.pipeline import endpoints as pipeline
@@ -25,4 +27,6 @@ api_router.include_router(pipeline.router)
 api_router.include_router(events.router)
 api_router.include_router(jobs.router)
 api_router.include_router(webhooks.router)
+api_router.include_router(connections.router)
+api_router.include_router(inbox.router)
 api_router.include_router(usage.router)

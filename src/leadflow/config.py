@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     default_phone_region: str = Field(
         default="US", description="ISO 3166 region for phone numbers written without +country."
     )
+    public_url: str = Field(
+        default="",
+        description="leadflow's address as providers reach it (https://leads.example.com) "
+        "when it sits behind a proxy: webhook signatures cover the URL they called",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     form_rate_limit_per_minute: int = Field(default=20, ge=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
@@ -17,9 +18,10 @@ from tests.builders import (
     make_workspace,
 )
 
-PUBLIC_ROUTES = {"/api/v1/forms/{form_token}"}  # addressed by an unguessable token, no API key
+# Addressed without an API key: by an unguessable token, or signed by the provider.
+PUBLIC_ROUTES = {"/api/v1/forms/{form_token}", "/api/v1/inbound/{workspace_slug}/{provider}"}
 # Slots named by the caller, not objects: a PUT fills the caller's own, whatever it is called.
-OWN_SLOTS = {("PUT", "/api/v1/quotas/{metric}")}
+OWN_SLOTS = {("PUT", "/api/v1/connections/{provider}"), ("PUT", "/api/v1/quotas/{metric}")}
 
 
 def _routes_with_ids() -> list[tuple[str, str]]:
@@ -56,8 +58,18 @@ def owner_objects(api, session):
         "dead_job_id": make_dead_job(session, api.workspace, lead_id=lead.id),
         "endpoint_id": endpoint.id,
         "delivery_id": make_webhook_delivery(session, endpoint, lead_id=lead.id).id,
+        "provider": _connected(api, "standard"),
         "metric": _capped(api, "sms"),
     }
+
+
+def _connected(api, provider: str) -> str:
+    secret = "whsec_" + base64.b64encode(b"leadflow-tenant-test-secret-32by").decode()
+    response = api.put(
+        f"/api/v1/connections/{provider}", json={"settings": {"signing_secret": secret}}
+    )
+    assert response.status_code == 200, response.text
+    return provider
 
 
 def _capped(api, metric: str) -> str:
@@ -70,7 +82,8 @@ def _capped(api, metric: str) -> str:
 def test_every_route_with_an_id_is_covered():
     params = {p for _, path in ROUTES for p in re.findall(r"{(\w+)}", path)}
     assert params == {
-        "lead_id", "merge_id", "import_id", "dead_job_id", "endpoint_id", "delivery_id", "metric",
+        "lead_id", "merge_id", "import_id", "dead_job_id", "endpoint_id", "delivery_id",
+        "provider", "metric",
     }, "a new route needs an object here"  # fmt: skip
 
 
