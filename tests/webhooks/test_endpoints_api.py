@@ -244,6 +244,7 @@ def test_the_secret_never_reaches_the_logs(api, session, outside, capsys, caplog
     run_delivery_job(api.workspace.id, delivery.id)
     api.post(f"{ENDPOINTS}/{endpoint.id}/secret/rotate")
 
-    logged = capsys.readouterr().out + capsys.readouterr().err + caplog.text
+    captured = capsys.readouterr()
+    logged = captured.out + captured.err + caplog.text
     assert "webhook.attempt_failed" in logged
     assert secret.removeprefix("whsec_") not in logged

@@ -19,6 +19,7 @@ from leadflow.exceptions import LeadflowError
 from leadflow.imports import repository as import_repository
 from leadflow.imports.service import ImportRun, open_import
 from leadflow.kit.spreadsheet import defuse
+from leadflow.logs import configure_logging
 from leadflow.migrations.runner import upgrade_to_head
 from leadflow.models import ImportJob
 from leadflow.workspaces import service as workspaces
@@ -233,6 +234,7 @@ class _errors:
 
 
 def main() -> None:
+    configure_logging()
     app()
 
 

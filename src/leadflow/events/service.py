@@ -44,6 +44,8 @@ def record(
 
 @orm_event.listens_for(Session, "before_commit")
 def _write_pending(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint is released: its events go in with the transaction's, once
     pending: list[dict[str, Any]] = on_commit.take(session, _PENDING)
     if not pending:
         return

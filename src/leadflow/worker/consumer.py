@@ -12,7 +12,7 @@ from huey.consumer import Consumer
 from leadflow.config import get_settings
 from leadflow.db import unit_of_work
 from leadflow.worker import ledger
-from leadflow.worker.queue import dispatch, get_queue
+from leadflow.worker.queue import dispatch, get_queue, pending_in_queue
 
 log = structlog.get_logger()
 
@@ -21,7 +21,7 @@ def recover_overdue() -> int:
     """Hands over again every job the queue lost or a dead worker left half done."""
     grace = timedelta(seconds=get_settings().job_recovery_seconds)
     with unit_of_work(writes=False) as session:
-        job_ids = ledger.overdue(session, grace=grace)
+        job_ids = ledger.overdue(session, grace=grace, queue_idle=pending_in_queue() == 0)
     if job_ids:
         log.info("job.recovered", jobs=len(job_ids))
         dispatch(job_ids)

@@ -116,14 +116,18 @@ def _mark(session: Session, claimed: Claim, *, state: str, error: str, run_after
     )
 
 
-def overdue(session: Session, *, grace: timedelta, limit: int = 1000) -> Sequence[int]:
-    """Jobs that should be running and are not: queued long past their time (the queue lost
-    them, or never got them) or leased to a worker that stopped renewing (it died)."""
+def overdue(
+    session: Session, *, grace: timedelta, queue_idle: bool, limit: int = 1000
+) -> Sequence[int]:
+    """Jobs that should be running and are not: leased to a worker that stopped renewing (it
+    died), and, when the queue has nothing waiting, queued long past their time (the queue lost
+    them, or never got them). A queue that is merely behind still holds them: handing them over
+    again would only lengthen it."""
     now = utcnow()
-    stale: ColumnElement[bool] = or_(
-        and_(_jobs.c.state == JobState.queued, _jobs.c.run_after <= now - grace),
-        and_(_jobs.c.state == JobState.running, _jobs.c.leased_until < now),
-    )
+    stale: ColumnElement[bool] = and_(_jobs.c.state == JobState.running, _jobs.c.leased_until < now)
+    if queue_idle:
+        lost = and_(_jobs.c.state == JobState.queued, _jobs.c.run_after <= now - grace)
+        stale = or_(stale, lost)
     return session.scalars(select(_jobs.c.id).where(stale).order_by(_jobs.c.id).limit(limit)).all()
 
 

@@ -35,7 +35,10 @@ def run(job_id: int) -> Outcome:
         claimed = ledger.claim(session, job_id, lease=lease)
     if claimed is None:
         return Outcome.skipped
-    job = registry.spec(claimed.name)
+    try:
+        job = registry.spec(claimed.name)
+    except KeyError:
+        return _unknown(claimed)
     workspace_id = _workspace_of(job, claimed)
     started = time.perf_counter()
     HEARTBEAT.hold(job_id, claimed.token)
@@ -86,6 +89,15 @@ def _failed(
     )
     dispatch([claimed.job_id], delay=delay)
     return Outcome.retrying
+
+
+def _unknown(claimed: ledger.Claim) -> Outcome:
+    """A job no code declares (renamed or removed in a deploy): dead at once, not retried."""
+    error = f"no job is declared as {claimed.name!r} in this version of leadflow"
+    with unit_of_work() as session:
+        ledger.fail(session, claimed, error=error, max_attempts=0, workspace_id=None)
+    log.error("job.unknown", job_id=claimed.job_id, job=claimed.name)
+    return Outcome.dead
 
 
 def _workspace_of(job: registry.JobSpec, claimed: ledger.Claim) -> int | None:
