@@ -19,6 +19,9 @@ FUZZY_CUTOFF = 92  # rapidfuzz ratio: "acme industries" ~ "acme industires", not
 _BLOCK = 3  # names are compared only with names that share their first characters
 _DIGITS = re.compile(r"[0-9]+")
 _FILLABLE = ("domain", "industry", "employee_count", "annual_revenue", "country")
+# A CompanyDraft ends with the fillable facts, in _FILLABLE order.
+_FIRST_FILLABLE = CompanyDraft._fields.index(_FILLABLE[0])
+assert CompanyDraft._fields[_FIRST_FILLABLE:] == _FILLABLE
 
 
 def _facts(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -152,11 +155,12 @@ class CompanyResolver:
             if draft is None or company_id is None:
                 continue
             facts = self._facts.get(company_id)
-            if facts is None or None not in facts:
+            incoming = draft[_FIRST_FILLABLE:]
+            if facts is None or facts == incoming or None not in facts:
                 continue
             filled = tuple(
-                known if known is not None else getattr(draft, field)
-                for field, known in zip(_FILLABLE, facts, strict=True)
+                known if known is not None else new
+                for known, new in zip(facts, incoming, strict=True)
             )
             if filled != facts:
                 self._facts[company_id] = filled
