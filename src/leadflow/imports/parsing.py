@@ -7,6 +7,7 @@ importing process resolves identities and writes: the two halves take a core eac
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import multiprocessing
 import queue
@@ -87,9 +88,13 @@ def _drain(pipe: Any, worker: Any) -> Iterator[ParsedChunk]:
 
 
 def _parse_into(job: ParseJob, pipe: Any) -> None:
+    # As in the importing process: the collector, left to its thresholds, kept sweeping the
+    # rows of the chunk at hand; this process collects its young objects once a chunk.
+    gc.disable()
     try:
         for chunk in parse_chunks(job):
             pipe.put(chunk)
+            gc.collect(1)
     except Exception as error:  # handed to the importing process, which reports it
         pipe.put(RuntimeError(f"{type(error).__name__}: {error}"))
         return
