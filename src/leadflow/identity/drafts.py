@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -93,6 +93,21 @@ class LeadDraft(NamedTuple):
         company = record.get("company")
         values = {k: v for k, v in record.items() if k in cls._fields and k != "company"}
         return cls(**values, company=CompanyDraft(**company) if company else None)
+
+
+PlainDraft = tuple[Any, ...]
+
+
+def plain_drafts(drafts: Sequence[LeadDraft]) -> list[PlainDraft]:
+    """Drafts as plain tuples (their company too), to send to another process: pickle calls
+    a NamedTuple's Python-level __getnewargs__ and __new__ for each one, plain tuples not."""
+    return [(*draft[:-1], draft[-1] and tuple(draft[-1])) for draft in drafts]
+
+
+def drafts_from_plain(plain: Sequence[PlainDraft]) -> list[LeadDraft]:
+    """``plain_drafts`` undone, without calling the classes' Python-level constructors."""
+    new = tuple.__new__
+    return [new(LeadDraft, (*p[:-1], p[-1] and new(CompanyDraft, p[-1]))) for p in plain]
 
 
 def tidy_text(value: str) -> str | None:

@@ -17,7 +17,15 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from leadflow.identity.drafts import InvalidLead, LeadDraft, draft_from_tidy_fields, tidy_text
+from leadflow.identity.drafts import (
+    InvalidLead,
+    LeadDraft,
+    PlainDraft,
+    draft_from_tidy_fields,
+    drafts_from_plain,
+    plain_drafts,
+    tidy_text,
+)
 from leadflow.imports.columns import ColumnMap
 from leadflow.imports.reader import CsvSource, SourceRow
 from leadflow.kit.spreadsheet import undefuse
@@ -32,6 +40,17 @@ class ParsedChunk:
     rejections: list[dict[str, Any]] = field(default_factory=list)
     rows: int = 0
     offset: int = 0
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent to the importing process: plain tuples cost a third less to pickle.
+        state = (plain_drafts(self.drafts), self.rejections, self.rows, self.offset)
+        return (_unpickled_chunk, state)
+
+
+def _unpickled_chunk(
+    drafts: list[PlainDraft], rejections: list[dict[str, Any]], rows: int, offset: int
+) -> ParsedChunk:
+    return ParsedChunk(drafts_from_plain(drafts), rejections, rows, offset)
 
 
 @dataclass(frozen=True)
