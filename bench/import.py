@@ -14,6 +14,7 @@ import json
 import os
 import resource
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -63,8 +64,13 @@ def main() -> None:
     source = workdir / "leads.csv"
     _write_file(source, args.rows)
     before = _cpu_seconds()
-    with scratch_database(args.database_url, workdir) as url:
-        result = _run(url, workdir, source, args.chunk_rows)
+    try:
+        with scratch_database(args.database_url, workdir) as url:
+            result = _run(url, workdir, source, args.chunk_rows)
+    finally:
+        shutil.rmtree(
+            workdir, ignore_errors=True
+        )  # the file and the database: hundreds of MB at a million rows
     importer, parser = (after - start for after, start in zip(_cpu_seconds(), before, strict=True))
     rows = int(str(result["rows"])) or 1
     result["cpu_us_per_row"] = {

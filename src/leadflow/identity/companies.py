@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -55,7 +56,7 @@ class CompanyResolver:
 
     def ensure(self, drafts: Sequence[CompanyDraft | None]) -> list[int | None]:
         """The company id for each draft (None where a draft names no company)."""
-        self._prefetch([d for d in drafts if d is not None])
+        self._prefetch(list(filter(None, drafts)))
         planned: list[dict[str, Any]] = []
         ids = [None if d is None else self._find(d) or self._plan(d, planned) for d in drafts]
         real = self._write(planned)
@@ -64,8 +65,8 @@ class CompanyResolver:
         return resolved
 
     def _prefetch(self, drafts: Sequence[CompanyDraft]) -> None:
-        domains = {d.domain for d in drafts if d.domain and d.domain not in self._by_domain}
-        keys = {d.name_key for d in drafts if d.name_key and d.name_key not in self._by_key}
+        domains = set(filter(None, map(attrgetter("domain"), drafts))) - self._by_domain.keys()
+        keys = set(filter(None, map(attrgetter("name_key"), drafts))) - self._by_key.keys()
         if domains or keys:
             for row in repository.companies_by_keys(
                 self.session, self.workspace_id, domains=domains, name_keys=keys

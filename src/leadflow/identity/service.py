@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -110,7 +111,7 @@ class LeadMatcher:
 
     def prefetch(self, drafts: Sequence[LeadDraft], company_ids: Sequence[int | None]) -> None:
         for column, _ in _STRONG_KEYS:
-            values = {getattr(d, column) for d in drafts} - {None}
+            values = set(filter(None, map(attrgetter(column), drafts)))
             for row in repository.leads_by_column(self.session, self.workspace_id, column, values):
                 self.remember(row)
         pairs = {
