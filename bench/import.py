@@ -14,6 +14,7 @@ import json
 import os
 import resource
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,15 @@ def _peak_rss_mb() -> float:
     return _rss(resource.RUSAGE_SELF) + _rss(resource.RUSAGE_CHILDREN)
 
 
+def _cpu_seconds() -> tuple[float, float]:
+    """CPU time of this process and of its waited-for children (the parsing process)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def _write_file(path: Path, rows: int) -> None:
     code = (
         "from pathlib import Path; from bench.synthetic import write_leads_csv; "
@@ -53,8 +63,20 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="leadflow-bench-import-"))
     source = workdir / "leads.csv"
     _write_file(source, args.rows)
-    with scratch_database(args.database_url, workdir) as url:
-        result = _run(url, workdir, source, args.chunk_rows)
+    before = _cpu_seconds()
+    try:
+        with scratch_database(args.database_url, workdir) as url:
+            result = _run(url, workdir, source, args.chunk_rows)
+    finally:
+        shutil.rmtree(
+            workdir, ignore_errors=True
+        )  # the file and the database: hundreds of MB at a million rows
+    importer, parser = (after - start for after, start in zip(_cpu_seconds(), before, strict=True))
+    rows = int(str(result["rows"])) or 1
+    result["cpu_us_per_row"] = {
+        "importer": round(importer * 1e6 / rows, 1),
+        "parser": round(parser * 1e6 / rows, 1),
+    }
     result["peak_rss_mb"] = round(_peak_rss_mb(), 1)
     importer, children = _rss(resource.RUSAGE_SELF), _rss(resource.RUSAGE_CHILDREN)
     print(f"peak RSS: importer {importer:.0f} MB, largest child {children:.0f} MB", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -19,6 +20,9 @@ FUZZY_CUTOFF = 92  # rapidfuzz ratio: "acme industries" ~ "acme industires", not
 _BLOCK = 3  # names are compared only with names that share their first characters
 _DIGITS = re.compile(r"[0-9]+")
 _FILLABLE = ("domain", "industry", "employee_count", "annual_revenue", "country")
+# A CompanyDraft ends with the fillable facts, in _FILLABLE order.
+_FIRST_FILLABLE = CompanyDraft._fields.index(_FILLABLE[0])
+assert CompanyDraft._fields[_FIRST_FILLABLE:] == _FILLABLE
 
 
 def _facts(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -52,7 +56,7 @@ class CompanyResolver:
 
     def ensure(self, drafts: Sequence[CompanyDraft | None]) -> list[int | None]:
         """The company id for each draft (None where a draft names no company)."""
-        self._prefetch([d for d in drafts if d is not None])
+        self._prefetch(list(filter(None, drafts)))
         planned: list[dict[str, Any]] = []
         ids = [None if d is None else self._find(d) or self._plan(d, planned) for d in drafts]
         real = self._write(planned)
@@ -61,8 +65,8 @@ class CompanyResolver:
         return resolved
 
     def _prefetch(self, drafts: Sequence[CompanyDraft]) -> None:
-        domains = {d.domain for d in drafts if d.domain and d.domain not in self._by_domain}
-        keys = {d.name_key for d in drafts if d.name_key and d.name_key not in self._by_key}
+        domains = set(filter(None, map(attrgetter("domain"), drafts))) - self._by_domain.keys()
+        keys = set(filter(None, map(attrgetter("name_key"), drafts))) - self._by_key.keys()
         if domains or keys:
             for row in repository.companies_by_keys(
                 self.session, self.workspace_id, domains=domains, name_keys=keys
@@ -152,11 +156,12 @@ class CompanyResolver:
             if draft is None or company_id is None:
                 continue
             facts = self._facts.get(company_id)
-            if facts is None or None not in facts:
+            incoming = draft[_FIRST_FILLABLE:]
+            if facts is None or facts == incoming or None not in facts:
                 continue
             filled = tuple(
-                known if known is not None else getattr(draft, field)
-                for field, known in zip(_FILLABLE, facts, strict=True)
+                known if known is not None else new
+                for known, new in zip(facts, incoming, strict=True)
             )
             if filled != facts:
                 self._facts[company_id] = filled

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -93,9 +95,23 @@ class LeadDraft(NamedTuple):
         return cls(**values, company=CompanyDraft(**company) if company else None)
 
 
-def _text(value: str | None) -> str | None:
-    if value is None:
-        return None
+PlainDraft = tuple[Any, ...]
+
+
+def plain_drafts(drafts: Sequence[LeadDraft]) -> list[PlainDraft]:
+    """Drafts as plain tuples (their company too), to send to another process: pickle calls
+    a NamedTuple's Python-level __getnewargs__ and __new__ for each one, plain tuples not."""
+    return [(*draft[:-1], draft[-1] and tuple(draft[-1])) for draft in drafts]
+
+
+def drafts_from_plain(plain: Sequence[PlainDraft]) -> list[LeadDraft]:
+    """``plain_drafts`` undone, without calling the classes' Python-level constructors."""
+    new = tuple.__new__
+    return [new(LeadDraft, (*p[:-1], p[-1] and new(CompanyDraft, p[-1]))) for p in plain]
+
+
+def tidy_text(value: str) -> str | None:
+    """Whitespace tidied (every run one space, none at the ends); None when nothing is left."""
     if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
         return value or None
     cleaned = " ".join(value.split())
@@ -105,9 +121,9 @@ def _text(value: str | None) -> str | None:
 def _split_full_name(full_name: str) -> tuple[str | None, str | None]:
     if "," in full_name:  # "Smith, John"
         last, _, first = full_name.partition(",")
-        return _text(first), _text(last)
+        return tidy_text(first), tidy_text(last)
     first, _, last = full_name.partition(" ")
-    return _text(first), _text(last)
+    return tidy_text(first), tidy_text(last)
 
 
 def _whole_number(value: str, name: str, reasons: dict[str, str]) -> int | None:
@@ -135,29 +151,35 @@ def _count(text: str) -> int | None:
 
 
 class _DraftBuilder:
-    def __init__(self, fields: dict[str, str | None], region: str) -> None:
-        tidied = {name: _text(value) for name, value in fields.items() if value is not None}
-        # The field as text, whitespace tidied; None when absent or blank.
-        self.get = {name: text for name, text in tidied.items() if text is not None}.get
+    """Reads one arrival's fields, already tidied (``tidy_text``) and without blanks."""
+
+    def __init__(self, fields: Mapping[str, str], region: str) -> None:
+        self.get = fields.get
         self.region = region
         self.reasons: dict[str, str] = {}
 
     def build(self, custom_fields: dict[str, Any]) -> LeadDraft:
-        values: dict[str, Any] = {"custom_fields": custom_fields}
-        self._names(values)
-        self._contact(values)
-        self._profile(values)
-        values["company"] = company = self._company(values.get("email_key"))
-        reachable = values.get("email_key") or values.get("phone") or values.get("whatsapp_id")
-        if not self.reasons and not (reachable or (values.get("name_key") and company)):
+        first_name, last_name, name_key = self._names()
+        email, email_key = self._email()
+        phone, whatsapp_id = self._phone("phone"), self._phone("whatsapp")
+        title, city, source = (self._bounded(name) for name in ("title", "city", "source"))
+        country = self._country("country")
+        consent_status = self._consent()
+        time_zone = self._time_zone()
+        company = self._company(email_key)
+        reachable = email_key or phone or whatsapp_id
+        if not self.reasons and not (reachable or (name_key and company)):
             self.reasons["lead"] = (
                 "needs an email, a phone or a WhatsApp number, or a name and a company"
             )
         if self.reasons:
             raise InvalidLead(self.reasons)
-        return LeadDraft(**values)
+        return LeadDraft(
+            first_name, last_name, name_key, email, email_key, phone, whatsapp_id, title, city,
+            country, source, consent_status, time_zone, custom_fields, company,
+        )  # fmt: skip
 
-    def _names(self, values: dict[str, Any]) -> None:
+    def _names(self) -> tuple[str | None, str | None, str | None]:
         first, last = self.get("first_name"), self.get("last_name")
         full_name = self.get("full_name")
         if full_name and not (first or last):
@@ -165,17 +187,15 @@ class _DraftBuilder:
         for name, value in (("first_name", first), ("last_name", last)):
             if value and len(value) > _TEXT_LIMITS[name]:
                 self.reasons[name] = f"longer than {_TEXT_LIMITS[name]} characters"
-        values["first_name"], values["last_name"] = first, last
-        values["name_key"] = person_name_key(first, last)
+        return first, last, person_name_key(first, last)
 
-    def _contact(self, values: dict[str, Any]) -> None:
+    def _email(self) -> tuple[str | None, str | None]:
         if email := self.get("email"):
             try:
-                values["email"], values["email_key"] = normalize_email(email)
+                return normalize_email(email)
             except InvalidEmail as error:
                 self.reasons["email"] = str(error)
-        values["phone"] = self._phone("phone")
-        values["whatsapp_id"] = self._phone("whatsapp")
+        return None, None
 
     def _phone(self, name: str) -> str | None:
         raw = self.get(name)
@@ -189,24 +209,30 @@ class _DraftBuilder:
             self.reasons[name] = f"{error}: {raw[:40]!r}"
             return None
 
-    def _profile(self, values: dict[str, Any]) -> None:
-        for name in ("title", "city", "source"):
-            value = values[name] = self.get(name)
-            if value and len(value) > _TEXT_LIMITS[name]:
-                self.reasons[name] = f"longer than {_TEXT_LIMITS[name]} characters"
-        values["country"] = self._country("country")
+    def _bounded(self, name: str) -> str | None:
+        value = self.get(name)
+        if value and len(value) > _TEXT_LIMITS[name]:
+            self.reasons[name] = f"longer than {_TEXT_LIMITS[name]} characters"
+        return value
+
+    def _consent(self) -> str:
         consent = (self.get("consent") or "").lower()
         if consent not in _CONSENT_WORDS:
             self.reasons["consent"] = (
                 f"not a consent answer (yes/no/granted/denied): {consent[:40]!r}"
             )
-        values["consent_status"] = _CONSENT_WORDS.get(consent, "unknown")
-        if zone := self.get("time_zone"):
-            try:
-                ZoneInfo(zone)
-                values["time_zone"] = zone
-            except (ZoneInfoNotFoundError, ValueError):
-                self.reasons["time_zone"] = f"not a time zone: {zone[:64]!r}"
+        return _CONSENT_WORDS.get(consent, "unknown")
+
+    def _time_zone(self) -> str | None:
+        zone = self.get("time_zone")
+        if not zone:
+            return None
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.reasons["time_zone"] = f"not a time zone: {zone[:64]!r}"
+            return None
+        return zone
 
     def _country(self, name: str) -> str | None:
         value = self.get(name)
@@ -219,33 +245,77 @@ class _DraftBuilder:
 
     def _company(self, email_key: str | None) -> CompanyDraft | None:
         name, website = self.get("company"), self.get("website")
-        domain = None
-        if website:
-            try:
-                domain = normalize_domain(website)
-            except InvalidWebsite as error:
-                self.reasons["website"] = str(error)
-        elif email_key and name and email_domain(email_key) not in FREE_MAIL_DOMAINS:
-            domain = email_domain(email_key)
-        if not (name or domain):
-            return None
-        numbers = {}
-        for numeric in ("employee_count", "annual_revenue"):
-            if raw := self.get(numeric):
-                numbers[numeric] = _whole_number(raw, numeric, self.reasons)
-        label = name or domain
-        return CompanyDraft(
-            name=label,
-            name_key=company_name_key(label or "") or None,
-            domain=domain,
-            industry=self.get("industry"),
-            country=self._country("company_country"),
-            **numbers,
+        mail_domain = email_domain(email_key) if email_key and name and not website else None
+        company, reasons = _company_draft(
+            name,
+            website,
+            mail_domain,
+            self.get("industry"),
+            self.get("employee_count"),
+            self.get("annual_revenue"),
+            self.get("company_country"),
         )
+        self.reasons.update(reasons)
+        return company
+
+
+@lru_cache(maxsize=16384)  # imports repeat each company's facts across its people
+def _company_draft(
+    name: str | None,
+    website: str | None,
+    mail_domain: str | None,
+    industry: str | None,
+    employee_count: str | None,
+    annual_revenue: str | None,
+    country: str | None,
+) -> tuple[CompanyDraft | None, tuple[tuple[str, str], ...]]:
+    """The company an arrival names and the reasons its facts are refused, in field order.
+    ``mail_domain`` is the domain of the arrival's email, given only when it has no website."""
+    reasons: dict[str, str] = {}
+    domain = None
+    if website:
+        try:
+            domain = normalize_domain(website)
+        except InvalidWebsite as error:
+            reasons["website"] = str(error)
+    elif mail_domain and mail_domain not in FREE_MAIL_DOMAINS:
+        domain = mail_domain
+    if not (name or domain):
+        return None, tuple(reasons.items())
+    numbers = {
+        field: _whole_number(raw, field, reasons)
+        for field, raw in (("employee_count", employee_count), ("annual_revenue", annual_revenue))
+        if raw
+    }
+    code = country_code(country) if country is not None else None
+    if country is not None and code is None:
+        reasons["company_country"] = f"not a country: {country[:40]!r}"
+    label = name or domain
+    company = CompanyDraft(
+        name=label,
+        name_key=company_name_key(label or "") or None,
+        domain=domain,
+        industry=industry,
+        country=code,
+        **numbers,
+    )
+    return company, tuple(reasons.items())
 
 
 def draft_from_fields(
     fields: dict[str, str | None], *, region: str, custom_fields: dict[str, Any] | None = None
 ) -> LeadDraft:
     """Validate and normalise one arriving lead; raises InvalidLead with every reason at once."""
+    tidied = {
+        name: text
+        for name, value in fields.items()
+        if value is not None and (text := tidy_text(value)) is not None
+    }
+    return draft_from_tidy_fields(tidied, region=region, custom_fields=custom_fields)
+
+
+def draft_from_tidy_fields(
+    fields: Mapping[str, str], *, region: str, custom_fields: dict[str, Any] | None = None
+) -> LeadDraft:
+    """``draft_from_fields`` for fields already tidied (``tidy_text``), blanks left out."""
     return _DraftBuilder(fields, region).build(custom_fields or {})

@@ -9,7 +9,7 @@ input to phonenumbers. A property test holds the fast path to phonenumbers' verd
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import phonenumbers
@@ -39,24 +39,22 @@ class InvalidPhone(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class _Desc:
-    pattern: re.Pattern[str]
-    lengths: frozenset[int]
-
-    def matches(self, number: str) -> bool:
-        if self.lengths and len(number) not in self.lengths:
-            return False
-        return self.pattern.fullmatch(number) is not None
+    pattern: str
+    lengths: frozenset[int]  # empty: any length
 
 
 @dataclass(frozen=True, slots=True)
 class _RegionRules:
-    general: _Desc
+    general: str
     types: tuple[_Desc, ...]
 
-    def is_valid(self, number: str) -> bool:
-        return self.general.pattern.fullmatch(number) is not None and any(
-            desc.matches(number) for desc in self.types
-        )
+    def valid_pattern(self, length: int) -> str | None:
+        """A regex that fully matches exactly the valid numbers of ``length`` digits: the
+        general pattern (checked ahead) and any type pattern allowing that length."""
+        types = [d.pattern for d in self.types if not d.lengths or length in d.lengths]
+        if not types:
+            return None
+        return f"(?=(?:{self.general})\\Z)(?:{'|'.join(f'(?:{t})' for t in types)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +68,17 @@ class _CountryRules:
     lengths: frozenset[int]  # the main region's possible lengths
     regions: tuple[_RegionRules, ...]
     handled: bool  # False when the prefix rules are beyond the fast path
+    # Per number length, one regex for every region of the code (None: no number is valid):
+    # a single match instead of a loop over regions and types.
+    valid: dict[int, re.Pattern[str] | None] = field(default_factory=dict, compare=False)
 
     def is_valid(self, number: str) -> bool:
-        return any(region.is_valid(number) for region in self.regions)
+        length = len(number)
+        if length not in self.valid:
+            parts = [p for p in (r.valid_pattern(length) for r in self.regions) if p]
+            self.valid[length] = _compile("|".join(f"(?:{p})" for p in parts)) if parts else None
+        pattern = self.valid[length]
+        return pattern is not None and pattern.fullmatch(number) is not None
 
     def national_significant(self, number: str) -> str | None:
         """The number without its trunk prefix, when phonenumbers would surely agree."""
@@ -94,7 +100,7 @@ def _desc(raw: object) -> _Desc | None:
     if not pattern:
         return None
     lengths = frozenset(getattr(raw, "possible_length", None) or ())
-    return _Desc(_compile(pattern), frozenset(n for n in lengths if n > 0))
+    return _Desc(pattern, frozenset(n for n in lengths if n > 0))
 
 
 def _region_rules(region: str) -> _RegionRules | None:
@@ -103,7 +109,7 @@ def _region_rules(region: str) -> _RegionRules | None:
     if metadata is None or general is None:
         return None
     types = tuple(d for d in (_desc(getattr(metadata, f, None)) for f in _TYPE_FIELDS) if d)
-    return _RegionRules(general, types)
+    return _RegionRules(general.pattern, types)
 
 
 @lru_cache(maxsize=512)

@@ -6,8 +6,10 @@ batch at a time; a single API call is a batch of one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -19,7 +21,15 @@ from leadflow.identity import repository
 from leadflow.identity.companies import CompanyResolver
 from leadflow.identity.drafts import LeadDraft
 from leadflow.identity.merging import plan_merge, reversal
-from leadflow.kit.bulk import allocate_ids, insert_rows, update_rows
+from leadflow.kit.bulk import (
+    allocate_ids,
+    insert_rows,
+    insert_values,
+    json_text,
+    stored,
+    stored_values,
+    update_rows,
+)
 from leadflow.models import Activity, Lead, MergeRecord
 from leadflow.models.base import table, utcnow
 
@@ -29,6 +39,19 @@ _MERGE_COLUMNS = (
     "city", "country", "time_zone", "company_id", "consent_status", "custom_fields",
 )  # fmt: skip
 _STRONG_KEYS = (("email_key", "email"), ("phone", "phone"), ("whatsapp_id", "whatsapp"))
+# A new lead's columns: the draft's own (its fields before custom_fields, in its order), then
+# what intake decides per lead, then what every lead of a batch shares.
+_DRAFT_WIDTH = LeadDraft._fields.index("custom_fields")
+_NEW_LEAD_COLUMNS = (
+    *LeadDraft._fields[:_DRAFT_WIDTH], "custom_fields", "company_id", "consent_source",
+    "consent_at", "id", "workspace_id", "origin", "owner_id", "stage", "created_at", "updated_at",
+)  # fmt: skip
+
+# A lead the batch creates, until it is written: the arrival and its company id. It becomes a
+# row (a dict) only when a later arrival of the same batch merges into it.
+_Pending = tuple[LeadDraft, int | None]
+# What the matcher knows a key by: a lead's row, or the index of a lead the batch creates.
+_Found = dict[str, Any] | int
 
 
 @dataclass(slots=True)
@@ -43,10 +66,12 @@ class IntakeOutcome:
 class _Batch:
     """What one intake batch will write."""
 
-    new_leads: list[dict[str, Any]] = field(default_factory=list)
+    new_leads: list[_Pending | dict[str, Any]] = field(default_factory=list)
+    new_ids: list[int] = field(default_factory=list)
     touched: dict[int, dict[str, Any]] = field(default_factory=dict)
     merges: list[dict[str, Any]] = field(default_factory=list)
-    outcomes: list[tuple[dict[str, Any], str, dict[str, Any] | None]] = field(default_factory=list)
+    # Per arrival: the index of the lead it created, or its merge.
+    outcomes: list[int | dict[str, Any]] = field(default_factory=list)
 
 
 class IntakeResult:
@@ -59,29 +84,34 @@ class IntakeResult:
 
     def outcomes(self) -> list[IntakeOutcome]:
         return [
-            IntakeOutcome(
-                row["id"],
-                "merged" if merge else "created",
-                merge["matched_on"] if merge else None,
-                merge["id"] if merge else None,
+            IntakeOutcome(self._batch.new_ids[outcome], "created")
+            if isinstance(outcome, int)
+            else IntakeOutcome(
+                outcome["lead"]["id"], "merged", outcome["matched_on"], outcome["id"]
             )
-            for row, _, merge in self._batch.outcomes
+            for outcome in self._batch.outcomes
         ]
 
 
 class LeadMatcher:
-    """Finds the existing lead an arrival is, by email, phone, WhatsApp, then name at company."""
+    """Finds the existing lead an arrival is, by email, phone, WhatsApp, then name at company.
 
-    def __init__(self, session: Session, workspace_id: int) -> None:
+    ``pending`` is the batch's list of new leads, which the matcher knows by index.
+    """
+
+    def __init__(
+        self, session: Session, workspace_id: int, pending: list[_Pending | dict[str, Any]]
+    ) -> None:
         self.session = session
         self.workspace_id = workspace_id
-        self._index: dict[str, dict[Any, dict[str, Any]]] = {
+        self.pending = pending
+        self._index: dict[str, dict[Any, _Found]] = {
             "email_key": {}, "phone": {}, "whatsapp_id": {}, "name_at_company": {},
         }  # fmt: skip
 
     def prefetch(self, drafts: Sequence[LeadDraft], company_ids: Sequence[int | None]) -> None:
         for column, _ in _STRONG_KEYS:
-            values = {getattr(d, column) for d in drafts} - {None}
+            values = set(filter(None, map(attrgetter(column), drafts)))
             for row in repository.leads_by_column(self.session, self.workspace_id, column, values):
                 self.remember(row)
         pairs = {
@@ -92,16 +122,16 @@ class LeadMatcher:
         for row in repository.leads_by_company_and_name(self.session, self.workspace_id, pairs):
             self.remember(row)
 
-    def remember_new(self, draft: LeadDraft, company_id: int | None, row: dict[str, Any]) -> None:
-        """``remember`` for a lead made from ``draft``: its keys are the draft's."""
+    def remember_new(self, draft: LeadDraft, company_id: int | None, index: int) -> None:
+        """``remember`` for the batch's new lead ``index``, made from ``draft``."""
         if draft.email_key:
-            self._index["email_key"].setdefault(draft.email_key, row)
+            self._index["email_key"].setdefault(draft.email_key, index)
         if draft.phone:
-            self._index["phone"].setdefault(draft.phone, row)
+            self._index["phone"].setdefault(draft.phone, index)
         if draft.whatsapp_id:
-            self._index["whatsapp_id"].setdefault(draft.whatsapp_id, row)
+            self._index["whatsapp_id"].setdefault(draft.whatsapp_id, index)
         if company_id and draft.name_key:
-            self._index["name_at_company"].setdefault((company_id, draft.name_key), row)
+            self._index["name_at_company"].setdefault((company_id, draft.name_key), index)
 
     def remember(self, row: dict[str, Any]) -> None:
         for column, _ in _STRONG_KEYS:
@@ -110,59 +140,87 @@ class LeadMatcher:
         if row.get("company_id") and row.get("name_key"):
             self._index["name_at_company"].setdefault((row["company_id"], row["name_key"]), row)
 
-    def match(self, draft: LeadDraft, company_id: int | None) -> tuple[dict[str, Any], str] | None:
+    def match(self, draft: LeadDraft, company_id: int | None) -> tuple[_Found, str] | None:
         for column, label in _STRONG_KEYS:
             value = getattr(draft, column)
-            if value and value in self._index[column]:
-                return self._index[column][value], label
+            if value and (found := self._index[column].get(value)) is not None:
+                return found, label
         if not (company_id and draft.name_key):
             return None
-        row = self._index["name_at_company"].get((company_id, draft.name_key))
-        if row is not None and not _conflicts(row, draft):
-            return row, "name_and_company"
+        found = self._index["name_at_company"].get((company_id, draft.name_key))
+        if found is not None and not _conflicts(self._strong_keys(found), draft):
+            return found, "name_and_company"
         return None
+
+    def _strong_keys(self, found: _Found) -> tuple[Any, ...]:
+        lead = self.pending[found] if isinstance(found, int) else found
+        if isinstance(lead, tuple):  # still pending: its keys are its draft's
+            lead = lead[0]._asdict()
+        return tuple(lead.get(column) for column, _ in _STRONG_KEYS)
 
 
 def _has_strong_key(draft: LeadDraft) -> bool:
     return bool(draft.email_key or draft.phone or draft.whatsapp_id)
 
 
-def _conflicts(row: dict[str, Any], draft: LeadDraft) -> bool:
+def _conflicts(keys: tuple[Any, ...], draft: LeadDraft) -> bool:
     """True when the two carry different strong identifiers: namesakes, not the same person."""
     return any(
-        row.get(column) and getattr(draft, column) and row[column] != getattr(draft, column)
-        for column, _ in _STRONG_KEYS
+        key and getattr(draft, column) and key != getattr(draft, column)
+        for key, (column, _) in zip(keys, _STRONG_KEYS, strict=True)
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _NewLeadForm:
+    """What the new leads of a batch share, in the form their values are wanted in."""
+
+    consent_at: Any
+    shared: tuple[Any, ...]  # workspace_id, origin, owner_id, stage, created_at, updated_at
+    custom_fields: Callable[[dict[str, Any]], Any]
+
+    @classmethod
+    def plain(cls, workspace_id: int, now: datetime, origin: str) -> _NewLeadForm:
+        return cls(now, (workspace_id, origin, None, "harvested", now, now), _unchanged)
+
+    @classmethod
+    def stored(
+        cls, session: Session, workspace_id: int, now: datetime, origin: str
+    ) -> _NewLeadForm:
+        plain = cls.plain(workspace_id, now, origin)
+        columns = _NEW_LEAD_COLUMNS[-len(plain.shared) :]
+        shared = tuple(
+            stored(session, table(Lead), column, value)
+            for column, value in zip(columns, plain.shared, strict=True)
+        )
+        return cls(stored(session, table(Lead), "consent_at", now), shared, json_text)
+
+    def values(
+        self, draft: LeadDraft, company_id: int | None, lead_id: int | None
+    ) -> tuple[Any, ...]:
+        """A new lead's values in _NEW_LEAD_COLUMNS order."""
+        consented = draft.consent_status != "unknown"
+        return (
+            *draft[:_DRAFT_WIDTH],
+            self.custom_fields(draft.custom_fields),
+            company_id,
+            draft.source if consented else None,
+            self.consent_at if consented else None,
+            lead_id,
+            *self.shared,
+        )
+
+
+def _unchanged(value: dict[str, Any]) -> dict[str, Any]:
+    return value
+
+
 def _new_lead_row(
-    workspace_id: int, draft: LeadDraft, company_id: int | None, now: Any, *, origin: str
+    workspace_id: int, draft: LeadDraft, company_id: int | None, now: datetime, *, origin: str
 ) -> dict[str, Any]:
-    return {
-        "origin": origin,
-        "workspace_id": workspace_id,
-        "company_id": company_id,
-        "owner_id": None,
-        "first_name": draft.first_name,
-        "last_name": draft.last_name,
-        "name_key": draft.name_key,
-        "email": draft.email,
-        "email_key": draft.email_key,
-        "phone": draft.phone,
-        "whatsapp_id": draft.whatsapp_id,
-        "title": draft.title,
-        "city": draft.city,
-        "country": draft.country,
-        "source": draft.source,
-        "stage": "harvested",
-        "consent_status": draft.consent_status,
-        "consent_source": draft.source if draft.consent_status != "unknown" else None,
-        "consent_at": now if draft.consent_status != "unknown" else None,
-        "time_zone": draft.time_zone,
-        "custom_fields": draft.custom_fields,
-        "created_at": now,
-        "updated_at": now,
-    }
+    """A new lead as a row, its id not yet known."""
+    values = _NewLeadForm.plain(workspace_id, now, origin).values(draft, company_id, None)
+    return dict(zip(_NEW_LEAD_COLUMNS, values, strict=True))
 
 
 class Intake:
@@ -183,9 +241,9 @@ class Intake:
 
     def run(self, drafts: Sequence[LeadDraft], *, via: str) -> IntakeResult:
         company_ids = self.companies.ensure([d.company for d in drafts])
-        matcher = LeadMatcher(self.session, self.workspace_id)
-        matcher.prefetch(drafts, company_ids)
         batch = _Batch()
+        matcher = LeadMatcher(self.session, self.workspace_id, batch.new_leads)
+        matcher.prefetch(drafts, company_ids)
         now = utcnow()
         for draft, company_id in zip(drafts, company_ids, strict=True):
             self._take(batch, matcher, draft, company_id, via=via, now=now)
@@ -200,22 +258,22 @@ class Intake:
         company_id: int | None,
         *,
         via: str,
-        now: Any,
+        now: datetime,
     ) -> None:
         found = matcher.match(draft, company_id)
         if found is None:
-            row = _new_lead_row(self.workspace_id, draft, company_id, now, origin=self.actor)
-            batch.new_leads.append(row)
-            matcher.remember_new(draft, company_id, row)
-            batch.outcomes.append((row, "created", None))
+            index = len(batch.new_leads)
+            batch.new_leads.append((draft, company_id))
+            matcher.remember_new(draft, company_id, index)
+            batch.outcomes.append(index)
             return
-        row, matched_on = found
+        row, matched_on = self._row(batch, found[0], now), found[1]
         changes = plan_merge(row, draft, company_id)
         for name, (_, after) in changes.items():
             row[name] = after
         if changes:
             matcher.remember(row)
-            if "id" in row:
+            if row["id"] is not None:
                 batch.touched[row["id"]] = row
         merge = {
             "lead": row,
@@ -225,17 +283,26 @@ class Intake:
             "changes": changes,
         }
         batch.merges.append(merge)
-        batch.outcomes.append((row, "merged", merge))
+        batch.outcomes.append(merge)
 
-    def _write(self, batch: _Batch, *, now: Any) -> None:
+    def _row(self, batch: _Batch, found: _Found, now: datetime) -> dict[str, Any]:
+        """The row of a matched lead; a lead of this batch is made a row the first time."""
+        if not isinstance(found, int):
+            return found
+        lead = batch.new_leads[found]
+        if isinstance(lead, tuple):
+            draft, company_id = lead
+            lead = batch.new_leads[found] = _new_lead_row(
+                self.workspace_id, draft, company_id, now, origin=self.actor
+            )
+        return lead
+
+    def _write(self, batch: _Batch, *, now: datetime) -> None:
         lead_table, merge_table = table(Lead), table(MergeRecord)
-        for row, new_id in zip(
-            batch.new_leads,
-            allocate_ids(self.session, lead_table, len(batch.new_leads)),
-            strict=True,
-        ):
-            row["id"] = new_id
-        insert_rows(self.session, lead_table, batch.new_leads)
+        batch.new_ids = allocate_ids(self.session, lead_table, len(batch.new_leads))
+        insert_values(
+            self.session, lead_table, _NEW_LEAD_COLUMNS, self._new_lead_values(batch, now)
+        )
         self._update_leads(list(batch.touched.values()), now)
         merge_ids = allocate_ids(self.session, merge_table, len(batch.merges))
         merge_rows = []
@@ -245,7 +312,18 @@ class Intake:
         insert_rows(self.session, merge_table, merge_rows)
         insert_rows(self.session, table(Activity), self._activities(batch, now=now))
 
-    def _merge_row(self, merge: dict[str, Any], now: Any) -> dict[str, Any]:
+    def _new_lead_values(self, batch: _Batch, now: datetime) -> list[tuple[Any, ...]]:
+        form = _NewLeadForm.stored(self.session, self.workspace_id, now, self.actor)
+        values = []
+        for lead, lead_id in zip(batch.new_leads, batch.new_ids, strict=True):
+            if isinstance(lead, tuple):
+                values.append(form.values(lead[0], lead[1], lead_id))
+            else:
+                lead["id"] = lead_id
+                values.append(stored_values(self.session, table(Lead), lead, _NEW_LEAD_COLUMNS))
+        return values
+
+    def _merge_row(self, merge: dict[str, Any], now: datetime) -> dict[str, Any]:
         return {
             "id": merge["id"],
             "workspace_id": self.workspace_id,
@@ -260,12 +338,12 @@ class Intake:
             "updated_at": now,
         }
 
-    def _update_leads(self, rows: list[dict[str, Any]], now: Any) -> None:
+    def _update_leads(self, rows: list[dict[str, Any]], now: datetime) -> None:
         for row in rows:
             row["updated_at"] = now
         update_rows(self.session, table(Lead), rows, (*_MERGE_COLUMNS, "updated_at"))
 
-    def _activities(self, batch: _Batch, *, now: Any) -> list[dict[str, Any]]:
+    def _activities(self, batch: _Batch, *, now: datetime) -> list[dict[str, Any]]:
         """A timeline entry for each merge. A creation needs none: the lead row records it."""
         return [
             {

@@ -8,7 +8,10 @@ A dry run does the same work in one transaction and rolls it back.
 from __future__ import annotations
 
 import csv
+import gc
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,14 +114,13 @@ class ImportRun:
             session.commit()
         chunks = parsed_chunks(parse, size=size)
         try:
-            if dry_run:
-                report = self._dry(chunks, workspace_id)
-            else:
-                report = self._commit_each(chunks, workspace_id)
+            with _collector.during_import():
+                if dry_run:
+                    return self._dry(chunks, workspace_id)
+                return self._commit_each(chunks, workspace_id)
         except Exception as error:
             self._fail(error)
             raise
-        return report
 
     def _job(self, session: Session) -> ImportJob:
         job = session.get(ImportJob, self.job_id)
@@ -138,6 +140,7 @@ class ImportRun:
                 self._take(session, job, chunk, companies)
                 statistics.after_rows(session, chunk.rows)
             self._report_progress(job)
+            gc.collect(1)
         return self._finish()
 
     def _dry(self, chunks: Iterator[ParsedChunk], workspace_id: int) -> ImportReport:
@@ -148,6 +151,7 @@ class ImportRun:
                 self._take(session, job, chunk, companies)
                 session.flush()
                 self._report_progress(job)
+                gc.collect(1)
             counts = ImportReport(job.rows, job.created, job.merged, job.rejected)
             rejections = [dict(r) for r in repository.rejection_rows(session, self.job_id)]
             session.rollback()
@@ -202,6 +206,35 @@ class ImportRun:
                 str(error)[:2000],
                 utcnow(),
             )
+
+
+class _CollectorPause:
+    """The cyclic collector off while any import runs; imports collect the young generations
+    after each chunk instead. Left to its thresholds, it swept every chunk's rows again and
+    again while they were alive: a sixth of the importing process's time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._imports = 0
+        self._resume = False
+
+    @contextmanager
+    def during_import(self) -> Iterator[None]:
+        with self._lock:
+            if self._imports == 0:
+                self._resume = gc.isenabled()
+                gc.disable()
+            self._imports += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._imports -= 1
+                if self._imports == 0 and self._resume:
+                    gc.enable()
+
+
+_collector = _CollectorPause()
 
 
 def _rebind(
