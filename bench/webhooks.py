@@ -1,7 +1,7 @@
 """Signed inbound webhooks at a running leadflow: each verified, deduplicated and committed
 before its answer.
 
-    python -m bench.webhooks [--requests 20000] [--concurrency 16] [--database-url URL]
+    python -m bench.webhooks [--requests 20000] [--concurrency 8] [--database-url URL]
 
 leadflow runs as `leadflow serve` would (uvicorn, embedded job consumer handling what arrives)
 in its own process; this process drives it over keep-alive HTTP/1.1 connections with a small
@@ -35,7 +35,7 @@ SLUG = "bench"
 def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=20_000)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrency", type=int, default=8, help="open connections")
     parser.add_argument("--database-url", default="", help="a PostgreSQL server; default SQLite")
     return parser.parse_args()
 

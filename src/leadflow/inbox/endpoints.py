@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+import asyncio
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from leadflow.config import get_settings
-from leadflow.db import unit_of_work
+from leadflow.db import get_sessionmaker
 from leadflow.exceptions import LeadflowError
 from leadflow.inbox import service
-from leadflow.inbox.tasks import ask_for_drain
+from leadflow.inbox.senders import remembered
 from leadflow.inbox.verifiers import Delivery
+from leadflow.inbox.writer import inbox_writer
 
 router = APIRouter(tags=["inbound webhooks"])
 MAX_BODY_BYTES = 1024 * 1024
@@ -48,18 +52,17 @@ async def receive_webhook(workspace_slug: Slug, provider: Provider, request: Req
         body=body,
         content_type=request.headers.get("content-type", ""),
     )
-    received = await run_in_threadpool(_keep, workspace_slug, provider, delivery)
+    admit = partial(
+        service.admit, _reader, workspace_slug=workspace_slug, provider=provider, delivery=delivery
+    )
+    # Verifying is a few microseconds of hashing: only a database read is worth a thread.
+    row = admit() if remembered(workspace_slug, provider) else await run_in_threadpool(admit)
+    received = await asyncio.wrap_future(inbox_writer().keep(row))
     return InboundAck(received=True, duplicate=received.duplicate)
 
 
-def _keep(workspace_slug: str, provider: str, delivery: Delivery) -> service.Received:
-    with unit_of_work() as session:
-        received = service.receive(
-            session, workspace_slug=workspace_slug, provider=provider, delivery=delivery
-        )
-        if not received.duplicate:
-            ask_for_drain(session)
-    return received
+def _reader() -> Session:
+    return get_sessionmaker(writes=False)()
 
 
 def _called_url(request: Request) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -31,18 +32,27 @@ _lock = threading.Lock()
 _remembered: dict[tuple[str, str], tuple[float, Sender | None]] = {}
 
 
-def sender(session: Session, workspace_slug: str, provider: str) -> Sender:
+def sender(session_factory: Callable[[], Session], workspace_slug: str, provider: str) -> Sender:
+    """The workspace and settings behind an inbound address (404 if there are none)."""
     key = (workspace_slug, provider)
     now = time.monotonic()
     with _lock:
         seen = _remembered.get(key)
     if seen is None or now - seen[0] > REMEMBER_SECONDS:
-        seen = (now, _look_up(session, workspace_slug, provider))
+        with session_factory() as session:
+            seen = (now, _look_up(session, workspace_slug, provider))
         with _lock:
             _remembered[key] = seen
     if seen[1] is None:
         raise NotFound(f"no {provider} connection at this address")
     return seen[1]
+
+
+def remembered(workspace_slug: str, provider: str) -> bool:
+    """Whether ``sender`` would answer without reading the database."""
+    with _lock:
+        seen = _remembered.get((workspace_slug, provider))
+    return seen is not None and time.monotonic() - seen[0] <= REMEMBER_SECONDS
 
 
 def _look_up(session: Session, workspace_slug: str, provider: str) -> Sender | None:

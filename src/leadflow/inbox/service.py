@@ -3,8 +3,10 @@ provider's event id, commit, answer; handle later in a job."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import structlog
 from sqlalchemy.orm import Session
@@ -32,32 +34,40 @@ class Received:
     duplicate: bool
 
 
-def receive(
-    session: Session, *, workspace_slug: str, provider: str, delivery: Delivery
-) -> Received:
-    """Keeps a verified delivery once; a repeat of the same event id is acknowledged, not kept."""
+def admit(
+    session_factory: Callable[[], Session],
+    *,
+    workspace_slug: str,
+    provider: str,
+    delivery: Delivery,
+) -> dict[str, Any]:
+    """The inbox row for a delivery its sender signed; refuses anything else. Reads the database
+    only when the sender's settings are not remembered."""
     if provider not in SCHEMES:
         provider_kind(provider)  # names the known providers in its 404
         raise NotFound(f"{provider} does not send webhooks to leadflow")
-    allowed = sender(session, workspace_slug, provider)
-    workspace_id = allowed.workspace_id
+    allowed = sender(session_factory, workspace_slug, provider)
     event_id = verify(provider, delivery, allowed.settings)
-    inbox_id = repository.keep(
-        session,
-        {
-            "workspace_id": workspace_id,
-            "provider": provider,
-            "event_id": event_id,
-            "url": delivery.url,
-            "headers": {k: v for k, v in delivery.headers.items() if k in _KEPT_HEADERS},
-            "body": delivery.body,
-            "received_at": utcnow(),
-            "state": InboxState.received,
-            "attempts": 0,
-        },
-    )
+    return {
+        "workspace_id": allowed.workspace_id,
+        "provider": provider,
+        "event_id": event_id,
+        "url": delivery.url,
+        "headers": {k: v for k, v in delivery.headers.items() if k in _KEPT_HEADERS},
+        "body": delivery.body,
+        "received_at": utcnow(),
+        "state": InboxState.received,
+        "attempts": 0,
+    }
+
+
+def keep(session: Session, row: dict[str, Any]) -> Received:
+    """Keeps an admitted delivery once; a repeat of the same event id is acknowledged only."""
+    inbox_id = repository.keep(session, row)
     if inbox_id is None:
-        kept_before = repository.find(session, workspace_id, provider, event_id)
+        kept_before = repository.find(
+            session, row["workspace_id"], row["provider"], row["event_id"]
+        )
         return Received(inbox_id=kept_before or 0, duplicate=True)
     return Received(inbox_id=inbox_id, duplicate=False)
 
@@ -65,16 +75,28 @@ def receive(
 def handle_waiting(
     session: Session, *, limit: int = 200, older_than: timedelta | None = None
 ) -> int:
-    """Handles deliveries still waiting, each in a savepoint: one that fails is marked so (with
-    its error) and the others go on."""
+    """Handles deliveries still waiting: all together, and if one of them fails, again one by
+    one, each in a savepoint, so that the failed one is marked (with its error) and the others
+    go on."""
     cutoff = utcnow() - older_than if older_than is not None else None
     deliveries = repository.waiting(session, limit=limit, older_than=cutoff)
-    for delivery in deliveries:
-        _handle(session, delivery)
+    try:
+        with session.begin_nested():
+            for delivery in deliveries:
+                delivery.attempts += 1
+                handler_for(delivery.provider)(session, delivery)
+                _handled(delivery)
+    except Exception:
+        for delivery in deliveries:
+            _handle_alone(session, delivery)
     return len(deliveries)
 
 
-def _handle(session: Session, delivery: InboundWebhook) -> None:
+def _handled(delivery: InboundWebhook) -> None:
+    delivery.state, delivery.handled_at, delivery.error = InboxState.handled, utcnow(), None
+
+
+def _handle_alone(session: Session, delivery: InboundWebhook) -> None:
     delivery.attempts += 1
     try:
         with session.begin_nested():
@@ -86,4 +108,4 @@ def _handle(session: Session, delivery: InboundWebhook) -> None:
         )
         log.warning("inbox.handler_failed", inbox_id=delivery.id, error=delivery.error)
         return
-    delivery.state, delivery.handled_at, delivery.error = InboxState.handled, utcnow(), None
+    _handled(delivery)

@@ -18,7 +18,7 @@ from leadflow.models.base import table
 from leadflow.worker import enqueue
 from leadflow.worker.registry import job, job_name, periodic
 
-BATCH = 200
+BATCH = 200  # the drain holds the SQLite writer while it works: keep that short
 
 
 @job(max_attempts=10, scoped=False)
