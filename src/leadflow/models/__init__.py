@@ -6,6 +6,7 @@ from leadflow.models.base import Base
 from leadflow.models.company import Company
 from leadflow.models.dead_job import DeadJob
 from leadflow.models.event import Event
+from leadflow.models.icp_rule import IcpRule
 from leadflow.models.idempotency_record import IdempotencyRecord
 from leadflow.models.import_job import ImportJob, ImportStatus
 from leadflow.models.import_rejection import ImportRejection
@@ -15,6 +16,7 @@ from leadflow.models.lead import ConsentStatus, Lead, LeadStage
 from leadflow.models.merge_record import MergeRecord
 from leadflow.models.provider_connection import ProviderConnection
 from leadflow.models.quota import Quota
+from leadflow.models.scoring_model import ScoringModel
 from leadflow.models.usage_record import UsageRecord
 from leadflow.models.user import User
 from leadflow.models.webhook_attempt import WebhookAttempt
@@ -32,6 +34,7 @@ __all__ = [
     "DeadJob",
     "DeliveryState",
     "Event",
+    "IcpRule",
     "IdempotencyRecord",
     "ImportJob",
     "ImportRejection",
@@ -45,6 +48,7 @@ __all__ = [
     "MergeRecord",
     "ProviderConnection",
     "Quota",
+    "ScoringModel",
     "UsageRecord",
     "User",
     "WebhookAttempt",

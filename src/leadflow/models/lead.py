@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from leadflow.models.base import Base, IdType, JSONType, RecordMixin
@@ -85,5 +85,11 @@ class Lead(RecordMixin, Base):
     score_tier: Mapped[str | None] = mapped_column(String(10))
     score_reasons: Mapped[list[Any] | None] = mapped_column(JSONType)
     scored_at: Mapped[datetime | None]
+    score_persona: Mapped[str | None] = mapped_column(String(40))
+    score_confidence: Mapped[float | None] = mapped_column(Float)
+    # What the lead has said it needs (budget, authority, need, timeline, service, urgency).
+    qualification: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Won or lost, when the deal ends: what the predictive model learns from.
+    outcome: Mapped[str | None] = mapped_column(String(10))
 
     company: Mapped[Company | None] = relationship(lazy="raise")
