@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 import phonenumbers
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me-in-production"  # noqa: S105 - the value we refuse, not a secret
@@ -66,6 +66,25 @@ class Settings(BaseSettings):
         default=5, ge=1, description="consecutive failed requests that open a provider's breaker"
     )
     provider_breaker_cooldown_seconds: float = Field(default=30, gt=0)
+
+    # The platform's LLM (integrations/llm/factory.py). "none": rules only, no network.
+    llm_provider: Literal["none", "openai_compatible", "anthropic"] = "none"
+    llm_base_url: str = Field(
+        default="",
+        description="https://api.openai.com/v1, http://localhost:11434/v1...; "
+        "empty for Anthropic means its public API",
+    )
+    llm_model: str = ""
+    llm_api_key: SecretStr = SecretStr("")
+    llm_timeout_seconds: float = Field(default=20, gt=0)
+    llm_response_format: Literal["json_schema", "json_object"] = Field(
+        default="json_schema",
+        description="json_object for OpenAI-compatible servers without structured outputs",
+    )
+    llm_prices_per_million: dict[str, tuple[float, float]] = Field(
+        default_factory=dict,
+        description='USD per million input and output tokens by model: {"my-model": [0.2, 0.6]}',
+    )
 
     @field_validator("default_phone_region")
     @classmethod
