@@ -12,6 +12,7 @@ from leadflow.inbox import endpoints as inbox
 from leadflow.intake import endpoints as intake
 from leadflow.leads import endpoints as leads
 from leadflow.pipeline import endpoints as pipeline
+from leadflow.scoring import endpoints as scoring
 from leadflow.usage import endpoints as usage
 from leadflow.webhooks import endpoints as webhooks
 from leadflow.worker import endpoints as jobs
@@ -30,3 +31,4 @@ api_router.include_router(webhooks.router)
 api_router.include_router(connections.router)
 api_router.include_router(inbox.router)
 api_router.include_router(usage.router)
+api_router.include_router(scoring.router)

@@ -38,7 +38,13 @@ def _routes_with_ids() -> list[tuple[str, str]]:
 
 ROUTES = _routes_with_ids()
 # A body the route accepts, so the answer is about the id, not the body.
-VALID_BODIES = {"/api/v1/webhooks/endpoints/{endpoint_id}": {"description": "hijacked"}}
+RULE = {"field": "industry", "operator": "in", "value": ["x"], "points": 1, "reason": "hijacked"}
+VALID_BODIES = {
+    "/api/v1/webhooks/endpoints/{endpoint_id}": {"description": "hijacked"},
+    "/api/v1/leads/{lead_id}/activities": {"kind": "reply"},
+    "/api/v1/leads/{lead_id}/outcome": {"outcome": "won"},
+    "/api/v1/scoring/rules/{rule_id}": RULE,
+}
 
 
 @pytest.fixture
@@ -60,6 +66,7 @@ def owner_objects(api, session):
         "delivery_id": make_webhook_delivery(session, endpoint, lead_id=lead.id).id,
         "provider": _connected(api, "standard"),
         "metric": _capped(api, "sms"),
+        "rule_id": api.post("/api/v1/scoring/rules", json=RULE).json()["id"],
     }
 
 
@@ -83,7 +90,7 @@ def test_every_route_with_an_id_is_covered():
     params = {p for _, path in ROUTES for p in re.findall(r"{(\w+)}", path)}
     assert params == {
         "lead_id", "merge_id", "import_id", "dead_job_id", "endpoint_id", "delivery_id",
-        "provider", "metric",
+        "provider", "metric", "rule_id",
     }, "a new route needs an object here"  # fmt: skip
 
 
@@ -93,7 +100,7 @@ def test_another_workspaces_object_is_not_found(method, path, owner_objects, cli
     stranger = Api(client, make_api_key(session, stranger_workspace), stranger_workspace)
     url = path.format(**owner_objects)
     payload = VALID_BODIES.get(path, {"title": "hijacked"})
-    body = {"json": payload} if method in ("PATCH", "POST") else {}
+    body = {"json": payload} if method in ("PATCH", "POST", "PUT") else {}
     response = getattr(stranger, method.lower())(url, **body)
     assert response.status_code == 404, f"{method} {url} -> {response.status_code}"
     assert response.headers["content-type"].startswith("application/problem+json")

@@ -42,13 +42,13 @@ def last_event_id(session: Session) -> int:
     return session.scalar(select(Event.id).order_by(Event.id.desc()).limit(1)) or 0
 
 
-def learned(session: Session, lead_id: int) -> list[dict[str, Any]]:
+def learned(session: Session, lead_id: int, stage: str | None = None) -> list[dict[str, Any]]:
     rows = session.scalars(
         select(Activity)
         .where(Activity.lead_id == lead_id, Activity.kind == "pipeline.learned")
         .order_by(Activity.id)
     )
-    return [row.data for row in rows]
+    return [row.data for row in rows if stage is None or row.data["stage"] == stage]
 
 
 def stage_jobs(session: Session, workspace_id: int, lead_id: int) -> list[Job]:

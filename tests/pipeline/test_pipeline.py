@@ -80,7 +80,7 @@ def test_a_new_york_number_tells_the_country_and_time_zone(api, session):
 
     done = lead(session, lead_id)
     assert (done.country, done.time_zone) == ("US", "America/New_York")
-    (enriched,) = learned(session, lead_id)
+    (enriched,) = learned(session, lead_id, stage="enriching")
     assert enriched["stage"] == "enriching"
     assert "time zone America/New_York" in enriched["learned"][0]
 

@@ -9,6 +9,7 @@ from leadflow.pipeline import (
     contact_steps,  # noqa: F401  (declares its steps)
     service,
 )
+from leadflow.scoring import pipeline_steps  # noqa: F401  (declares its steps)
 from leadflow.worker.registry import job
 
 

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from datetime import UTC
+
+from fastapi import APIRouter, Response
+
+from leadflow.dependencies import SessionDep, WorkspaceDep
+from leadflow.exceptions import NotFound
+from leadflow.kit.schemas import IdPath
+from leadflow.leads.service import get_lead
+from leadflow.models import Activity, IcpRule
+from leadflow.models.base import utcnow
+from leadflow.scoring import repository, service
+from leadflow.scoring.schemas import (
+    ActivityIn,
+    OutcomeIn,
+    RuleIn,
+    RuleOut,
+    ScoreChangeOut,
+    ScoringSettingsIn,
+    VerdictOut,
+)
+from leadflow.scoring.verdict import Verdict
+
+router = APIRouter(tags=["scoring"])
+
+
+@router.get("/scoring/rules", response_model=list[RuleOut])
+def list_rules(session: SessionDep, workspace: WorkspaceDep) -> list[RuleOut]:
+    """The workspace's ideal-customer-profile rules."""
+    return [RuleOut.model_validate(r) for r in repository.rules(session, workspace.id)]
+
+
+@router.post("/scoring/rules", response_model=RuleOut, status_code=201)
+def create_rule(payload: RuleIn, session: SessionDep, workspace: WorkspaceDep) -> RuleOut:
+    """Add a rule: when a lead's field meets the condition, its fit moves by the points."""
+    rule = IcpRule(workspace_id=workspace.id, **payload.model_dump())
+    session.add(rule)
+    session.flush()
+    return RuleOut.model_validate(rule)
+
+
+@router.put("/scoring/rules/{rule_id}", response_model=RuleOut)
+def replace_rule(
+    rule_id: IdPath, payload: RuleIn, session: SessionDep, workspace: WorkspaceDep
+) -> RuleOut:
+    """Change a rule."""
+    rule = _rule(session, workspace.id, rule_id)
+    for name, value in payload.model_dump().items():
+        setattr(rule, name, value)
+    session.flush()
+    return RuleOut.model_validate(rule)
+
+
+@router.delete("/scoring/rules/{rule_id}", status_code=204)
+def delete_rule(rule_id: IdPath, session: SessionDep, workspace: WorkspaceDep) -> Response:
+    """Remove a rule."""
+    session.delete(_rule(session, workspace.id, rule_id))
+    return Response(status_code=204)
+
+
+def _rule(session: SessionDep, workspace_id: int, rule_id: int) -> IcpRule:
+    rule = repository.rule(session, workspace_id, rule_id)
+    if rule is None:
+        raise NotFound(f"rule {rule_id} not found")
+    return rule
+
+
+@router.get("/scoring/settings", response_model=ScoringSettingsIn)
+def get_scoring_settings(workspace: WorkspaceDep) -> ScoringSettingsIn:
+    """Tier thresholds, intent half-life, the model's share and the personas."""
+    return ScoringSettingsIn.model_validate((workspace.settings or {}).get("scoring") or {})
+
+
+@router.put("/scoring/settings", response_model=ScoringSettingsIn)
+def put_scoring_settings(
+    payload: ScoringSettingsIn, session: SessionDep, workspace: WorkspaceDep
+) -> ScoringSettingsIn:
+    """Change the tier thresholds, half-life, model share or personas."""
+    workspace.settings = {**(workspace.settings or {}), "scoring": payload.model_dump()}
+    session.flush()
+    return payload
+
+
+@router.post("/leads/{lead_id}/score", response_model=VerdictOut)
+def score_lead(lead_id: IdPath, session: SessionDep, workspace: WorkspaceDep) -> VerdictOut:
+    """Score the lead now, and keep the verdict."""
+    lead = get_lead(session, workspace_id=workspace.id, lead_id=lead_id)
+    return _verdict(lead.id, service.score(session, lead))
+
+
+@router.get("/leads/{lead_id}/score/history", response_model=list[ScoreChangeOut])
+def score_history(
+    lead_id: IdPath, session: SessionDep, workspace: WorkspaceDep
+) -> list[ScoreChangeOut]:
+    """Every change of the lead's score, newest first, with its reasons at the time."""
+    get_lead(session, workspace_id=workspace.id, lead_id=lead_id)
+    return [
+        ScoreChangeOut(
+            occurred_at=a.occurred_at,
+            **{k: a.data.get(k) for k in ScoreChangeOut.model_fields if k != "occurred_at"},
+        )
+        for a in repository.score_history(session, workspace.id, lead_id)
+    ]
+
+
+@router.post("/leads/{lead_id}/activities", response_model=VerdictOut, status_code=201)
+def log_activity(
+    lead_id: IdPath, payload: ActivityIn, session: SessionDep, workspace: WorkspaceDep
+) -> VerdictOut:
+    """Record something the lead did (reply, booking, click, page visit, open); rescored at once."""
+    lead = get_lead(session, workspace_id=workspace.id, lead_id=lead_id)
+    occurred = payload.occurred_at.astimezone(UTC) if payload.occurred_at else utcnow()
+    data = {**payload.detail, "machine": payload.machine}
+    if payload.seconds_after_send is not None:
+        data["seconds_after_send"] = payload.seconds_after_send
+    session.add(
+        Activity(
+            workspace_id=workspace.id, lead_id=lead.id, kind=payload.kind, actor="api",
+            occurred_at=occurred, data=data,
+        )
+    )  # fmt: skip
+    session.flush()
+    return _verdict(lead.id, service.score(session, lead))
+
+
+@router.put("/leads/{lead_id}/outcome", response_model=VerdictOut)
+def set_outcome(
+    lead_id: IdPath, payload: OutcomeIn, session: SessionDep, workspace: WorkspaceDep
+) -> VerdictOut:
+    """Mark the deal won or lost (or open again): what the predictive model learns from."""
+    lead = get_lead(session, workspace_id=workspace.id, lead_id=lead_id)
+    lead.outcome = payload.outcome
+    session.flush()
+    return _verdict(lead.id, service.score(session, lead))
+
+
+def _verdict(lead_id: int, verdict: Verdict) -> VerdictOut:
+    return VerdictOut(
+        lead_id=lead_id, score=verdict.score, tier=verdict.tier, persona=verdict.persona,
+        confidence=verdict.confidence, reasons=verdict.reasons_as_json(),
+    )  # fmt: skip

@@ -1,0 +1,72 @@
+"""Intent: what the lead has done lately, weighted by how much it says and fading with time.
+
+A reply says more than a booking, a booking more than a click, a click more than a page visit,
+and a page visit more than an open. Opens by mail-privacy proxies and clicks by link scanners
+are machines, not people: they count for a tenth, and the reason says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from leadflow.scoring.reasons import Reason
+
+WEIGHTS = {"reply": 25.0, "booking": 20.0, "click": 8.0, "page_visit": 4.0, "open": 2.0}
+MACHINE_DISCOUNT = 0.1
+CAP = 40.0
+_NAMES = {"reply": "replied", "booking": "booked a meeting", "click": "clicked a link",
+          "page_visit": "visited the site", "open": "opened an email"}  # fmt: skip
+# A link followed this soon after delivery was followed by a scanner, not a person.
+SCANNER_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class Signal:
+    kind: str
+    at: datetime
+    machine: bool = False
+
+
+def signal_of(kind: str, at: datetime, data: Mapping[str, Any]) -> Signal | None:
+    """A timeline entry as an intent signal, if it is one; flags machine opens and clicks."""
+    if kind not in WEIGHTS:
+        return None
+    machine = bool(data.get("machine")) or bool(data.get("apple_mpp"))
+    if kind == "click":
+        seconds = data.get("seconds_after_send")
+        machine = machine or (isinstance(seconds, int | float) and seconds < SCANNER_SECONDS)
+    return Signal(kind, at, machine)
+
+
+def intent(signals: Iterable[Signal], *, now: datetime, half_life_days: float) -> list[Reason]:
+    """One reason per kind of signal, decayed by age; together at most ``CAP`` points."""
+    totals: dict[tuple[str, bool], list[float]] = {}
+    for signal in signals:
+        age_days = max((now - signal.at).total_seconds(), 0.0) / 86400
+        weight = WEIGHTS[signal.kind] * 0.5 ** (age_days / half_life_days)
+        if signal.machine:
+            weight *= MACHINE_DISCOUNT
+        totals.setdefault((signal.kind, signal.machine), []).append(weight)
+    reasons = [_reason(kind, machine, weights) for (kind, machine), weights in totals.items()]
+    return _capped(sorted(reasons, key=lambda r: r.points, reverse=True))
+
+
+def _reason(kind: str, machine: bool, weights: list[float]) -> Reason:
+    times = "once" if len(weights) == 1 else f"{len(weights)} times"
+    text = f"{_NAMES[kind]} {times}"
+    if machine:
+        text += " (by a machine: mail privacy or a link scanner, so it counts for little)"
+    return Reason(sum(weights), text, "intent")
+
+
+def _capped(reasons: list[Reason]) -> list[Reason]:
+    room, kept = CAP, []
+    for reason in reasons:
+        points = min(reason.points, room)
+        if points > 0:
+            kept.append(Reason(points, reason.text, reason.source))
+        room -= points
+    return kept

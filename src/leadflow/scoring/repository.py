@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leadflow.models import Activity, IcpRule
+from leadflow.scoring.intent import WEIGHTS
+
+
+def rules(session: Session, workspace_id: int, *, enabled_only: bool = False) -> Sequence[IcpRule]:
+    query = select(IcpRule).where(IcpRule.workspace_id == workspace_id).order_by(IcpRule.id)
+    if enabled_only:
+        query = query.where(IcpRule.enabled.is_(True))
+    return session.scalars(query).all()
+
+
+def rule(session: Session, workspace_id: int, rule_id: int) -> IcpRule | None:
+    return session.scalars(
+        select(IcpRule).where(IcpRule.id == rule_id, IcpRule.workspace_id == workspace_id)
+    ).first()
+
+
+def signals_of(session: Session, lead_id: int) -> Sequence[Activity]:
+    """The lead's timeline entries that say something about intent."""
+    return session.scalars(
+        select(Activity)
+        .where(Activity.lead_id == lead_id, Activity.kind.in_(list(WEIGHTS)))
+        .order_by(Activity.occurred_at)
+    ).all()
+
+
+def score_history(session: Session, workspace_id: int, lead_id: int) -> Sequence[Activity]:
+    return session.scalars(
+        select(Activity)
+        .where(
+            Activity.workspace_id == workspace_id,
+            Activity.lead_id == lead_id,
+            Activity.kind == "score.changed",
+        )
+        .order_by(Activity.occurred_at.desc(), Activity.id.desc())
+    ).all()
