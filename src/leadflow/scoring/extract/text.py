@@ -1,0 +1,116 @@
+"""One comparable form of a lead's text, English and Arabic alike.
+
+Folding lower-cases, strips accents and Arabic diacritics and tatweel, unifies alef, yeh and
+teh marbuta, turns every script's digits into ASCII and the Arabic separators into ``,`` and
+``.``. The extractors match against the folded text; each folded character remembers the
+character of the source it came from, so evidence is quoted as the lead wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_DROPPED_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
+_SUBSTITUTES = {
+    "\u066c": ",",  # Arabic thousands separator
+    "\u066b": ".",  # Arabic decimal separator
+    "\u060c": ",",  # Arabic comma
+    "\u061b": ";",
+    "\u061f": "?",
+    "\u066a": "%",
+    "\u0640": "",  # tatweel
+    "\u0671": "\u0627",  # alef wasla -> alef
+    "\u0649": "\u064a",  # alef maksura -> yeh
+    "\u06cc": "\u064a",  # Persian yeh -> yeh
+    "\u0629": "\u0647",  # teh marbuta -> heh
+    "\u06a9": "\u0643",  # keheh -> kaf
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2212": "-",
+}
+_SENTENCE_END = re.compile(r"[!?;\n]+|\.+(?=\s|$)")
+_EVIDENCE_LIMIT = 300
+
+
+def fold_char(char: str) -> str:
+    """The folded form of one character: zero, one or a few characters."""
+    pieces = []
+    for piece in unicodedata.normalize("NFKD", char):
+        if unicodedata.category(piece) in _DROPPED_CATEGORIES:
+            continue
+        piece = _SUBSTITUTES.get(piece, piece)
+        digit = unicodedata.decimal(piece, None) if len(piece) == 1 else None
+        pieces.append(str(digit) if digit is not None else piece.lower())
+    return "".join(pieces)
+
+
+@dataclass(frozen=True)
+class Folded:
+    """Folded text with, for each of its characters, the index of the source character."""
+
+    source: str
+    text: str
+    origin: tuple[int, ...]
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        if start >= len(self.text):
+            return len(self.source), len(self.source)
+        finish = self.origin[max(start, end - 1)] + 1
+        while finish < len(self.source) and not fold_char(self.source[finish]):
+            finish += 1  # keep the diacritics that belong to the last letter
+        return self.origin[start], finish
+
+    def quote(self, start: int, end: int) -> str:
+        """The source's words for the folded span, whitespace collapsed."""
+        begin, finish = self.source_span(start, end)
+        return " ".join(self.source[begin:finish].split())
+
+    def sentence_bounds(self, position: int) -> tuple[int, int]:
+        """The folded span of the sentence holding ``position``."""
+        start = 0
+        for boundary in _SENTENCE_END.finditer(self.text):
+            if boundary.end() <= position:
+                start = boundary.end()
+            elif boundary.start() >= position:
+                return start, boundary.start()
+        return start, len(self.text)
+
+    def sentence(self, position: int) -> str:
+        return self.text[slice(*self.sentence_bounds(position))]
+
+    def evidence(self, start: int, end: int) -> str:
+        """The sentence of the source that holds the folded span, as the lead wrote it."""
+        sentence_start, sentence_end = self.sentence_bounds(start)
+        quote = self.quote(sentence_start, max(sentence_end, end))
+        if len(quote) <= _EVIDENCE_LIMIT:
+            return quote
+        focus = self.quote(start, end)
+        at = max(quote.find(focus), 0)
+        begin = max(0, min(at - _EVIDENCE_LIMIT // 3, len(quote) - _EVIDENCE_LIMIT))
+        return quote[begin : begin + _EVIDENCE_LIMIT].strip()
+
+
+def fold(source: str) -> Folded:
+    characters: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(source):
+        folded = char if char.isascii() and not char.isupper() else fold_char(char)
+        characters.append(folded)
+        origin.extend([index] * len(folded))
+    return Folded(source=source, text="".join(characters), origin=tuple(origin))
+
+
+def folded_words(*words: str) -> str:
+    """A regex alternation of words written as a lead would, folded, longest first."""
+    variants = sorted({fold(word).text for word in words}, key=len, reverse=True)
+    escaped = (re.escape(variant).replace(r"\ ", r"\s+") for variant in variants)
+    return "(?:" + "|".join(escaped) + ")"
