@@ -68,27 +68,43 @@ def facts_of(lead: Lead, company: Company | None) -> dict[str, Any]:
     return facts
 
 
-def fit(facts: Mapping[str, Any], rules: Sequence[Rule]) -> list[Reason]:
+@dataclass(frozen=True)
+class Check:
+    """A rule made ready to test many leads: its value parsed once, not once per lead."""
+
+    field: str
+    test: Callable[[Any], bool]
+    reason: Reason
+
+
+def prepare(rules: Sequence[Rule]) -> list[Check]:
     return [
-        Reason(rule.points, rule.reason, "fit")
+        Check(
+            rule.field, _PREPARE[rule.operator](rule.value), Reason(rule.points, rule.reason, "fit")
+        )
         for rule in rules
-        if _CHECKS[rule.operator](facts.get(rule.field), rule.value)
     ]
+
+
+def fit(facts: Mapping[str, Any], rules: Sequence[Rule] | Sequence[Check]) -> list[Reason]:
+    checks = [r if isinstance(r, Check) else prepare([r])[0] for r in rules]
+    return [check.reason for check in checks if check.test(facts.get(check.field))]
 
 
 def _text(value: Any) -> str:
     return str(value).strip().casefold()
 
 
-def _one_of(value: Any, wanted: Any) -> bool:
-    if value in (None, ""):
-        return False
-    choices = wanted if isinstance(wanted, list) else [wanted]
-    return _text(value) in {_text(choice) for choice in choices}
+def _choices(wanted: Any) -> frozenset[str]:
+    return frozenset(_text(choice) for choice in (wanted if isinstance(wanted, list) else [wanted]))
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == ""
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or value in (None, ""):
+    if isinstance(value, bool) or _blank(value):
         return None
     try:
         return float(value)
@@ -96,40 +112,48 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _between(value: Any, bounds: Any) -> bool:
-    number = _number(value)
+def _one_of(wanted: Any) -> Callable[[Any], bool]:
+    choices = _choices(wanted)
+    return lambda value: not _blank(value) and _text(value) in choices
+
+
+def _none_of(wanted: Any) -> Callable[[Any], bool]:
+    choices = _choices(wanted)
+    return lambda value: not _blank(value) and _text(value) not in choices
+
+
+def _between(bounds: Any) -> Callable[[Any], bool]:
     low, high = [*bounds, None, None][:2] if isinstance(bounds, list) else (None, None)
-    return (
-        number is not None
-        and (low is None or number >= float(low))
-        and (high is None or number <= float(high))
-    )
+    least = float("-inf") if low is None else float(low)
+    most = float("inf") if high is None else float(high)
+
+    def test(value: Any) -> bool:
+        number = _number(value)
+        return number is not None and least <= number <= most
+
+    return test
 
 
-def _at_least(value: Any, bound: Any) -> bool:
-    number = _number(value)
-    return number is not None and number >= float(bound)
+def _at_least(bound: Any) -> Callable[[Any], bool]:
+    return _between([bound, None])
 
 
-def _at_most(value: Any, bound: Any) -> bool:
-    number = _number(value)
-    return number is not None and number <= float(bound)
+def _at_most(bound: Any) -> Callable[[Any], bool]:
+    return _between([None, bound])
 
 
-def _contains(value: Any, words: Any) -> bool:
-    if value in (None, ""):
-        return False
-    text = _text(value)
-    return any(_text(word) in text for word in (words if isinstance(words, list) else [words]))
+def _contains(words: Any) -> Callable[[Any], bool]:
+    wanted = _choices(words)
+    return lambda value: not _blank(value) and any(word in _text(value) for word in wanted)
 
 
-_CHECKS: dict[str, Callable[[Any, Any], bool]] = {
+_PREPARE: dict[str, Callable[[Any], Callable[[Any], bool]]] = {
     "in": _one_of,
-    "not_in": lambda value, wanted: value not in (None, "") and not _one_of(value, wanted),
+    "not_in": _none_of,
     "between": _between,
     "at_least": _at_least,
     "at_most": _at_most,
     "contains": _contains,
-    "present": lambda value, _: value not in (None, ""),
-    "missing": lambda value, _: value in (None, ""),
+    "present": lambda _: lambda value: not _blank(value),
+    "missing": lambda _: _blank,
 }

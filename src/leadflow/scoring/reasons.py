@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):  # a tuple: scoring in bulk makes millions of them
     points: float
     text: str
-    source: str  # "fit", "intent", "conversation", "model", "bounds"
+    source: str  # "fit", "intent", "conversation", "model", "bounds", "several"
 
 
 def settle(reasons: Sequence[Reason], *, low: int = 0, high: int = 100) -> tuple[int, list[Reason]]:
@@ -28,17 +27,16 @@ def settle(reasons: Sequence[Reason], *, low: int = 0, high: int = 100) -> tuple
 
 
 def _whole_points(reasons: list[Reason], score: int) -> list[Reason]:
-    floors = [math.floor(reason.points) for reason in reasons]
+    floors = [math.floor(points) for points, _, _ in reasons]
     short = score - sum(floors)
-    by_remainder = sorted(
-        range(len(reasons)), key=lambda i: reasons[i].points - floors[i], reverse=True
-    )
-    for i in by_remainder[: max(short, 0)]:
-        floors[i] += 1
+    if short > 0:
+        remainders = [r.points - f for r, f in zip(reasons, floors, strict=True)]
+        for i in sorted(range(len(reasons)), key=remainders.__getitem__, reverse=True)[:short]:
+            floors[i] += 1
     return [
-        Reason(points, reason.text, reason.source)
-        for points, reason in zip(floors, reasons, strict=True)
-        if points != 0
+        Reason(points, text, source)
+        for points, (_, text, source) in zip(floors, reasons, strict=True)
+        if points
     ]
 
 

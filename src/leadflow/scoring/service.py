@@ -3,6 +3,7 @@ stored on the lead with its history, and announced when it changes or turns hot.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,8 +14,14 @@ from leadflow.models import Activity, Company, Lead, Workspace
 from leadflow.models.base import utcnow
 from leadflow.scoring import fit as fit_rules
 from leadflow.scoring import repository
-from leadflow.scoring.intent import intent, signal_of
-from leadflow.scoring.verdict import ScoringSettings, Verdict, conversation_reasons, judge
+from leadflow.scoring.intent import Signal, intent, signal_of
+from leadflow.scoring.verdict import (
+    ModelView,
+    ScoringSettings,
+    Verdict,
+    conversation_reasons,
+    judge,
+)
 
 ACTOR = "scoring"
 
@@ -44,8 +51,35 @@ def assess(session: Session, lead: Lead, *, now: datetime | None = None) -> Verd
     ]
     from leadflow.scoring.model_view import model_view
 
-    view = model_view(session, workspace.id, facts)
+    view = model_view(session, lead, company)
     return judge(reasons, facts=facts, settings=settings, model=view, signals=len(signals))
+
+
+def judge_many(
+    facts: Sequence[Mapping[str, Any]],
+    signals: Sequence[Sequence[Signal]],
+    *,
+    rules: Sequence[fit_rules.Rule],
+    settings: ScoringSettings,
+    now: datetime,
+    model_views: Sequence[ModelView | None] | None = None,
+) -> list[Verdict]:
+    """Verdicts for many leads at once, from what is already loaded (bulk rescoring)."""
+    views = model_views if model_views is not None else [None] * len(facts)
+    checks = fit_rules.prepare(rules)
+    return [
+        judge(
+            [
+                *fit_rules.fit(f, checks),
+                *intent(s, now=now, half_life_days=settings.half_life_days),
+            ],
+            facts=f,
+            settings=settings,
+            model=v,
+            signals=len(s),
+        )
+        for f, s, v in zip(facts, signals, views, strict=True)
+    ]
 
 
 def score(session: Session, lead: Lead, *, now: datetime | None = None) -> Verdict:

@@ -120,13 +120,13 @@ def judge(
     reasons = list(rule_reasons)
     if model is not None:
         reasons = _blend(reasons, model, settings.model_weight)
-    score, settled = settle(reasons)
+    score, settled = settle(_at_most(reasons, 7))
     return Verdict(
         score=score,
         tier=tier_of(score, settings),
         persona=persona_of(facts, settings.personas),
         confidence=_confidence(facts, signals, model is not None),
-        reasons=top(settled, 8) if len(settled) > 8 else settled,
+        reasons=top(settled, 8),
     )
 
 
@@ -148,6 +148,15 @@ def _blend(rule_reasons: list[Reason], model: ModelView, weight: float) -> list[
     return blended
 
 
+def _at_most(reasons: list[Reason], count: int) -> list[Reason]:
+    """The largest reasons, and the rest as one, so that what is shown still adds up."""
+    if len(reasons) <= count:
+        return reasons
+    kept = top(reasons, count - 1)
+    rest = sum(r.points for r in reasons) - sum(r.points for r in kept)
+    return [*kept, Reason(rest, f"{len(reasons) - len(kept)} smaller reasons together", "several")]
+
+
 def tier_of(score: int, settings: ScoringSettings) -> str:
     if score >= settings.hot:
         return "HOT"
@@ -155,7 +164,7 @@ def tier_of(score: int, settings: ScoringSettings) -> str:
 
 
 def persona_of(facts: Mapping[str, Any], personas: Sequence[Persona]) -> str | None:
-    employees = facts.get("employee_count")
+    employees = _count(facts.get("employee_count"))
     industry = str(facts.get("industry") or "").casefold()
     for persona in personas:
         if persona.industries and industry not in {i.casefold() for i in persona.industries}:
@@ -165,7 +174,14 @@ def persona_of(facts: Mapping[str, Any], personas: Sequence[Persona]) -> str | N
     return None
 
 
-def _within(employees: int | None, low: int | None, high: int | None) -> bool:
+def _count(value: Any) -> float | None:
+    try:
+        return None if value in (None, "") or isinstance(value, bool) else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _within(employees: float | None, low: int | None, high: int | None) -> bool:
     if low is None and high is None:
         return True
     if employees is None:
