@@ -1,12 +1,48 @@
-"""Scoring's part in the lead pipeline: the qualifying stage scores the lead."""
+"""Scoring's part in the lead pipeline: the qualifying stage reads what the lead wrote, then
+scores the lead."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
-from leadflow.models import Lead, LeadStage
+from leadflow.models import Lead, LeadStage, Workspace
+from leadflow.models.base import utcnow
 from leadflow.pipeline.stages import step
+from leadflow.scoring.qualification import qualify
 from leadflow.scoring.service import score
+
+# Form and CRM fields in which people write to the business, by the names sites give them.
+WRITTEN_FIELDS = frozenset(
+    {"message", "notes", "note", "comments", "comment", "description", "enquiry", "inquiry",
+     "details", "question", "requirements", "project", "رسالة", "ملاحظات"}
+)  # fmt: skip
+
+
+def written_by(lead: Lead) -> list[str]:
+    """What the lead wrote to the business so far (conversations add their messages later)."""
+    return [
+        str(value)
+        for name, value in (lead.custom_fields or {}).items()
+        if name.casefold() in WRITTEN_FIELDS and isinstance(value, str) and value.strip()
+    ]
+
+
+@step(LeadStage.qualifying, "reading what the lead wrote")
+def read_what_the_lead_wrote(session: Session, lead: Lead) -> str | None:
+    messages = written_by(lead)
+    if not messages:
+        return None
+    from leadflow.integrations.llm.factory import get_llm
+
+    workspace = session.get(Workspace, lead.workspace_id)
+    services: list[Any] = (
+        list((workspace.settings or {}).get("services") or []) if workspace else []
+    )
+    qualification, engine = qualify(messages, now=utcnow(), services=services, llm=get_llm())
+    lead.qualification = {**qualification.model_dump(mode="json"), "engine": engine}
+    return f"read {len(messages)} message(s) ({engine})"
 
 
 @step(LeadStage.qualifying, "scoring the lead")
