@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.engine import make_url
 
+from leadflow.cli.scoring import scoring_app
 from leadflow.config import get_settings
 from leadflow.db import get_engine, unit_of_work
 from leadflow.exceptions import LeadflowError
@@ -34,6 +35,7 @@ app.add_typer(apikey_app, name="apikey")
 app.add_typer(user_app, name="user")
 jobs_app = typer.Typer(help="Background jobs: dead letters and replays.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(scoring_app, name="scoring")
 err = Console(stderr=True, soft_wrap=True)  # messages stay one line each, wherever they go
 
 WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="workspace slug")]

@@ -1,0 +1,65 @@
+"""Retraining the predictive model: on demand, and nightly for workspaces with new outcomes."""
+
+from __future__ import annotations
+
+import structlog
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from leadflow.db import get_sessionmaker
+from leadflow.models import Lead, ScoringModel
+from leadflow.scoring import predictive
+from leadflow.worker import enqueue
+from leadflow.worker.registry import job, periodic
+
+log = structlog.get_logger()
+
+
+@job(max_attempts=2)
+def retrain(session: Session, workspace_id: int) -> None:
+    """Trains a new version of the workspace's model, unless it has too few outcomes.
+
+    The leads are read and the model trained before ``session`` is touched: on SQLite its first
+    query takes the write lock, which must not be held for the seconds training takes."""
+    with get_sessionmaker(writes=False)() as reader:
+        rows, outcomes = predictive.outcome_rows(reader, workspace_id)
+    try:
+        model = predictive.train(rows, outcomes)
+    except predictive.NotEnoughOutcomes as error:
+        log.info("scoring.model.skipped", workspace_id=workspace_id, reason=error.message)
+        return
+    predictive.store_model(session, workspace_id, model)
+
+
+@periodic(hour="2", minute="0")
+def retrain_grown(session: Session) -> None:
+    """Queues a retraining for each workspace with enough outcomes and more of them than its
+    active model learned from."""
+    for workspace_id in workspaces_with_new_outcomes(session):
+        enqueue(session, retrain, workspace_id)
+
+
+def workspaces_with_new_outcomes(session: Session) -> list[int]:
+    won = func.sum(case((Lead.outcome == "won", 1), else_=0))
+    counts = (
+        select(Lead.workspace_id, func.count().label("outcomes"), won.label("won"))
+        .where(Lead.outcome.in_(("won", "lost")))
+        .group_by(Lead.workspace_id)
+        .subquery()
+    )
+    trained = (
+        select(ScoringModel.workspace_id, ScoringModel.outcomes)
+        .where(ScoringModel.active.is_(True))
+        .subquery()
+    )
+    query = (
+        select(counts.c.workspace_id)
+        .outerjoin(trained, trained.c.workspace_id == counts.c.workspace_id)
+        .where(
+            counts.c.won >= predictive.MIN_WON,
+            counts.c.outcomes - counts.c.won >= predictive.MIN_LOST,
+            (trained.c.outcomes.is_(None)) | (counts.c.outcomes > trained.c.outcomes),
+        )
+        .order_by(counts.c.workspace_id)
+    )
+    return list(session.scalars(query))
