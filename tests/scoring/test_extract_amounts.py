@@ -35,6 +35,7 @@ ARABIC_INDIC = str.maketrans("0123456789,.", "٠١٢٣٤٥٦٧٨٩٬٫")  # noqa
         ("budget 30-50 ألف ريال", "50000", "30000", "SAR"),
         ("1,500 Kuwaiti dinars", "1500", None, "KWD"),
         ("Meeting March 15; budget $3,000", "3000", None, "USD"),
+        ("they raised, we budget $2b", "2000000000", None, "USD"),
     ],
 )
 def test_amounts(text: str, amount: str, low: str | None, currency: str | None) -> None:

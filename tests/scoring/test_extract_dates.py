@@ -42,6 +42,8 @@ SATURDAY = date(2026, 11, 21)
         ("end of next year", date(2027, 12, 31), "end of next year"),
         ("in a couple of weeks", date(2026, 12, 5), "in a couple of weeks"),
         ("الشهر الجاي", date(2026, 12, 31), "الشهر الجاي"),
+        ("خلال a  couple\tof أسابيع", date(2026, 12, 5), "خلال a couple of أسابيع"),
+        ("by the end of\n  next  month", date(2026, 12, 31), "the end of next month"),
     ],
 )
 def test_timelines(text: str, by: date, relative: str) -> None:

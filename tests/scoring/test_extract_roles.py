@@ -26,6 +26,7 @@ from leadflow.scoring.extract.roles import extract_authority
         ("I'm the marketing manager and I make the decisions here", "Marketing manager", True),
         ("أنا المدير التنفيذي", "CEO", True),
         ("أنا صاحب الشركة", "Owner", True),
+        ("أنا صاحب\n  الشركة", "Owner", True),
         ("مدير المشتريات في شركة النخبة", "Procurement Manager", None),
         ("لازم أراجع مع المدير", None, False),
         ("القرار لي", None, True),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -128,6 +129,23 @@ def test_never_raises(messages: list[str], services: list[str]) -> None:
     qualify_by_rules(messages, now=NOW, services=services)
 
 
+SOUP = (
+    "budget $ € SAR ريال ر.س ألف مليون k m b 10 2,000 1.5 ٢٠٠٬٠٠٠ - to between and بين و "  # noqa: RUF001
+    "next this end of Q3 week month quarter year في خلال بعد شهر أسبوعين الأسبوع القادم نهاية "
+    "March 15 15th 2027 / . : , +966 050 CEO head director of sales manager أنا مدير المشتريات "
+    "I make the decision check with my boss urgent no rush عاجل we need نحتاج looking for"
+)
+WORDS = SOUP.split()
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(WORDS), max_size=30).map(" ".join), max_size=3),
+    st.datetimes(min_value=datetime(1901, 1, 1), max_value=datetime(9990, 1, 1)),
+)
+def test_never_raises_on_qualification_words(messages: list[str], now: datetime) -> None:
+    qualify_by_rules(messages, now=now, services=["SEO", "مدير"])
+
+
 def test_without_an_llm_the_rules_answer() -> None:
     result, engine = qualify(["Budget is $5k"], now=NOW)
     assert engine == "rules"
@@ -186,3 +204,10 @@ def test_the_lead_text_is_fenced_data_never_instructions() -> None:
     assert prompt.count("</untrusted>") == 3  # the services and two messages, the attack's defused
     assert prompt.rstrip().endswith("</untrusted>")
     assert "Today's date: 2026-11-21" in prompt
+
+
+@pytest.mark.parametrize("unit", ["$1-", "between 1 ", "urgent ", "I'm the manager "])
+def test_a_long_message_takes_linear_time(unit: str) -> None:
+    started = time.perf_counter()
+    qualify_by_rules([unit * (20_000 // len(unit))], now=NOW, services=SERVICES)
+    assert time.perf_counter() - started < 5  # it took 20 s when each amount rescanned its sentence

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from leadflow.scoring.extract.text import Folded, fold, folded_words
+from leadflow.scoring.extract.text import Folded, fold, folded_words, key
 
 _CURRENCY_WORDS: dict[str, str | None] = {
     "usd": "USD", "us$": "USD", "$": "USD", "dollar": "USD", "dollars": "USD",
@@ -45,7 +45,7 @@ _MULTIPLIER_WORDS = {
     "ألف": 1_000, "الف": 1_000, "آلاف": 1_000, "ألاف": 1_000,
     "m": 1_000_000, "mm": 1_000_000, "mn": 1_000_000, "mln": 1_000_000,
     "million": 1_000_000, "millions": 1_000_000, "مليون": 1_000_000, "ملايين": 1_000_000,
-    "bn": 1_000_000_000, "billion": 1_000_000_000, "مليار": 1_000_000_000,
+    "b": 1_000_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000, "مليار": 1_000_000_000,
 }  # fmt: skip
 
 _CURRENCIES = {fold(word).text: code for word, code in _CURRENCY_WORDS.items()}
@@ -116,6 +116,7 @@ _FILLER = (
     + folded_words("يقارب", "ما", "بين", "تقدر", "عندنا", "لدينا", "السنوية", "الشهرية", "ب")
     + r")*$"
 )
+_CUE_REACH = 80  # how far before a number its budget word may be
 _AFTER_CUE = re.compile(r"(?:" + _BUDGET_CUE.pattern + r")\w*" + _FILLER)
 
 
@@ -143,7 +144,7 @@ def _number(digits: str, multiplier: str | None) -> Decimal | None:
     except InvalidOperation:
         return None
     if multiplier:
-        value *= _MULTIPLIERS[re.sub(r"\s", "", multiplier)]
+        value *= _MULTIPLIERS["".join(multiplier.split())]
     return value
 
 
@@ -173,17 +174,31 @@ def _range(match: re.Match[str]) -> tuple[Decimal, Decimal | None, int] | None:
     return second, first, match.end()
 
 
-def _strength(folded: Folded, masked: str, match: re.Match[str], currency: bool) -> int:
-    sentence_start, _ = folded.sentence_bounds(match.start())
-    before = masked[sentence_start : match.start("n1")]
-    sentence = folded.sentence(match.start())
+def _sentence_cues(sentence: str) -> tuple[bool, bool]:
+    """Whether a sentence is about a budget, and whether it may be about one at all."""
     about_budget = bool(_BUDGET_CUE.search(sentence))
-    if _NOT_BUDGET_CUE.search(sentence) and not about_budget:
+    return about_budget, about_budget or not _NOT_BUDGET_CUE.search(sentence)
+
+
+def _strength(
+    folded: Folded,
+    masked: str,
+    match: re.Match[str],
+    currency: bool,
+    cues: dict[int, tuple[bool, bool]],
+) -> int:
+    """3 or 4 for a currency, 2 after a budget word, 1 for "20k" in a sentence about money."""
+    sentence_start, sentence_end = folded.sentence_bounds(match.start())
+    if sentence_start not in cues:
+        cues[sentence_start] = _sentence_cues(folded.text[sentence_start:sentence_end])
+    about_budget, may_be_budget = cues[sentence_start]
+    if not may_be_budget:
         return 0
     if currency:
         return 3 + about_budget
     if _is_year(match["n1"]) and not match["m1"] and match["n2"] is None:
         return 0
+    before = masked[max(sentence_start, match.start("n1") - _CUE_REACH) : match.start("n1")]
     if _AFTER_CUE.search(before):
         return 2
     return 1 if about_budget and (match["m1"] or match["m2"]) else 0
@@ -194,16 +209,17 @@ def find_budgets(text: str) -> list[Budget]:
     folded = fold(text)
     masked = _mask(folded.text)
     budgets = []
+    cues: dict[int, tuple[bool, bool]] = {}  # by sentence start
     for match in _AMOUNT.finditer(masked):
         marker = match["pre"] or match["pre2"] or match["post"]
         bounds = _range(match)
         if bounds is None:
             continue
         high, low, end = bounds
-        strength = _strength(folded, masked, match, currency=marker is not None)
+        strength = _strength(folded, masked, match, marker is not None, cues)
         if strength == 0:
             continue
-        currency = _PREFIXES.get(re.sub(r"\s+", " ", marker)) if marker else None
+        currency = _PREFIXES.get(key(marker)) if marker else None
         start = match.start("pre") if match["pre"] else match.start("n1")
         budgets.append(
             Budget(

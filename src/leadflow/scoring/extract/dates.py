@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from leadflow.scoring.extract.text import fold, folded_words
+from leadflow.scoring.extract.text import fold, folded_words, key
 
 
 @dataclass(frozen=True)
@@ -206,8 +206,8 @@ def _tomorrow(match: re.Match[str], today: date) -> date:
 )
 def _in_english(match: re.Match[str], today: date) -> date | None:
     digits, word = match["n"] or match["n2"], match["word"] or match["word2"]
-    count = int(digits) if digits else _COUNT_WORDS[re.sub(r"\s+", " ", word)]
-    unit = _UNITS[match["unit"] or match["unit2"]][0]
+    count = int(digits) if digits else _COUNT_WORDS[key(word)]
+    unit = _UNITS[key(match["unit"] or match["unit2"])][0]
     return _after(today, count, unit) if count > 0 else None
 
 
@@ -222,11 +222,11 @@ def _in_english(match: re.Match[str], today: date) -> date | None:
     + _Z
 )
 def _in_arabic(match: re.Match[str], today: date) -> date | None:
-    unit, base = _UNITS[match["unit"]]
+    unit, base = _UNITS[key(match["unit"])]
     if match["n"]:
         count = int(match["n"])
     elif match["word"]:
-        count = _COUNT_WORDS[match["word"]]
+        count = _COUNT_WORDS[key(match["word"])]
     else:
         count = base
     return _after(today, count, unit) if count > 0 else None
@@ -267,7 +267,7 @@ def _named_period(match: re.Match[str], today: date) -> date | None:
 def _named_period_arabic(match: re.Match[str], today: date) -> date | None:
     if not (match["edge"] or match["this"] or match["next"]):
         return None
-    period = _PERIODS[match["period"]]
+    period = _PERIODS[key(match["period"])]
     offset = 1 if match["next"] and "حالي" not in match["next"] else 0
     return _period(today, period, offset, start=_edge(match["edge"]))
 
@@ -280,7 +280,7 @@ def _named_period_arabic(match: re.Match[str], today: date) -> date | None:
 )  # fmt: skip
 def _quarter_named(match: re.Match[str], today: date) -> date:
     ordinal = match["ordinal"] or match["ordinal2"]
-    number = int(match["q"]) if match["q"] else _ORDINAL_WORDS[ordinal]
+    number = int(match["q"]) if match["q"] else _ORDINAL_WORDS[key(ordinal)]
     start = _edge(match["edge"] or match["edge2"])
     return _quarter(today, number, _year(match["year"] or match["year2"]), start)
 
@@ -291,7 +291,7 @@ def _quarter_named(match: re.Match[str], today: date) -> date:
     + _Z + r"(?:,?\s+(?P<y2>\d{4}))?"
 )  # fmt: skip
 def _day_of_month(match: re.Match[str], today: date) -> date | None:
-    month = _MONTHS[re.sub(r"\s+", " ", match["m1"] or match["m2"])]
+    month = _MONTHS[key(match["m1"] or match["m2"])]
     day = int(match["d1"] or match["d2"])
     year = match["y1"] or match["y2"]
     return _next_day_of_month(today, month, day, int(year) if year else None)
@@ -306,7 +306,7 @@ def _day_of_month(match: re.Match[str], today: date) -> date | None:
     + _Z + r"(?:\s+(?P<year2>\d{4}))?"
 )  # fmt: skip
 def _month(match: re.Match[str], today: date) -> date | None:
-    month = _MONTHS[re.sub(r"\s+", " ", match["month"] or match["month2"])]
+    month = _MONTHS[key(match["month"] or match["month2"])]
     year_text = match["year"] or match["year2"]
     year = int(year_text) if year_text else today.year
     if not year_text and _end_of_month(year, month) < today:
@@ -338,7 +338,7 @@ def _numeric(match: re.Match[str], today: date) -> date | None:
 def _weekday(match: re.Match[str], today: date) -> date | None:
     if not (match["next"] or match["day2"]):
         return None
-    weekday = _WEEKDAYS[match["day"] or match["day2"]]
+    weekday = _WEEKDAYS[key(match["day"] or match["day2"])]
     ahead = (weekday - today.weekday()) % 7 or 7
     return today + timedelta(days=ahead)
 
@@ -346,7 +346,10 @@ def _weekday(match: re.Match[str], today: date) -> date | None:
 def _matches(text: str, today: date) -> Iterator[tuple[int, int, date]]:
     for pattern, resolver in _RULES:
         for match in pattern.finditer(text):
-            resolved = resolver(match, today)
+            try:
+                resolved = resolver(match, today)
+            except (ValueError, OverflowError):  # past the last year a date can hold
+                continue
             if resolved is not None:
                 yield match.start(), match.end(), resolved
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from leadflow.scoring.extract.text import Folded, fold, folded_words
+from leadflow.scoring.extract.text import Folded, fold, folded_words, key
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def _label(folded: Folded, match: re.Match[str]) -> str:
     if groups["owner"] or match.group().startswith("i own"):
         return "Owner"
     if groups["arabic"]:
-        return _ARABIC[groups["arabic"]]
+        return _ARABIC[key(groups["arabic"])]
     if groups["chief_of"]:
         return "Chief " + folded.quote(*match.span("chief_of")).title() + " Officer"
     if groups["vp"]:
@@ -138,7 +138,8 @@ def _decides_by_title(role: str) -> bool:
 def _role(folded: Folded) -> tuple[str, int] | None:
     for match in _ROLE.finditer(folded.text):
         sentence_start, _ = folded.sentence_bounds(match.start())
-        if _SOMEONE_ELSE.search(folded.text[sentence_start : match.start()]):
+        before = folded.text[max(sentence_start, match.start() - 40) : match.start()]
+        if _SOMEONE_ELSE.search(before):
             continue
         return _label(folded, match), match.start()
     return None

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 _DROPPED_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
 _SUBSTITUTES = {
@@ -74,15 +76,21 @@ class Folded:
         begin, finish = self.source_span(start, end)
         return " ".join(self.source[begin:finish].split())
 
+    @cached_property
+    def _boundaries(self) -> tuple[list[int], list[int]]:
+        """Where each sentence end starts and where it ends, in order."""
+        ends = list(_SENTENCE_END.finditer(self.text))
+        return [end.start() for end in ends], [end.end() for end in ends]
+
     def sentence_bounds(self, position: int) -> tuple[int, int]:
         """The folded span of the sentence holding ``position``."""
-        start = 0
-        for boundary in _SENTENCE_END.finditer(self.text):
-            if boundary.end() <= position:
-                start = boundary.end()
-            elif boundary.start() >= position:
-                return start, boundary.start()
-        return start, len(self.text)
+        starts, ends = self._boundaries
+        before = bisect_right(ends, position)
+        start = ends[before - 1] if before else 0
+        after = before
+        while after < len(starts) and starts[after] < position:
+            after += 1
+        return start, starts[after] if after < len(starts) else len(self.text)
 
     def sentence(self, position: int) -> str:
         return self.text[slice(*self.sentence_bounds(position))]
@@ -107,6 +115,11 @@ def fold(source: str) -> Folded:
         characters.append(folded)
         origin.extend([index] * len(folded))
     return Folded(source=source, text="".join(characters), origin=tuple(origin))
+
+
+def key(words: str) -> str:
+    """Words as a lookup key: any run of whitespace one space."""
+    return " ".join(words.split())
 
 
 def folded_words(*words: str) -> str:
