@@ -8,9 +8,8 @@ are machines, not people: they count for a tenth, and the reason says so.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from leadflow.scoring.reasons import Reason
 
@@ -23,8 +22,7 @@ _NAMES = {"reply": "replied", "booking": "booked a meeting", "click": "clicked a
 SCANNER_SECONDS = 10
 
 
-@dataclass(frozen=True)
-class Signal:
+class Signal(NamedTuple):
     kind: str
     at: datetime
     machine: bool = False
@@ -43,23 +41,32 @@ def signal_of(kind: str, at: datetime, data: Mapping[str, Any]) -> Signal | None
 
 def intent(signals: Iterable[Signal], *, now: datetime, half_life_days: float) -> list[Reason]:
     """One reason per kind of signal, decayed by age; together at most ``CAP`` points."""
+    per_second = 1 / (half_life_days * 86400)
     totals: dict[tuple[str, bool], list[float]] = {}
-    for signal in signals:
-        age_days = max((now - signal.at).total_seconds(), 0.0) / 86400
-        weight = WEIGHTS[signal.kind] * 0.5 ** (age_days / half_life_days)
-        if signal.machine:
+    for kind, at, machine in signals:
+        age = max((now - at).total_seconds(), 0.0)
+        weight = WEIGHTS[kind] * 0.5 ** (age * per_second)
+        if machine:
             weight *= MACHINE_DISCOUNT
-        totals.setdefault((signal.kind, signal.machine), []).append(weight)
-    reasons = [_reason(kind, machine, weights) for (kind, machine), weights in totals.items()]
+        group = totals.get((kind, machine))
+        if group is None:
+            totals[(kind, machine)] = [weight, 1]
+        else:
+            group[0] += weight
+            group[1] += 1
+    reasons = [
+        _reason(kind, machine, int(count), points)
+        for (kind, machine), (points, count) in totals.items()
+    ]
     return _capped(sorted(reasons, key=lambda r: r.points, reverse=True))
 
 
-def _reason(kind: str, machine: bool, weights: list[float]) -> Reason:
-    times = "once" if len(weights) == 1 else f"{len(weights)} times"
+def _reason(kind: str, machine: bool, count: int, points: float) -> Reason:
+    times = "once" if count == 1 else f"{count} times"
     text = f"{_NAMES[kind]} {times}"
     if machine:
         text += " (by a machine: mail privacy or a link scanner, so it counts for little)"
-    return Reason(sum(weights), text, "intent")
+    return Reason(points, text, "intent")
 
 
 def _capped(reasons: list[Reason]) -> list[Reason]:

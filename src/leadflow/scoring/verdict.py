@@ -54,7 +54,7 @@ class ModelView:
     contributions: Sequence[tuple[str, float]]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Verdict:
     score: int
     tier: str
@@ -132,7 +132,7 @@ def judge(
 
 def _blend(rule_reasons: list[Reason], model: ModelView, weight: float) -> list[Reason]:
     share = 1 - weight
-    blended = [Reason(r.points * share, r.text, r.source) for r in rule_reasons]
+    blended = [Reason(points * share, text, source) for points, text, source in rule_reasons]
     blended.append(
         Reason(weight * 100 * model.baseline,
                f"leads like this one convert about {model.baseline:.0%} of the time", "model")
