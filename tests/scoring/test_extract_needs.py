@@ -53,3 +53,8 @@ def test_services(text: str, named: list[str]) -> None:
 def test_never_raises(text: str, services: list[str]) -> None:
     extract_need(text)
     match_services(text, services)
+
+
+def test_services_that_are_not_names_are_skipped() -> None:
+    services: list[object] = ["SEO", {"name": "CRM"}, None, 7]
+    assert match_services("SEO and CRM", services) == ["SEO"]  # type: ignore[arg-type]

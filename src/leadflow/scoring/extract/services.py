@@ -33,6 +33,8 @@ def match_services(text: str, services: Sequence[str]) -> list[str]:
     folded = fold(text).text
     named = []
     for service in services:
+        if not isinstance(service, str):  # workspace settings are JSON: skip what is not a name
+            continue
         pattern = service_pattern(service)
         if pattern is not None and pattern.search(folded):
             named.append(service)
