@@ -46,3 +46,26 @@ def test_a_trained_model_takes_its_share_and_the_reasons_add_up(api, session):
     model_reasons = [r for r in verdict["reasons"] if r["source"] == "model"]
     assert any("convert about" in r["text"] for r in model_reasons)
     assert verdict["confidence"] >= 0.3
+
+
+def test_with_too_few_outcomes_the_model_steps_aside_and_says_so(api):
+    answer = api.post("/api/v1/scoring/models").json()
+
+    assert answer["queued"] is False
+    assert "steps aside" in answer["message"]
+    assert api.get("/api/v1/scoring/models").json() == []
+
+
+def test_training_on_demand_makes_a_new_active_version(api, session):
+    from tests.builders import settle_jobs
+
+    _history(session, api.workspace)
+
+    assert api.post("/api/v1/scoring/models").json()["queued"] is True
+    settle_jobs()
+    assert api.post("/api/v1/scoring/models").status_code == 202
+    settle_jobs()
+
+    models = api.get("/api/v1/scoring/models").json()
+    assert [(m["version"], m["active"]) for m in models] == [(2, True), (1, False)]
+    assert models[0]["outcomes"] == 80

@@ -11,16 +11,21 @@ from leadflow.leads.service import get_lead
 from leadflow.models import Activity, IcpRule
 from leadflow.models.base import utcnow
 from leadflow.scoring import repository, service
+from leadflow.scoring.predictive import NotEnoughOutcomes, check_outcomes
 from leadflow.scoring.schemas import (
     ActivityIn,
+    ModelOut,
     OutcomeIn,
     RuleIn,
     RuleOut,
     ScoreChangeOut,
     ScoringSettingsIn,
+    TrainingOut,
     VerdictOut,
 )
+from leadflow.scoring.tasks import retrain
 from leadflow.scoring.verdict import Verdict
+from leadflow.worker import enqueue
 
 router = APIRouter(tags=["scoring"])
 
@@ -80,6 +85,26 @@ def put_scoring_settings(
     workspace.settings = {**(workspace.settings or {}), "scoring": payload.model_dump()}
     session.flush()
     return payload
+
+
+@router.get("/scoring/models", response_model=list[ModelOut])
+def list_models(session: SessionDep, workspace: WorkspaceDep) -> list[ModelOut]:
+    """The workspace's predictive models, newest version first; the active one scores."""
+    return [ModelOut.model_validate(m) for m in repository.models(session, workspace.id)]
+
+
+@router.post("/scoring/models", response_model=TrainingOut, status_code=202)
+def train_model(session: SessionDep, workspace: WorkspaceDep) -> TrainingOut:
+    """Train a new version on the workspace's won and lost leads (in the background)."""
+    won, lost = repository.outcome_counts(session, workspace.id)
+    try:
+        check_outcomes(won, lost)
+    except NotEnoughOutcomes as error:
+        return TrainingOut(queued=False, outcomes=won + lost, won=won, message=error.message)
+    enqueue(session, retrain, workspace.id)
+    return TrainingOut(
+        queued=True, outcomes=won + lost, won=won, message="training a new version now"
+    )
 
 
 @router.post("/leads/{lead_id}/score", response_model=VerdictOut)

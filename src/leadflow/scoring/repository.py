@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from leadflow.models import Activity, IcpRule
+from leadflow.models import Activity, IcpRule, Lead, ScoringModel
 from leadflow.scoring.intent import WEIGHTS
 
 
@@ -41,3 +41,23 @@ def score_history(session: Session, workspace_id: int, lead_id: int) -> Sequence
         )
         .order_by(Activity.occurred_at.desc(), Activity.id.desc())
     ).all()
+
+
+def models(session: Session, workspace_id: int) -> Sequence[ScoringModel]:
+    return session.scalars(
+        select(ScoringModel)
+        .where(ScoringModel.workspace_id == workspace_id)
+        .order_by(ScoringModel.version.desc())
+    ).all()
+
+
+def outcome_counts(session: Session, workspace_id: int) -> tuple[int, int]:
+    """How many of the workspace's leads were won, and how many lost."""
+    counts = dict(
+        session.execute(
+            select(Lead.outcome, func.count())
+            .where(Lead.workspace_id == workspace_id, Lead.outcome.in_(("won", "lost")))
+            .group_by(Lead.outcome)
+        ).all()
+    )
+    return counts.get("won", 0), counts.get("lost", 0)

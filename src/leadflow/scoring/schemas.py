@@ -107,3 +107,23 @@ class ActivityIn(BaseModel):
 
 class OutcomeIn(BaseModel):
     outcome: Literal["won", "lost"] | None
+
+
+class ModelOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    version: int
+    trained_at: datetime
+    outcomes: int
+    won: int
+    cv_auc: float | None
+    features: dict[str, Any]
+    algorithm: str
+    active: bool
+
+
+class TrainingOut(BaseModel):
+    queued: bool
+    outcomes: int
+    won: int
+    message: str
