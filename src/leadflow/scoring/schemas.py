@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from leadflow.kit.schemas import NO_NUL
+from leadflow.kit.schemas import NO_NUL, RequestSchema
 from leadflow.scoring.fit import OPERATORS
 
 Operator = Literal[
@@ -15,9 +15,7 @@ assert set(OPERATORS) == set(Operator.__args__)  # type: ignore[attr-defined]
 ActivityKind = Literal["reply", "booking", "click", "page_visit", "open"]
 
 
-class RuleIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RuleIn(RequestSchema):
     field: str = Field(min_length=1, max_length=100, pattern=r"^([a-z_]+|custom:[^\x00]{1,90})$")
     operator: Operator
     value: str | float | list[str | float | None] | None = None
@@ -48,16 +46,14 @@ class RuleOut(RuleIn):
     created_at: datetime
 
 
-class PersonaIn(BaseModel):
+class PersonaIn(RequestSchema):
     name: str = Field(min_length=1, max_length=40, pattern=NO_NUL)
     min_employees: int | None = Field(default=None, ge=0)
     max_employees: int | None = Field(default=None, ge=0)
     industries: list[str] = Field(default_factory=list, max_length=50)
 
 
-class ScoringSettingsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ScoringSettingsIn(RequestSchema):
     hot: int = Field(default=70, ge=1, le=100)
     warm: int = Field(default=40, ge=0, le=99)
     half_life_days: float = Field(default=14.0, gt=0, le=365)
@@ -95,9 +91,7 @@ class ScoreChangeOut(BaseModel):
     reasons: list[ReasonOut]
 
 
-class ActivityIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ActivityIn(RequestSchema):
     kind: ActivityKind
     occurred_at: datetime | None = None
     machine: bool = False
@@ -105,7 +99,7 @@ class ActivityIn(BaseModel):
     detail: dict[str, Any] = Field(default_factory=dict, max_length=20)
 
 
-class OutcomeIn(BaseModel):
+class OutcomeIn(RequestSchema):
     outcome: Literal["won", "lost"] | None
 
 
