@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from leadflow.scoring.reasons import Reason
@@ -55,21 +57,24 @@ def intent(signals: Iterable[Signal], *, now: datetime, half_life_days: float) -
             group[0] += weight
             group[1] += 1
     reasons = [
-        _reason(kind, machine, int(count), points)
+        Reason(points, _said(kind, machine, int(count)), "intent")
         for (kind, machine), (points, count) in totals.items()
     ]
-    return _capped(sorted(reasons, key=lambda r: r.points, reverse=True))
+    return _capped(sorted(reasons, key=itemgetter(0), reverse=True))
 
 
-def _reason(kind: str, machine: bool, count: int, points: float) -> Reason:
+@lru_cache(maxsize=1024)
+def _said(kind: str, machine: bool, count: int) -> str:
     times = "once" if count == 1 else f"{count} times"
     text = f"{_NAMES[kind]} {times}"
     if machine:
         text += " (by a machine: mail privacy or a link scanner, so it counts for little)"
-    return Reason(points, text, "intent")
+    return text
 
 
 def _capped(reasons: list[Reason]) -> list[Reason]:
+    if sum(reason.points for reason in reasons) <= CAP:
+        return reasons
     room, kept = CAP, []
     for reason in reasons:
         points = min(reason.points, room)

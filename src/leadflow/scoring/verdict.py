@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from leadflow.scoring.reasons import Reason, settle, top
@@ -133,19 +134,22 @@ def judge(
 def _blend(rule_reasons: list[Reason], model: ModelView, weight: float) -> list[Reason]:
     share = 1 - weight
     blended = [Reason(points * share, text, source) for points, text, source in rule_reasons]
-    blended.append(
-        Reason(weight * 100 * model.baseline,
-               f"leads like this one convert about {model.baseline:.0%} of the time", "model")
-    )  # fmt: skip
+    blended.append(Reason(weight * 100 * model.baseline, _typical(model.baseline), "model"))
     blended.extend(
-        Reason(
-            weight * 100 * delta,
-            f"{label} ({'raises' if delta > 0 else 'lowers'} the odds)",
-            "model",
-        )
+        Reason(weight * 100 * delta, _moves(label, delta > 0), "model")
         for label, delta in model.contributions
     )
     return blended
+
+
+@lru_cache(maxsize=256)
+def _typical(baseline: float) -> str:
+    return f"leads like this one convert about {baseline:.0%} of the time"
+
+
+@lru_cache(maxsize=65536)
+def _moves(label: str, raises: bool) -> str:
+    return f"{label} ({'raises' if raises else 'lowers'} the odds)"
 
 
 def _at_most(reasons: list[Reason], count: int) -> list[Reason]:
