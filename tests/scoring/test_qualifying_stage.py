@@ -76,6 +76,9 @@ def test_with_an_llm_configured_it_answers(api, session, llm_configured):
     assert WROTE in sent["messages"][-1]["content"]
     lead = api.get(f"/api/v1/leads/{lead_id}").json()
     assert "stated a budget (SAR 150000)" in {r["text"] for r in lead["score_reasons"]}
+    usage = api.get("/api/v1/usage", params={"period": "day"}).json()
+    assert "llm_tokens" in str(usage)
+    assert "160" in str(usage)  # the completion's prompt + completion tokens
 
 
 @pytest.mark.parametrize("failure", ["timeout", "garbage"])

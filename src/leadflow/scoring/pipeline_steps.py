@@ -40,9 +40,40 @@ def read_what_the_lead_wrote(session: Session, lead: Lead) -> str | None:
     services: list[Any] = (
         list((workspace.settings or {}).get("services") or []) if workspace else []
     )
-    qualification, engine = qualify(messages, now=utcnow(), services=services, llm=get_llm())
+    llm = get_llm()
+    counted = _Counted(llm) if llm is not None else None
+    qualification, engine = qualify(messages, now=utcnow(), services=services, llm=counted)
+    if counted is not None:
+        counted.account(session, lead.workspace_id)
     lead.qualification = {**qualification.model_dump(mode="json"), "engine": engine}
     return f"read {len(messages)} message(s) ({engine})"
+
+
+class _Counted:
+    """The configured LLM, keeping what each call spent, answered or not, for the workspace's
+    usage and quotas."""
+
+    def __init__(self, llm: Any) -> None:
+        self._llm = llm
+        self.provider, self.model = llm.provider, llm.model
+        self.outcomes: list[Any] = []
+
+    def structured(self, **request: Any) -> Any:
+        from leadflow.integrations.llm import LLMFailed
+
+        try:
+            answer = self._llm.structured(**request)
+        except LLMFailed as failure:
+            self.outcomes.append(failure)
+            raise
+        self.outcomes.append(answer)
+        return answer
+
+    def account(self, session: Session, workspace_id: int) -> None:
+        from leadflow.integrations.llm.accounting import account
+
+        for outcome in self.outcomes:
+            account(session, workspace_id, outcome)
 
 
 @step(LeadStage.qualifying, "scoring the lead")
