@@ -12,7 +12,7 @@ from leadflow.identity.drafts import draft_from_fields
 from leadflow.identity.service import intake
 from leadflow.kit.crypto import hash_api_key, new_token, verify_password
 from leadflow.leads.service import announce_arrivals
-from leadflow.models import ApiKey
+from leadflow.models import ApiKey, IcpRule
 from leadflow.workspaces import repository, service
 
 DEMO_SLUG = "demo"
@@ -35,6 +35,22 @@ class DemoAccess:
     password: str
     api_key: str
     created: bool
+
+
+def _sample_rules(workspace_id: int) -> list[IcpRule]:
+    """An ideal customer profile to start from, so the demo's scores carry reasons."""
+    rules = [
+        ("seniority", "in", ["executive", "vp", "director"], 25, "a senior buyer"),
+        ("employee_count", "between", [20, 2000], 15, "the size we serve best"),
+        ("country", "in", ["SA", "AE", "US", "GB"], 10, "in a country we sell to"),
+        ("source", "in", ["referral", "web form", "whatsapp"], 10, "came to us, not cold"),
+        ("email", "missing", None, -5, "no email to reach"),
+    ]
+    return [
+        IcpRule(workspace_id=workspace_id, field=field, operator=operator, value=value,
+                points=points, reason=reason)
+        for field, operator, value, points, reason in rules
+    ]  # fmt: skip
 
 
 def ensure_demo(session: Session, *, published: bool) -> DemoAccess:
@@ -73,6 +89,7 @@ def ensure_demo(session: Session, *, published: bool) -> DemoAccess:
             )
         )
     if repository.lead_count(session, workspace.id) == 0:
+        session.add_all(_sample_rules(workspace.id))
         region = workspace.default_region
         drafts = [draft_from_fields(row, region=region) for row in _sample_rows()]
         outcomes = intake(session, workspace.id, drafts, via="demo", actor="demo")
