@@ -19,7 +19,6 @@ import hmac
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ import time
 from pathlib import Path
 
 from bench.databases import scratch_database
+from bench.servers import leadflow_server
 
 SECRET = "whsec_" + base64.b64encode(b"bench-webhooks-secret-of-32-byte").decode()
 SLUG = "bench"
@@ -61,30 +61,6 @@ with unit_of_work() as session:
 """
     subprocess.run([sys.executable, "-c", setup], env=env, check=True)
     return env
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "leadflow", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("leadflow did not start")
 
 
 def _signed_request(port: int, number: int) -> bytes:
@@ -158,18 +134,13 @@ def main() -> None:
         scratch_database(args.database_url, Path(workdir)) as database_url,
     ):
         env = _prepare(database_url, Path(workdir))
-        port = _free_port()
-        server = _serve(env, port)
-        try:
+        with leadflow_server(env) as (_, port):
             warmup = [_signed_request(port, -n) for n in range(1, 501)]
             asyncio.run(_drive(port, warmup, args.concurrency))
             requests = [_signed_request(port, n) for n in range(args.requests)]
             started = time.perf_counter()
             statuses, latencies = asyncio.run(_drive(port, requests, args.concurrency))
             seconds = time.perf_counter() - started
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         kept = _kept(env) - len(warmup)
     engine = "postgresql" if args.database_url else "sqlite"
     result = {

@@ -5,11 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,10 +13,10 @@ from typing import Any
 
 import httpx
 import pytest
+from bench.servers import leadflow_server
 
 from tests.builders import make_api_key
 
-ROOT = Path(__file__).resolve().parents[2]
 STAGES = ["enriching", "qualifying", "strategizing", "finalizing", "completed"]
 WITHIN_SECONDS = 0.25
 
@@ -61,44 +56,12 @@ def stages_of(events: Iterator[Received], lead_id: int) -> Iterator[Received]:
                 return
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def server(database: str, tmp_path: Path) -> Iterator[str]:
     """`leadflow serve` as shipped: the API with its embedded job consumers."""
-    port = free_port()
     env = {**os.environ, "LEADFLOW_EMBEDDED_WORKER": "true", "LEADFLOW_LOG_LEVEL": "WARNING"}
-    log = tmp_path / "server.log"
-    command = [
-        sys.executable, "-m", "uvicorn", "leadflow.app:create_app", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with (tmp_path / "server.log").open("wb") as out, leadflow_server(env, output=out) as (_, port):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.mark.slow

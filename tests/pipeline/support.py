@@ -72,3 +72,13 @@ def extra_step(
         yield declared
     finally:
         stages.STEPS[stage].remove(declared)
+
+
+# Every stage change of a lead that goes all the way: (stage entered, stage left).
+ALL_THE_WAY = [
+    ("enriching", "harvested"),
+    ("qualifying", "enriching"),
+    ("strategizing", "qualifying"),
+    ("finalizing", "strategizing"),
+    ("completed", "finalizing"),
+]

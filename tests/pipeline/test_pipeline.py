@@ -14,6 +14,7 @@ from leadflow.pipeline.stages import PipelineFailure
 from leadflow.worker.runner import run_due
 from tests.builders import settle_jobs
 from tests.pipeline.support import (
+    ALL_THE_WAY,
     arrive,
     extra_step,
     last_event_id,
@@ -24,13 +25,6 @@ from tests.pipeline.support import (
 )
 
 WORKED = ("harvested", "enriching", "qualifying", "strategizing", "finalizing")
-ALL_THE_WAY = [
-    ("enriching", "harvested"),
-    ("qualifying", "enriching"),
-    ("strategizing", "qualifying"),
-    ("finalizing", "strategizing"),
-    ("completed", "finalizing"),
-]
 
 
 def provider_down(session, lead):

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from leadflow.db import unit_of_work
 from leadflow.models import Job, JobState, Lead, LeadStage
 from leadflow.pipeline.stages import FINAL
-from tests.pipeline.support import arrive, learned, stage_changes, stage_jobs
+from tests.pipeline.support import ALL_THE_WAY, arrive, learned, stage_changes, stage_jobs
 
 pytestmark = [
     pytest.mark.slow,
@@ -31,13 +31,6 @@ WORKER = (
     "from leadflow.worker.consumer import run_standalone\n"
     "run_standalone(4)\n"
 )
-ALL_THE_WAY = [
-    ("enriching", "harvested"),
-    ("qualifying", "enriching"),
-    ("strategizing", "qualifying"),
-    ("finalizing", "strategizing"),
-    ("completed", "finalizing"),
-]
 
 
 def start_worker(log: Path) -> subprocess.Popen[bytes]:
