@@ -34,6 +34,7 @@ def read_what_the_lead_wrote(session: Session, lead: Lead) -> str | None:
     messages = written_by(lead)
     if not messages:
         return None
+    from leadflow.integrations.llm.accounting import Metered
     from leadflow.integrations.llm.factory import get_llm
 
     workspace = session.get(Workspace, lead.workspace_id)
@@ -41,39 +42,12 @@ def read_what_the_lead_wrote(session: Session, lead: Lead) -> str | None:
         list((workspace.settings or {}).get("services") or []) if workspace else []
     )
     llm = get_llm()
-    counted = _Counted(llm) if llm is not None else None
-    qualification, engine = qualify(messages, now=utcnow(), services=services, llm=counted)
-    if counted is not None:
-        counted.account(session, lead.workspace_id)
+    metered = Metered(llm) if llm is not None else None
+    qualification, engine = qualify(messages, now=utcnow(), services=services, llm=metered)
+    if metered is not None:
+        metered.account(session, lead.workspace_id)
     lead.qualification = {**qualification.model_dump(mode="json"), "engine": engine}
     return f"read {len(messages)} message(s) ({engine})"
-
-
-class _Counted:
-    """The configured LLM, keeping what each call spent, answered or not, for the workspace's
-    usage and quotas."""
-
-    def __init__(self, llm: Any) -> None:
-        self._llm = llm
-        self.provider, self.model = llm.provider, llm.model
-        self.outcomes: list[Any] = []
-
-    def structured(self, **request: Any) -> Any:
-        from leadflow.integrations.llm import LLMFailed
-
-        try:
-            answer = self._llm.structured(**request)
-        except LLMFailed as failure:
-            self.outcomes.append(failure)
-            raise
-        self.outcomes.append(answer)
-        return answer
-
-    def account(self, session: Session, workspace_id: int) -> None:
-        from leadflow.integrations.llm.accounting import account
-
-        for outcome in self.outcomes:
-            account(session, workspace_id, outcome)
 
 
 @step(LeadStage.qualifying, "scoring the lead")

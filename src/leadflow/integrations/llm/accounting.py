@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from leadflow.integrations.llm.base import LLMFailed, Structured
+from leadflow.integrations.llm.base import LLM, LLMFailed, Structured
 from leadflow.models import UsageRecord
 from leadflow.usage.service import check_quota, record_usage
 
@@ -35,3 +35,27 @@ def account(
         quantity=outcome.tokens,
         cost_micros=outcome.cost_micros,
     )
+
+
+class Metered:
+    """An LLM that keeps what each call spent, answered or failed, until ``account`` records
+    it against a workspace: for callers whose calls happen away from the session that pays."""
+
+    def __init__(self, llm: LLM) -> None:
+        self._llm = llm
+        self.provider, self.model = llm.provider, llm.model
+        self.spent: list[Structured[Any] | LLMFailed] = []
+
+    def structured(self, **request: Any) -> Structured[Any]:
+        try:
+            answer = self._llm.structured(**request)
+        except LLMFailed as failure:
+            self.spent.append(failure)
+            raise
+        self.spent.append(answer)
+        return answer
+
+    def account(self, session: Session, workspace_id: int) -> None:
+        for outcome in self.spent:
+            account(session, workspace_id, outcome)
+        self.spent.clear()
