@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadflow.scoring.fit import Rule, fit, seniority
+from leadflow.scoring.fit import Rule, fit, prepare, seniority
 from leadflow.scoring.intent import CAP, Signal, intent, signal_of
 from leadflow.scoring.reasons import Reason, settle
 from leadflow.scoring.verdict import (
@@ -50,7 +50,7 @@ FACTS = {
     ],
 )
 def test_each_rule_kind_matches_as_its_words_say(rule, matches):
-    reasons = fit(FACTS, [rule])
+    reasons = fit(FACTS, prepare([rule]))
     assert reasons == ([Reason(rule.points, rule.reason, "fit")] if matches else [])
 
 

@@ -10,12 +10,6 @@ from typing import Any
 from leadflow.models import Company, Lead
 from leadflow.scoring.reasons import Reason
 
-OPERATORS = ("in", "not_in", "between", "at_least", "at_most", "contains", "present", "missing")
-FIELDS = (
-    "industry", "employee_count", "annual_revenue", "country", "title", "seniority", "email",
-    "phone", "whatsapp_id", "city", "source", "company", "website",
-)  # fmt: skip
-
 _EXECUTIVE = (
     r"\b(ceo|cfo|cto|coo|cmo|cro|chief|founder|co-?founder|owner|president|partner"
     r"|managing director|gm|general manager)\b"
@@ -86,8 +80,7 @@ def prepare(rules: Sequence[Rule]) -> list[Check]:
     ]
 
 
-def fit(facts: Mapping[str, Any], rules: Sequence[Rule] | Sequence[Check]) -> list[Reason]:
-    checks = [r if isinstance(r, Check) else prepare([r])[0] for r in rules]
+def fit(facts: Mapping[str, Any], checks: Sequence[Check]) -> list[Reason]:
     return [check.reason for check in checks if check.test(facts.get(check.field))]
 
 
@@ -157,3 +150,5 @@ _PREPARE: dict[str, Callable[[Any], Callable[[Any], bool]]] = {
     "present": lambda _: lambda value: not _blank(value),
     "missing": lambda _: _blank,
 }
+
+OPERATORS_PREPARED = frozenset(_PREPARE)

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from leadflow.kit.schemas import NO_NUL, RequestSchema
-from leadflow.scoring.fit import OPERATORS
+from leadflow.scoring.fit import OPERATORS_PREPARED
 
 Operator = Literal[
     "in", "not_in", "between", "at_least", "at_most", "contains", "present", "missing"
 ]
-assert set(OPERATORS) == set(Operator.__args__)  # type: ignore[attr-defined]
+assert set(OPERATORS_PREPARED) == set(get_args(Operator))  # the API offers what fit checks
 ActivityKind = Literal["reply", "booking", "click", "page_visit", "open"]
 
 

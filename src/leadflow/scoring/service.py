@@ -15,6 +15,7 @@ from leadflow.models.base import utcnow
 from leadflow.scoring import fit as fit_rules
 from leadflow.scoring import repository
 from leadflow.scoring.intent import Signal, intent, signal_of
+from leadflow.scoring.model_view import model_view
 from leadflow.scoring.verdict import (
     ModelView,
     ScoringSettings,
@@ -38,19 +39,19 @@ def assess(session: Session, lead: Lead, *, now: datetime | None = None) -> Verd
     settings = settings_of(workspace)
     company = session.get(Company, lead.company_id) if lead.company_id else None
     facts = fit_rules.facts_of(lead, company)
-    rules = [_rule(r) for r in repository.rules(session, workspace.id, enabled_only=True)]
+    checks = fit_rules.prepare(
+        [_rule(r) for r in repository.rules(session, workspace.id, enabled_only=True)]
+    )
     signals = [
         s
         for a in repository.signals_of(session, lead.id)
         if (s := signal_of(a.kind, a.occurred_at, a.data)) is not None
     ]
     reasons = [
-        *fit_rules.fit(facts, rules),
+        *fit_rules.fit(facts, checks),
         *intent(signals, now=now, half_life_days=settings.half_life_days),
         *conversation_reasons(lead.qualification or {}, today=now.date()),
     ]
-    from leadflow.scoring.model_view import model_view
-
     view = model_view(session, lead, company)
     return judge(reasons, facts=facts, settings=settings, model=view, signals=len(signals))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -200,7 +200,3 @@ def _confidence(facts: Mapping[str, Any], signals: int, modelled: bool) -> float
         for name in ("industry", "employee_count", "title", "country")
     )
     return round(0.5 * known / 4 + 0.2 * min(signals, 5) / 5 + (0.3 if modelled else 0.0), 2)
-
-
-def today_of(now: datetime) -> date:
-    return now.date()
