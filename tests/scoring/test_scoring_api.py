@@ -3,6 +3,7 @@ hot leads announced, every shown score carrying reasons that add up to it."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from leadflow.models import Event, Lead
@@ -38,10 +39,13 @@ def test_rules_are_edited_through_the_api(api):
     assert api.get("/api/v1/scoring/rules").json() == []
 
 
-def test_a_rule_of_the_wrong_shape_is_a_422_problem(api):
-    response = api.post(
-        "/api/v1/scoring/rules", json={**FINTECH, "operator": "between", "value": 5}
-    )
+@pytest.mark.parametrize(
+    ("operator", "value"),
+    [("between", 5), ("between", ["small", "large"]), ("between", [1]), ("at_least", "many")],
+)
+def test_a_rule_of_the_wrong_shape_is_a_422_problem(api, operator, value):
+    rule = {**FINTECH, "operator": operator, "value": value}
+    response = api.post("/api/v1/scoring/rules", json=rule)
 
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")

@@ -32,11 +32,17 @@ class RuleIn(RequestSchema):
         wanted = needs.get(self.operator)
         if wanted is not None and not isinstance(self.value, wanted):
             raise ValueError(f"operator {self.operator!r} needs a value of another shape")
-        if self.operator == "between" and (
-            not isinstance(self.value, list) or len(self.value) != 2
-        ):
-            raise ValueError("'between' needs [low, high] (either may be null)")
+        if self.operator == "between" and not _bounds(self.value):
+            raise ValueError("'between' needs [low, high]: two numbers, either may be null")
         return self
+
+
+def _bounds(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(v is None or isinstance(v, int | float) for v in value)
+    )
 
 
 class RuleOut(RuleIn):
