@@ -12,25 +12,11 @@ import httpx
 import pytest
 import respx
 
-from leadflow.integrations.breaker import reset_breakers
 from leadflow.integrations.errors import ProviderRefused, ProviderUnavailable
-from leadflow.integrations.http import ProviderClient, close_shared_clients
+from leadflow.integrations.http import ProviderClient
 from leadflow.integrations.policy import ProviderPolicy, retry_after_seconds
 
 URL = "https://api.sms-vendor.test/v1/messages"
-
-
-@pytest.fixture(autouse=True)
-def fresh_breakers():
-    reset_breakers()
-    yield
-    reset_breakers()
-    asyncio.run(close_shared_clients())
-
-
-@pytest.fixture
-def slept() -> list[float]:
-    return []
 
 
 def vendor(slept: list[float], **policy: object) -> ProviderClient:

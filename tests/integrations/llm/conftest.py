@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Literal
 
 import pytest
 from pydantic import BaseModel, Field
 
-from leadflow.integrations.breaker import reset_breakers
-from leadflow.integrations.http import close_shared_clients
 from leadflow.integrations.policy import ProviderPolicy
 
 
@@ -23,19 +20,6 @@ class Verdict(BaseModel):
 
 GOOD = {"persona": "buyer", "fit": 82, "reasons": ["VP Sales at a 200-person SaaS company"]}
 OUT_OF_RANGE = {"persona": "buyer", "fit": 820, "reasons": []}
-
-
-@pytest.fixture(autouse=True)
-def fresh_breakers():
-    reset_breakers()
-    yield
-    reset_breakers()
-    asyncio.run(close_shared_clients())
-
-
-@pytest.fixture
-def slept() -> list[float]:
-    return []
 
 
 @pytest.fixture
