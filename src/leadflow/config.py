@@ -86,6 +86,19 @@ class Settings(BaseSettings):
         description='USD per million input and output tokens by model: {"my-model": [0.2, 0.6]}',
     )
 
+    # Knowledge bases (knowledge/): chunking, the local embedding model, search, fetching URLs.
+    knowledge_chunk_tokens: int = Field(default=500, ge=50, le=2000)
+    knowledge_overlap_tokens: int = Field(default=50, ge=0, le=500)
+    knowledge_similarity_threshold: float = Field(default=0.75, ge=0, le=1)
+    knowledge_max_document_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    knowledge_fetch_timeout_seconds: float = Field(default=15, gt=0)
+    knowledge_vector_cache_mb: int = Field(
+        default=512, ge=16, description="in-memory vectors kept for exact search, per process"
+    )
+    embedding_threads: int = Field(
+        default=0, ge=0, le=64, description="onnxruntime threads; 0 = one per core"
+    )
+
     @field_validator("default_phone_region")
     @classmethod
     def _known_region(cls, value: str) -> str:

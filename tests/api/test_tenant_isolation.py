@@ -44,6 +44,14 @@ VALID_BODIES = {
     "/api/v1/leads/{lead_id}/activities": {"kind": "reply"},
     "/api/v1/leads/{lead_id}/outcome": {"outcome": "won"},
     "/api/v1/scoring/rules/{rule_id}": RULE,
+    "/api/v1/knowledge/bases/{kb_id}/faqs": {"question": "hijacked?", "answer": "yes"},
+    "/api/v1/knowledge/bases/{kb_id}/faqs/bulk": {"faqs": [{"question": "q", "answer": "a"}]},
+    "/api/v1/knowledge/bases/{kb_id}/documents/url": {"url": "https://example.com/"},
+    "/api/v1/knowledge/bases/{kb_id}/documents/text": {"title": "hijacked", "text": "x"},
+}
+# Routes that take an upload instead of a JSON body.
+VALID_FILES = {
+    "/api/v1/knowledge/bases/{kb_id}/documents": {"file": ("x.txt", b"hijacked", "text/plain")},
 }
 
 
@@ -67,7 +75,15 @@ def owner_objects(api, session):
         "provider": _connected(api, "standard"),
         "metric": _capped(api, "sms"),
         "rule_id": api.post("/api/v1/scoring/rules", json=RULE).json()["id"],
+        **_knowledge(api),
     }
+
+
+def _knowledge(api) -> dict[str, object]:
+    kb = api.post("/api/v1/knowledge/bases", json={"name": "owner's"}).json()
+    faq = {"question": "Secret?", "answer": "Yes."}
+    document = api.post(f"/api/v1/knowledge/bases/{kb['id']}/faqs", json=faq).json()
+    return {"kb_id": kb["id"], "document_id": document["id"], "client_id": api.workspace.slug}
 
 
 def _connected(api, provider: str) -> str:
@@ -90,7 +106,7 @@ def test_every_route_with_an_id_is_covered():
     params = {p for _, path in ROUTES for p in re.findall(r"{(\w+)}", path)}
     assert params == {
         "lead_id", "merge_id", "import_id", "dead_job_id", "endpoint_id", "delivery_id",
-        "provider", "metric", "rule_id",
+        "provider", "metric", "rule_id", "kb_id", "document_id", "client_id",
     }, "a new route needs an object here"  # fmt: skip
 
 
@@ -101,6 +117,8 @@ def test_another_workspaces_object_is_not_found(method, path, owner_objects, cli
     url = path.format(**owner_objects)
     payload = VALID_BODIES.get(path, {"title": "hijacked"})
     body = {"json": payload} if method in ("PATCH", "POST", "PUT") else {}
+    if path in VALID_FILES:
+        body = {"files": VALID_FILES[path]}
     response = getattr(stranger, method.lower())(url, **body)
     assert response.status_code == 404, f"{method} {url} -> {response.status_code}"
     assert response.headers["content-type"].startswith("application/problem+json")

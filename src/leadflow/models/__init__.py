@@ -12,6 +12,9 @@ from leadflow.models.import_job import ImportJob, ImportStatus
 from leadflow.models.import_rejection import ImportRejection
 from leadflow.models.inbound_webhook import InboundWebhook, InboxState
 from leadflow.models.job import Job, JobState
+from leadflow.models.knowledge_base import KnowledgeBase
+from leadflow.models.knowledge_chunk import KnowledgeChunk
+from leadflow.models.knowledge_document import DocumentStatus, KnowledgeDocument
 from leadflow.models.lead import ConsentStatus, Lead, LeadStage
 from leadflow.models.merge_record import MergeRecord
 from leadflow.models.provider_connection import ProviderConnection
@@ -33,6 +36,7 @@ __all__ = [
     "ConsentStatus",
     "DeadJob",
     "DeliveryState",
+    "DocumentStatus",
     "Event",
     "IcpRule",
     "IdempotencyRecord",
@@ -43,6 +47,9 @@ __all__ = [
     "InboxState",
     "Job",
     "JobState",
+    "KnowledgeBase",
+    "KnowledgeChunk",
+    "KnowledgeDocument",
     "Lead",
     "LeadStage",
     "MergeRecord",
