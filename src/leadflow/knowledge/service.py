@@ -237,7 +237,7 @@ def _content(source: Source) -> tuple[bytes, str | None]:
             raise IngestionRefused(str(failure)) from None
         return fetched.content, fetched.media_type
     if source.origin == "text":
-        return (source.body or "").encode(), "text/plain"
+        return (source.body or "").encode(), "text/markdown"
     if not source.stored_path or not Path(source.stored_path).exists():
         raise IngestionRefused("the uploaded file is no longer there: upload it again")
     return Path(source.stored_path).read_bytes(), None
