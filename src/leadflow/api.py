@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from leadflow.connections import endpoints as connections
+from leadflow.conversations import endpoints as conversations
 from leadflow.events import endpoints as events
 from leadflow.exports import endpoints as exports
 from leadflow.imports import endpoints as imports
@@ -34,3 +35,4 @@ api_router.include_router(inbox.router)
 api_router.include_router(usage.router)
 api_router.include_router(scoring.router)
 api_router.include_router(knowledge.router)
+api_router.include_router(conversations.router)

@@ -8,7 +8,7 @@ left out, whichever side proposed them.
 
 Similarity is reported on a 0..1 scale, (1 + cosine) / 2, as Elasticsearch reports cosine
 scores: the default threshold of 0.75 is a cosine of 0.5, which about 5 in 100 unrelated
-question-passage pairs reach with this model (docs/adr/0007).
+question-passage pairs reach with this model (docs/adr/0008).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from leadflow.models import KnowledgeBase
 
 RRF_K = 60
 # How much each side's ranking counts: meaning leads, keywords break its ties and rescue exact
-# terms (names, numbers) that the model blurs (docs/adr/0007).
+# terms (names, numbers) that the model blurs (docs/adr/0008).
 SIDE_WEIGHTS = {"meaning": 1.0, "keywords": 0.5}
 MIN_CANDIDATES = 40
 

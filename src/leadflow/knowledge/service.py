@@ -246,7 +246,7 @@ def _content(source: Source) -> tuple[bytes, str | None]:
 def faq_vectors(questions: list[str], texts: list[str]) -> Vectors:
     """An FAQ's vector: the mean of its question's and of its whole text's, so that a question
     worded another way finds it as well as one that uses the answer's words (measured in
-    docs/adr/0007: the right FAQ's similarity rises from 0.49 to 0.56 at the median)."""
+    docs/adr/0008: the right FAQ's similarity rises from 0.49 to 0.56 at the median)."""
     embedder = get_embedder()
     summed = embedder.embed(questions) + embedder.embed(texts)
     return (summed / np.linalg.norm(summed, axis=1, keepdims=True)).astype(np.float32)

@@ -4,6 +4,7 @@ from leadflow.models.activity import Activity
 from leadflow.models.api_key import ApiKey
 from leadflow.models.base import Base
 from leadflow.models.company import Company
+from leadflow.models.conversation import Conversation
 from leadflow.models.dead_job import DeadJob
 from leadflow.models.event import Event
 from leadflow.models.icp_rule import IcpRule
@@ -17,6 +18,7 @@ from leadflow.models.knowledge_chunk import KnowledgeChunk
 from leadflow.models.knowledge_document import DocumentStatus, KnowledgeDocument
 from leadflow.models.lead import ConsentStatus, Lead, LeadStage
 from leadflow.models.merge_record import MergeRecord
+from leadflow.models.message import Message
 from leadflow.models.provider_connection import ProviderConnection
 from leadflow.models.quota import Quota
 from leadflow.models.scoring_model import ScoringModel
@@ -34,6 +36,7 @@ __all__ = [
     "Base",
     "Company",
     "ConsentStatus",
+    "Conversation",
     "DeadJob",
     "DeliveryState",
     "DocumentStatus",
@@ -53,6 +56,7 @@ __all__ = [
     "Lead",
     "LeadStage",
     "MergeRecord",
+    "Message",
     "ProviderConnection",
     "Quota",
     "ScoringModel",
