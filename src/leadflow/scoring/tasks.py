@@ -15,7 +15,7 @@ from leadflow.worker.registry import job, periodic
 log = structlog.get_logger()
 
 
-@job(max_attempts=2)
+@job(max_attempts=2, bulk=True)
 def retrain(session: Session, workspace_id: int) -> None:
     """Trains a new version of the workspace's model, unless it has too few outcomes.
 
