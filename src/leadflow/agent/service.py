@@ -170,7 +170,12 @@ def _keep_what_was_learned(
 
 
 def _hand_off(session: Session, conversation: Conversation, decision: Decision) -> None:
+    from leadflow.notifications.service import handoff
+
     conversation.handled_by = "person"
+    lead = session.get(Lead, conversation.lead_id)
+    if lead is not None:
+        handoff(session, lead, channel=conversation.channel, reason=decision.reason)
     record(session, conversation.workspace_id, "conversation.handoff",
            lead_id=conversation.lead_id, conversation_id=conversation.id,
            reason=decision.reason)  # fmt: skip

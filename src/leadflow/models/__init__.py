@@ -19,6 +19,7 @@ from leadflow.models.knowledge_document import DocumentStatus, KnowledgeDocument
 from leadflow.models.lead import ConsentStatus, Lead, LeadStage
 from leadflow.models.merge_record import MergeRecord
 from leadflow.models.message import Message
+from leadflow.models.notification import Notification
 from leadflow.models.provider_connection import ProviderConnection
 from leadflow.models.quota import Quota
 from leadflow.models.scoring_model import ScoringModel
@@ -57,6 +58,7 @@ __all__ = [
     "LeadStage",
     "MergeRecord",
     "Message",
+    "Notification",
     "ProviderConnection",
     "Quota",
     "ScoringModel",

@@ -7,6 +7,7 @@ from leadflow.events import tasks as event_tasks
 from leadflow.imports import tasks as import_tasks
 from leadflow.inbox import tasks as inbox_tasks
 from leadflow.knowledge import tasks as knowledge_tasks
+from leadflow.notifications import tasks as notification_tasks
 from leadflow.pipeline import tasks as pipeline_tasks
 from leadflow.scoring import tasks as scoring_tasks
 from leadflow.webhooks import tasks as webhook_tasks
@@ -20,6 +21,7 @@ __all__ = [
     "import_tasks",
     "inbox_tasks",
     "knowledge_tasks",
+    "notification_tasks",
     "pipeline_tasks",
     "scoring_tasks",
     "webhook_tasks",
