@@ -4,12 +4,14 @@ person; what the lead writes cannot make the agent act outside its policy."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
 
-from leadflow.models import ConsentStatus, InboundWebhook, Message
+from leadflow.models import ConsentStatus, Conversation, InboundWebhook, Message
+from leadflow.models.base import utcnow
 from tests.builders import settle_jobs
 from tests.conversations.support import (
     connect_twilio,
@@ -159,3 +161,21 @@ def test_speed_to_lead_is_shown_as_a_distribution(api, agency):
     assert figures["answered"] == 3
     assert figures["p50_ms"] <= figures["p95_ms"]
     assert figures["buckets"]["within 1m"] == 3
+
+
+def test_a_person_cannot_write_freely_on_whatsapp_a_day_after_the_leads_last_message(
+    api, agency, session
+):
+    twilio_message(api, "+966509990000", "Do you sell offices?", whatsapp=True)
+    settle_jobs()
+    lead = lead_by_phone(api.workspace.id, "+966509990000", whatsapp=True)
+    conversation = conversation_of(api.workspace.id, lead.id)
+    url = f"/api/v1/conversations/{conversation.id}/messages"
+    assert api.post(url, json={"body": "Yes, on King Abdullah Road."}).status_code == 202
+
+    stored = session.get(Conversation, conversation.id)
+    stored.last_inbound_at = utcnow() - timedelta(hours=25)
+    session.commit()
+    late = api.post(url, json={"body": "Still interested?"})
+    assert late.status_code == 409
+    assert "24 hours" in late.json()["detail"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from leadflow.leads.service import announce_arrivals
 from leadflow.models import Activity, ConsentStatus, Conversation, Lead, Message, Workspace
 from leadflow.models.base import utcnow
 
+WHATSAPP_WINDOW = timedelta(hours=24)
 # The field a sender's address fills on the lead, by channel.
 ADDRESS_FIELD = {"sms": "phone", "whatsapp": "whatsapp", "email": "email", "web": "email"}
 
@@ -114,6 +115,14 @@ def _heed_consent(session: Session, lead: Lead, message: Message) -> None:
                        "words": message.body[:200]})
     )  # fmt: skip
     record(session, lead.workspace_id, f"lead.{kind}", lead_id=lead.id, channel=message.channel)
+
+
+def within_whatsapp_window(conversation: Conversation, *, at: datetime | None = None) -> bool:
+    """WhatsApp takes free-form messages only within 24 hours of the lead's last message."""
+    if conversation.channel != "whatsapp":
+        return True
+    last = conversation.last_inbound_at
+    return last is not None and (at or utcnow()) - last <= WHATSAPP_WINDOW
 
 
 def may_message(lead: Lead) -> bool:
@@ -212,4 +221,9 @@ def reply_as_person(
     lead = session.get(Lead, conversation.lead_id)
     if lead is not None and not may_message(lead):
         raise Conflict("this lead has asked not to be contacted")
+    if not within_whatsapp_window(conversation):
+        raise Conflict(
+            "more than 24 hours since the lead's last WhatsApp message: "
+            "only an approved template may be sent now"
+        )
     return queue_outgoing(session, conversation, body, author="person", author_user_id=user_id)

@@ -58,6 +58,8 @@ def _what_to_send(session: Session, workspace_id: int, message_id: int) -> _Send
     confirming_opt_out = (message.decision or {}).get("action") == "opt_out"
     if not service.may_message(lead) and not confirming_opt_out:
         return _Sending(None, "the lead has asked not to be contacted")
+    if not service.within_whatsapp_window(conversation):
+        return _Sending(None, "outside WhatsApp's 24-hour window: an approved template is needed")
     if not conversation.address or conversation.channel not in ("sms", "whatsapp", "email"):
         return _Sending(None, f"leadflow cannot send on {conversation.channel} yet")
     outgoing = Outgoing(
