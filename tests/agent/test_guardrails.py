@@ -127,3 +127,20 @@ def test_contact_details_survive_only_when_the_knowledge_holds_them():
     assert "+966 11 234 5678" in decision.reply
     assert "hello@homes.sa" in decision.reply
     assert "202 555 0199" not in decision.reply
+
+
+@pytest.mark.parametrize(
+    ("text", "meets"),
+    [
+        ("I want to book a viewing", True),
+        ("can I come see the house tomorrow", True),
+        ("Please schedule a call with me", True),
+        ("أريد موعد للمعاينة", True),
+        ("Is the booking deposit refundable?", False),
+        ("Do you arrange virtual tours?", False),
+        ("What are your office hours?", False),
+    ],
+)
+def test_a_wish_to_meet_is_told_from_words_about_bookings(text, meets):
+    decision, _ = decide(turn(text, hits=()))
+    assert (decision.action == "offer_times") is meets

@@ -179,3 +179,23 @@ def test_a_person_cannot_write_freely_on_whatsapp_a_day_after_the_leads_last_mes
     late = api.post(url, json={"body": "Still interested?"})
     assert late.status_code == 409
     assert "24 hours" in late.json()["detail"]
+
+
+def test_a_web_form_message_is_answered_by_email(api, agency):
+    token = api.get("/api/v1/workspace").json()["form_token"]
+    submitted = api.client.post(
+        f"/api/v1/forms/{token}",
+        data={"name": "Omar Haddad", "email": "omar@example.com",
+              "message": "Is the booking deposit refundable?"},
+    )  # fmt: skip
+    assert submitted.status_code == 202, submitted.text
+    settle_jobs()
+
+    lead_id = api.get("/api/v1/leads/search", params={"q": "omar@example.com"}).json()["items"][0][
+        "id"
+    ]
+    question, answer = thread(api.workspace.id, lead_id)
+    assert (question.channel, question.provider) == ("email", "form")
+    assert answer.channel == "email"
+    assert "refundable in full within 14 days" in answer.body
+    assert answer.status == "kept"

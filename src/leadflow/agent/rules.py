@@ -26,8 +26,10 @@ _PERSON = re.compile(
     re.IGNORECASE,
 )
 _MEETING = re.compile(
-    r"\b(book|booking|schedule|appointment|viewing|visit|meet|meeting|see the (house|villa|"
-    r"flat|apartment|property|home))\b|موعد|زيارة|معاينة|احجز|أحجز|حجز",
+    r"\b(book|schedule|arrange|set up)\s+(a|an|the|my)?\s*(viewing|visit|appointment|meeting|"
+    r"call|tour|showing)\b|\b(can|could|may)\s+i\s+(come|visit|see|view)\b"
+    r"|\bi\s*(want|would like|'d like)\s+to\s+(visit|see|view|meet|book)\b|\bappointment\b"
+    r"|موعد|زيارة|معاينة|احجز|أحجز",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?\u061f])\s+")

@@ -48,7 +48,12 @@ def receive(session: Session, workspace: Workspace, inbound: Inbound) -> Message
         session, workspace.id, inbound.provider, inbound.provider_message_id
     ):
         return None
-    lead = _lead_of(session, workspace, inbound)
+    return take_message(session, workspace, _lead_of(session, workspace, inbound), inbound)
+
+
+def take_message(session: Session, workspace: Workspace, lead: Lead, inbound: Inbound) -> Message:
+    """Keeps a known lead's message in its conversation on that channel, and asks the agent
+    to answer it (consent words first change the lead's consent)."""
     conversation = _conversation(session, lead, inbound.channel, inbound.sender)
     received_at = inbound.received_at or utcnow()
     message = Message(

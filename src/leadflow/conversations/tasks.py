@@ -12,7 +12,7 @@ from leadflow.conversations import repository, service
 from leadflow.db import get_sessionmaker
 from leadflow.integrations.messaging.base import DeliveryRefused, Handed, Outgoing
 from leadflow.integrations.messaging.factory import get_sender
-from leadflow.models import Conversation, Lead
+from leadflow.models import Conversation, Lead, Workspace
 from leadflow.worker.registry import job
 
 log = structlog.get_logger()
@@ -62,10 +62,13 @@ def _what_to_send(session: Session, workspace_id: int, message_id: int) -> _Send
         return _Sending(None, "outside WhatsApp's 24-hour window: an approved template is needed")
     if not conversation.address or conversation.channel not in ("sms", "whatsapp", "email"):
         return _Sending(None, f"leadflow cannot send on {conversation.channel} yet")
+    workspace = session.get(Workspace, message.workspace_id)
+    subject = f"Your enquiry to {workspace.name}" if workspace else "Your enquiry"
     outgoing = Outgoing(
         channel=conversation.channel,  # type: ignore[arg-type]
         to=conversation.address, body=message.body,
         idempotency_key=message.idempotency_key or f"msg-{message.id}",
+        subject=subject if conversation.channel == "email" else None,
     )  # fmt: skip
     return _Sending(outgoing)
 
