@@ -60,3 +60,23 @@ def _status(session: Session, workspace_id: int, form: dict[str, str]) -> None:
         return
     if message.status not in PROGRESS or PROGRESS.index(status) > PROGRESS.index(message.status):
         message.status = status
+
+
+@handles("sendgrid")
+def sendgrid_inbound_email(session: Session, delivery: InboundWebhook) -> None:
+    from leadflow.inbox.email_form import email_form
+
+    content_type = str(delivery.headers.get("content-type", ""))
+    email = email_form(delivery.body, content_type)
+    if not email.sender or not email.text:
+        log.info("sendgrid.email_ignored", inbox_id=delivery.id)
+        return
+    workspace = session.get(Workspace, delivery.workspace_id)
+    assert workspace is not None
+    body = email.text if not email.subject else f"{email.subject}\n\n{email.text}"
+    inbound = Inbound(
+        channel="email", sender=email.sender, body=body[:4000], provider="sendgrid",
+        provider_message_id=email.message_id, received_at=delivery.received_at,
+        sender_name=email.sender_name,
+    )  # fmt: skip
+    receive(session, workspace, inbound)
