@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from leadflow.chat import endpoints as chat
 from leadflow.connections import endpoints as connections
 from leadflow.conversations import endpoints as conversations
 from leadflow.events import endpoints as events
@@ -36,3 +37,4 @@ api_router.include_router(usage.router)
 api_router.include_router(scoring.router)
 api_router.include_router(knowledge.router)
 api_router.include_router(conversations.router)
+api_router.include_router(chat.router)

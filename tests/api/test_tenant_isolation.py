@@ -8,6 +8,7 @@ import re
 import pytest
 
 from leadflow.app import create_app
+from leadflow.models import Conversation
 from tests.builders import (
     Api,
     make_api_key,
@@ -19,7 +20,13 @@ from tests.builders import (
 )
 
 # Addressed without an API key: by an unguessable token, or signed by the provider.
-PUBLIC_ROUTES = {"/api/v1/forms/{form_token}", "/api/v1/inbound/{workspace_slug}/{provider}"}
+PUBLIC_ROUTES = {
+    "/api/v1/forms/{form_token}",
+    "/api/v1/inbound/{workspace_slug}/{provider}",
+    "/api/v1/chat/{form_token}/start",
+    "/api/v1/chat/{form_token}/messages",
+    "/api/v1/chat/{form_token}/stream",
+}
 # Slots named by the caller, not objects: a PUT fills the caller's own, whatever it is called.
 OWN_SLOTS = {("PUT", "/api/v1/connections/{provider}"), ("PUT", "/api/v1/quotas/{metric}")}
 
@@ -48,6 +55,7 @@ VALID_BODIES = {
     "/api/v1/knowledge/bases/{kb_id}/faqs/bulk": {"faqs": [{"question": "q", "answer": "a"}]},
     "/api/v1/knowledge/bases/{kb_id}/documents/url": {"url": "https://example.com/"},
     "/api/v1/knowledge/bases/{kb_id}/documents/text": {"title": "hijacked", "text": "x"},
+    "/api/v1/conversations/{conversation_id}/messages": {"body": "hijacked"},
 }
 # Routes that take an upload instead of a JSON body.
 VALID_FILES = {
@@ -76,7 +84,17 @@ def owner_objects(api, session):
         "metric": _capped(api, "sms"),
         "rule_id": api.post("/api/v1/scoring/rules", json=RULE).json()["id"],
         **_knowledge(api),
+        "conversation_id": _conversation(session, lead).id,
     }
+
+
+def _conversation(session, lead) -> Conversation:
+    conversation = Conversation(
+        workspace_id=lead.workspace_id, lead_id=lead.id, channel="sms", address="+15550100"
+    )
+    session.add(conversation)
+    session.commit()
+    return conversation
 
 
 def _knowledge(api) -> dict[str, object]:
@@ -107,6 +125,7 @@ def test_every_route_with_an_id_is_covered():
     assert params == {
         "lead_id", "merge_id", "import_id", "dead_job_id", "endpoint_id", "delivery_id",
         "provider", "metric", "rule_id", "kb_id", "document_id", "client_id",
+        "conversation_id",
     }, "a new route needs an object here"  # fmt: skip
 
 

@@ -22,6 +22,10 @@ log = structlog.get_logger()
 class _Sending:
     outgoing: Outgoing | None  # None: not to be sent (suppressed)
     reason: str = ""
+    in_chat: bool = False  # the web chat: the visitor's page shows it, nothing to send
+
+
+CHAT_HANDED = Handed(provider="chat", provider_message_id=None, status="delivered")
 
 
 def _gave_up(session: Session, error: str, workspace_id: int, message_id: int) -> None:
@@ -36,6 +40,9 @@ def hand_over(session: Session, workspace_id: int, message_id: int) -> None:
         sending = _what_to_send(reader, workspace_id, message_id)
     if sending is None:
         return  # gone, or handed already
+    if sending.in_chat:
+        _handed(session, workspace_id, message_id, CHAT_HANDED)
+        return
     if sending.outgoing is None:
         _suppressed(session, workspace_id, message_id, sending.reason)
         return
@@ -58,6 +65,8 @@ def _what_to_send(session: Session, workspace_id: int, message_id: int) -> _Send
     confirming_opt_out = (message.decision or {}).get("action") == "opt_out"
     if not service.may_message(lead) and not confirming_opt_out:
         return _Sending(None, "the lead has asked not to be contacted")
+    if conversation.channel == "chat":
+        return _Sending(None, in_chat=True)
     if not service.within_whatsapp_window(conversation):
         return _Sending(None, "outside WhatsApp's 24-hour window: an approved template is needed")
     if not conversation.address or conversation.channel not in ("sms", "whatsapp", "email"):
