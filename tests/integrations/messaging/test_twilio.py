@@ -355,9 +355,7 @@ def test_the_network_failing_is_retried_then_operational(slept, policy):
 @pytest.mark.parametrize(
     "to", ["4155552671", "+1 415 555 2671", f"whatsapp:{LEAD}", "+0123", "dana@example.com", ""]
 )
-def test_a_number_not_in_international_format_is_refused_before_any_request(
-    slept, policy, to
-):
+def test_a_number_not_in_international_format_is_refused_before_any_request(slept, policy, to):
     with respx.mock:
         route = respx.post(URL).respond(201, json=message_resource())
         with pytest.raises(DeliveryRefused) as refused:

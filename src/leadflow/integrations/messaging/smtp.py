@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
+from email.policy import SMTP
 from email.utils import formataddr, formatdate, parseaddr
 from typing import Literal
 
@@ -45,6 +45,8 @@ SmtpSecurity = Literal["starttls", "ssl", "none"]
 DEFAULT_PORTS: dict[SmtpSecurity, int] = {"starttls": 587, "ssl": 465, "none": 25}
 _SMTP_DETAIL_CHARS = 300
 Sleep = Callable[[float], None]
+# Quoted-printable or base64 bodies: any server takes them, with or without 8BITMIME.
+EMAIL_POLICY = SMTP.clone(cte_type="7bit")
 
 
 class Smtp:
@@ -85,7 +87,7 @@ class Smtp:
         retrying = Retrying(
             stop=stop_after_attempt(self.policy.max_attempts),
             wait=wait_exponential_jitter(
-                initial=self.policy.backoff_base,
+                multiplier=self.policy.backoff_base,
                 max=self.policy.backoff_cap,
                 jitter=self.policy.backoff_base,
             ),
@@ -109,7 +111,7 @@ class Smtp:
         if message.channel != "email":
             raise ValueError("SMTP sends email, not SMS or WhatsApp messages")
         name, address = from_address(message.sender) if message.sender else self.sender
-        email = EmailMessage(policy=SMTP_POLICY)
+        email = EmailMessage(policy=EMAIL_POLICY)
         email["From"] = formataddr((name, address))
         email["To"] = _recipient(message.to)
         email["Subject"] = " ".join((message.subject or "").split())
