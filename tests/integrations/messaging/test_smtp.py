@@ -37,6 +37,7 @@ class Sink:
         self.received: list[Envelope] = []
         self.rcpt_answers: list[str] = []
         self.data_answers: list[str] = []
+        self.quit_answer = "221 Bye"
 
     async def handle_RCPT(
         self, server: SMTPServer, session: Session, envelope: Envelope, address: str, options
@@ -45,6 +46,9 @@ class Sink:
             return self.rcpt_answers.pop(0)
         envelope.rcpt_tos.append(address)
         return "250 OK"
+
+    async def handle_QUIT(self, server: SMTPServer, session: Session, envelope: Envelope) -> str:
+        return self.quit_answer
 
     async def handle_DATA(self, server: SMTPServer, session: Session, envelope: Envelope) -> str:
         if self.data_answers:
@@ -307,6 +311,23 @@ def test_a_temporary_failure_is_retried_and_delivered_once(serve, sink, slept, p
 
     assert len(sink.received) == 1
     assert len(slept) == 1
+
+
+def test_a_message_accepted_is_not_sent_again_when_the_goodbye_fails(serve, sink, slept, policy):
+    sink.quit_answer = "421 4.3.2 Closing in a hurry"
+
+    handed = smtp(serve(), slept, policy).send(outgoing())
+
+    assert handed.status == "sent"
+    assert len(sink.received) == 1
+    assert slept == []
+
+
+def test_a_message_naming_an_unreadable_sender_is_refused(slept, policy):
+    with pytest.raises(DeliveryRefused) as refused:
+        smtp(free_port(), slept, policy).send(outgoing(sender="Acme Sales"))
+
+    assert refused.value.reason == "misconfigured"
 
 
 def test_a_server_that_keeps_failing_is_an_operational_error(serve, sink, slept, policy):

@@ -110,7 +110,7 @@ class Smtp:
         """The email for ``message``: From, To, Subject, Date, Message-ID, a plain-text body."""
         if message.channel != "email":
             raise ValueError("SMTP sends email, not SMS or WhatsApp messages")
-        name, address = from_address(message.sender) if message.sender else self.sender
+        name, address = _sender(message.sender) if message.sender else self.sender
         email = EmailMessage(policy=EMAIL_POLICY)
         email["From"] = formataddr((name, address))
         email["To"] = _recipient(message.to)
@@ -154,12 +154,23 @@ class Smtp:
             )
         else:
             server = smtplib.SMTP(self.host, self.port, timeout=timeout)
-        with server:
+        try:
             if self.security == "starttls":
                 server.starttls(context=self._ssl_context)
             if self._login:
                 server.login(*self._login)
             yield server
+        finally:
+            _hang_up(server)
+
+
+def _hang_up(server: smtplib.SMTP) -> None:
+    """QUIT, whatever the server answers: by then the message was accepted or refused, and a
+    failed goodbye must not send it again."""
+    try:
+        server.quit()
+    except (smtplib.SMTPException, OSError):
+        server.close()
 
 
 def from_address(sender: str) -> tuple[str, str]:
@@ -176,6 +187,13 @@ def message_id(idempotency_key: str, sender_address: str) -> str:
     """``<digest@sender's domain>``: unique per message, the same for the same key."""
     digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]
     return f"<{digest}@{sender_address.rpartition('@')[2]}>"
+
+
+def _sender(sender: str) -> tuple[str, str]:
+    try:
+        return from_address(sender)
+    except ValueError as error:
+        raise DeliveryRefused(str(error), provider=PROVIDER, reason="misconfigured") from error
 
 
 def _recipient(address: str) -> str:
