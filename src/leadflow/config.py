@@ -86,6 +86,28 @@ class Settings(BaseSettings):
         description='USD per million input and output tokens by model: {"my-model": [0.2, 0.6]}',
     )
 
+    # Channels out (integrations/messaging/factory.py): a channel whose provider is not set
+    # keeps its messages in the outbox; nothing is sent.
+    twilio_account_sid: str = ""
+    twilio_auth_token: SecretStr = SecretStr("")
+    twilio_api_key_sid: str = Field(
+        default="", description="an API key (SK...) instead of the token"
+    )
+    twilio_api_key_secret: SecretStr = SecretStr("")
+    twilio_sms_from: str = Field(default="", description="E.164 number or alphanumeric sender ID")
+    twilio_whatsapp_from: str = Field(default="", description="the WhatsApp sender's E.164 number")
+    twilio_messaging_service_sid: str = Field(
+        default="", description="MG...: a Messaging Service, with or instead of the senders"
+    )
+    smtp_host: str = ""
+    smtp_port: int | None = Field(
+        default=None, ge=1, le=65535, description="empty: 587, 465 for ssl, 25 for none"
+    )
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_from: str = Field(default="", description="sales@acme.com or 'Acme <sales@acme.com>'")
+    smtp_tls: Literal["starttls", "ssl", "none"] = "starttls"
+
     # Knowledge bases (knowledge/): chunking, the local embedding model, search, fetching URLs.
     knowledge_chunk_tokens: int = Field(default=500, ge=50, le=2000)
     knowledge_overlap_tokens: int = Field(default=50, ge=0, le=500)
