@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import select
 
+from leadflow.config import get_settings
 from leadflow.db import get_sessionmaker
 from leadflow.models import Conversation, Lead, Message
 from tests.builders import Api
@@ -19,7 +20,8 @@ def connect_twilio(api: Api) -> None:
 
 def twilio_message(api: Api, sender: str, body: str, *, whatsapp: bool = False, **extra: str):
     """POSTs an incoming message as Twilio would, signed with the workspace's auth token."""
-    url = f"http://testserver/api/v1/inbound/{api.workspace.slug}/twilio"
+    path = f"/api/v1/inbound/{api.workspace.slug}/twilio"
+    url = (get_settings().public_url.rstrip("/") or "http://testserver") + path  # as Twilio saw it
     params = {
         "MessageSid": "SM" + secrets.token_hex(16),
         "AccountSid": TWILIO_SID,
@@ -33,7 +35,7 @@ def twilio_message(api: Api, sender: str, body: str, *, whatsapp: bool = False, 
         "x-twilio-signature": twilio_signature(url, params),
         "content-type": "application/x-www-form-urlencoded",
     }
-    response = api.client.post(url, content=urlencode(params), headers=headers)
+    response = api.client.post(path, content=urlencode(params), headers=headers)
     assert response.status_code == 200, response.text
     return params["MessageSid"]
 

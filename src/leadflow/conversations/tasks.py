@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import structlog
 from sqlalchemy.orm import Session
 
+from leadflow.config import get_settings
 from leadflow.conversations import repository, service
 from leadflow.db import get_sessionmaker
 from leadflow.integrations.messaging.base import DeliveryRefused, Handed, Outgoing
@@ -78,8 +79,17 @@ def _what_to_send(session: Session, workspace_id: int, message_id: int) -> _Send
         to=conversation.address, body=message.body,
         idempotency_key=message.idempotency_key or f"msg-{message.id}",
         subject=subject if conversation.channel == "email" else None,
+        status_callback=_status_callback(workspace, conversation.channel),
     )  # fmt: skip
     return _Sending(outgoing)
+
+
+def _status_callback(workspace: Workspace | None, channel: str) -> str | None:
+    """Where Twilio reports delivery: our inbox, when leadflow knows its public address."""
+    public = get_settings().public_url.rstrip("/")
+    if not public or workspace is None or channel not in ("sms", "whatsapp"):
+        return None
+    return f"{public}/api/v1/inbound/{workspace.slug}/twilio"
 
 
 def _handed(session: Session, workspace_id: int, message_id: int, handed: Handed) -> None:
