@@ -7,7 +7,7 @@ import base64
 import httpx
 import pytest
 from sqlalchemy import select
-from standardwebhooks.webhooks import Webhook
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from leadflow.db import unit_of_work
 from leadflow.models import WebhookDelivery, WebhookEndpoint
@@ -148,9 +148,8 @@ def test_a_test_event_goes_to_that_endpoint_only(api, session, outside):
     (delivery,) = deliveries_to(tested.id)
     assert deliveries_to(everything.id) == []
     assert not other.called
-    payload = Webhook(secret).verify(
-        route.calls.last.request.content, route.calls.last.request.headers
-    )
+    # Other tests' endpoints share the URL: the delivery is the call signed with this secret.
+    (payload,) = [p for call in route.calls if (p := _signed_by(secret, call.request))]
     assert payload["type"] == "webhook.test"
     assert payload["data"] == {"endpoint_id": tested.id}
     page = api.get(f"{ENDPOINTS}/{tested.id}/deliveries").json()
@@ -248,3 +247,10 @@ def test_the_secret_never_reaches_the_logs(api, session, outside, capsys, caplog
     logged = captured.out + captured.err + caplog.text
     assert "webhook.attempt_failed" in logged
     assert secret.removeprefix("whsec_") not in logged
+
+
+def _signed_by(secret: str, request) -> dict | None:
+    try:
+        return Webhook(secret).verify(request.content, request.headers)
+    except WebhookVerificationError:
+        return None
