@@ -86,6 +86,28 @@ class Settings(BaseSettings):
         description='USD per million input and output tokens by model: {"my-model": [0.2, 0.6]}',
     )
 
+    # Documents for the knowledge base (integrations/parsing/). Read locally unless LlamaParse
+    # has a key; then a PDF goes to it as the mode says, the local parser as its fallback.
+    document_max_bytes: int = Field(
+        default=25 * 1024 * 1024, ge=1, description="larger documents are refused unread"
+    )
+    document_max_pages: int = Field(default=500, ge=1, description="longer PDFs are refused")
+    llamaparse_api_key: SecretStr = SecretStr("")
+    llamaparse_base_url: str = Field(
+        default="https://api.cloud.llamaindex.ai",
+        description="https://api.cloud.eu.llamaindex.ai for the EU region",
+    )
+    llamaparse_mode: Literal["scanned", "always"] = Field(
+        default="scanned",
+        description="scanned: only PDFs whose own text is too sparse to be read; always: every PDF",
+    )
+    llamaparse_tier: Literal["fast", "cost_effective", "agentic", "agentic_plus"] = Field(
+        default="cost_effective", description="LlamaParse's parsing tier (fast has no OCR)"
+    )
+    llamaparse_timeout_seconds: float = Field(
+        default=300, gt=0, description="the whole job: upload, parsing and fetching the result"
+    )
+
     @field_validator("default_phone_region")
     @classmethod
     def _known_region(cls, value: str) -> str:
