@@ -10,5 +10,14 @@ from leadflow.integrations.parsing.base import (
     UnreadableDocument,
     kind_of,
 )
+from leadflow.integrations.parsing.factory import get_parser
 
-__all__ = ["KINDS", "Block", "DocumentParser", "ParsedDocument", "UnreadableDocument", "kind_of"]
+__all__ = [
+    "KINDS",
+    "Block",
+    "DocumentParser",
+    "ParsedDocument",
+    "UnreadableDocument",
+    "get_parser",
+    "kind_of",
+]
