@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import math
 import re
-import statistics
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -38,6 +37,7 @@ SPARSE_CHARS_PER_PAGE = 100
 _HEADING_SCALE = 1.15  # a line this much larger than the body text is a heading
 _HEADING_CHARS = 200
 _PARAGRAPH_GAP = 1.4  # a gap this many times the usual line spacing ends a paragraph
+_WIDEST_PITCH = 1.5  # line spacing as a multiple of the font size, at most
 _RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe"
 _MISPLACED_FINAL_PUNCTUATION = re.compile(rf"([.,:;!?\u060c\u061b\u061f\u2026]+)\s*(?=[{_RTL}])")
 _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]+")
@@ -65,11 +65,11 @@ def count_pages(content: bytes, *, max_pages: int) -> int:
 def read_pdf(content: bytes, *, max_pages: int) -> ParsedDocument:
     reader = _open(content, max_pages=max_pages)
     pages = _all_page_lines(reader.pages)
-    body_size = _body_size([line for lines in pages for line in lines])
+    layout = _Layout.of(pages)
     blocks = [
         block
         for number, lines in enumerate(pages, start=1)
-        for block in _page_blocks(lines, body_size=body_size, page=number)
+        for block in _page_blocks(lines, layout=layout, page=number)
     ]
     return ParsedDocument(
         title=_title(reader, blocks), blocks=tuple(blocks), parser="local", kind="pdf"
@@ -175,60 +175,68 @@ def _reading_order(text: str) -> str:
     return text
 
 
-def _body_size(lines: list[_Line]) -> float:
-    """The font size most of the document's characters are set in."""
-    sizes: Counter[float] = Counter()
-    for line in lines:
-        sizes[round(line.size, 1)] += len(line.text.strip())
-    return sizes.most_common(1)[0][0] if sizes else 0.0
+@dataclass(frozen=True)
+class _Layout:
+    """How the document is set: its body text's size, and the usual distance from one line to
+    the next for each size, measured over the whole document (a page of one-line paragraphs
+    alone would mistake paragraph gaps for line spacing)."""
+
+    body_size: float
+    pitches: dict[float, float]
+
+    @classmethod
+    def of(cls, pages: list[list[_Line]]) -> _Layout:
+        sizes: Counter[float] = Counter()
+        pitches: dict[float, float] = {}
+        for lines in pages:
+            for line in lines:
+                sizes[round(line.size, 1)] += len(line.text.strip())
+            for above, below in pairwise(line for line in lines if line.text.strip()):
+                size, gap = round(below.size, 1), _gap(above, below)
+                if gap is not None and size == round(above.size, 1) and gap >= 0.8 * size:
+                    pitches[size] = min(gap, pitches.get(size, gap))
+        body_size = sizes.most_common(1)[0][0] if sizes else 0.0
+        return cls(body_size, pitches)
+
+    def is_heading(self, line: _Line) -> bool:
+        return (
+            self.body_size > 0
+            and line.size >= self.body_size * _HEADING_SCALE
+            and len(line.text.strip()) <= _HEADING_CHARS
+        )
+
+    def ends_paragraph(self, above: _Line, below: _Line) -> bool:
+        if not below.text.strip() or self.is_heading(above) != self.is_heading(below):
+            return True
+        gap = _gap(above, below)
+        if gap is None:
+            return False
+        if gap < -1:  # back up the page: a new column
+            return True
+        # Lines are rarely set wider apart than 1.5 times their size: a page whose paragraphs
+        # are all one line long shows only paragraph gaps.
+        usual = min(self.pitches.get(round(below.size, 1), math.inf), _WIDEST_PITCH * below.size)
+        return gap > _PARAGRAPH_GAP * usual
 
 
-def _page_blocks(lines: list[_Line], *, body_size: float, page: int) -> list[Block]:
-    pitch = _line_pitch(lines)
+def _gap(above: _Line, below: _Line) -> float | None:
+    return above.y - below.y if above.y is not None and below.y is not None else None
+
+
+def _page_blocks(lines: list[_Line], *, layout: _Layout, page: int) -> list[Block]:
     blocks: list[Block] = []
     paragraph: list[_Line] = []
     for line in lines:
-        if paragraph and _ends_paragraph(paragraph[-1], line, pitch, body_size):
-            blocks.extend(_paragraph_block(paragraph, body_size=body_size, page=page))
+        if paragraph and layout.ends_paragraph(paragraph[-1], line):
+            blocks.extend(_paragraph_block(paragraph, layout=layout, page=page))
             paragraph = []
         if line.text.strip():
             paragraph.append(line)
-    blocks.extend(_paragraph_block(paragraph, body_size=body_size, page=page))
+    blocks.extend(_paragraph_block(paragraph, layout=layout, page=page))
     return blocks
 
 
-def _line_pitch(lines: list[_Line]) -> float | None:
-    """The page's usual distance from one line to the next."""
-    gaps = [
-        above.y - below.y
-        for above, below in pairwise(lines)
-        if above.y is not None and below.y is not None and 0 < above.y - below.y < 3 * below.size
-    ]
-    return statistics.median(gaps) if gaps else None
-
-
-def _ends_paragraph(above: _Line, below: _Line, pitch: float | None, body_size: float) -> bool:
-    if not below.text.strip():
-        return True
-    if _is_heading(above, body_size) != _is_heading(below, body_size):
-        return True
-    if above.y is None or below.y is None:
-        return False
-    gap = above.y - below.y
-    if gap < -1:  # back up the page: a new column
-        return True
-    return gap > _PARAGRAPH_GAP * (pitch or 1.3 * below.size)
-
-
-def _is_heading(line: _Line, body_size: float) -> bool:
-    return (
-        body_size > 0
-        and line.size >= body_size * _HEADING_SCALE
-        and len(line.text.strip()) <= _HEADING_CHARS
-    )
-
-
-def _paragraph_block(lines: list[_Line], *, body_size: float, page: int) -> list[Block]:
+def _paragraph_block(lines: list[_Line], *, layout: _Layout, page: int) -> list[Block]:
     text = ""
     for line in lines:
         part = line.text.strip()
@@ -240,7 +248,7 @@ def _paragraph_block(lines: list[_Line], *, body_size: float, page: int) -> list
     text = normalise(text)
     if not text:
         return []
-    return [Block(text, heading=_is_heading(lines[0], body_size), page=page)]
+    return [Block(text, heading=layout.is_heading(lines[0]), page=page)]
 
 
 def _title(reader: PdfReader, blocks: list[Block]) -> str | None:
