@@ -109,6 +109,7 @@ _NOT_DOCUMENTS = (
     (b"7z\xbc\xaf", "a 7-Zip archive"),
 )
 _SNIFF_BYTES = 1024
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), 0x7F])
 _PDF_HEADER = re.compile(rb"%PDF-\d\.\d")
 _HTML_START = re.compile(
     r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
@@ -178,7 +179,9 @@ def _declared_kind(filename: str | None, media_type: str | None) -> str | None:
 
 
 def _looks_binary(content: bytes) -> bool:
+    """Many control bytes (NUL above all) that no text has; a few are only noise."""
     head = content[: 64 * 1024]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text is full of NULs
         return False
-    return head.count(b"\0") > max(32, len(head) // 100)  # a few stray NULs are only noise
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return controls > max(32, len(head) // 100)

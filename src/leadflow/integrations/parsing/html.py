@@ -46,6 +46,8 @@ _BLOCKS = _HEADINGS | frozenset(
 )  # fmt: skip
 _PARAGRAPHS = "p, pre, blockquote, li, td, dd"
 _SHORT_PARAGRAPH = 25  # characters: a caption or a button label says little about where text is
+_MOST_PROSE = 0.8
+_LIST_PARTS = frozenset({"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr"})
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
 
 
@@ -120,26 +122,31 @@ def _content_root(tree: LexborHTMLParser) -> LexborNode | None:
 
 
 def _densest(body: LexborNode) -> LexborNode:
-    """The element whose paragraphs hold the most text, links discounted: each paragraph's
-    length counts fully for its parent and half for its grandparent."""
-    scores: dict[int, float] = defaultdict(float)
-    nodes: dict[int, LexborNode] = {}
+    """The innermost element holding most of the page's prose (paragraphs that are more than
+    links, and longer than a label): the content, without what lies around it. Several
+    articles of a listing are held by their common container."""
+    prose: dict[int, int] = defaultdict(int)
+    elements: dict[int, LexborNode] = {}
     for paragraph in body.css(_PARAGRAPHS):
         length = len(normalise(paragraph.text(deep=True)))
-        if length < _SHORT_PARAGRAPH:
+        if length < _SHORT_PARAGRAPH or _link_density(paragraph) > 0.5:
             continue
-        for share, ancestor in ((1.0, paragraph.parent), (0.5, _grandparent(paragraph))):
-            if ancestor is not None:
-                scores[ancestor.mem_id] += share * length
-                nodes[ancestor.mem_id] = ancestor
-    if not scores:
+        for ancestor in _ancestors(paragraph):
+            prose[ancestor.mem_id] += length
+            elements[ancestor.mem_id] = ancestor
+    total = prose.get(body.mem_id, 0)
+    holding = [key for key in prose if prose[key] >= _MOST_PROSE * total]
+    if not total or not holding:
         return body
-    best = max(scores, key=lambda key: scores[key] * (1 - _link_density(nodes[key])))
-    return nodes[best]
+    innermost = min(holding, key=lambda key: (prose[key], -_depth(elements[key])))
+    content = elements[innermost]
+    while content.tag in _LIST_PARTS and content.parent is not None:
+        content = content.parent  # the list's heading and introduction belong with it
+    return content
 
 
-def _grandparent(node: LexborNode) -> LexborNode | None:
-    return node.parent.parent if node.parent is not None else None
+def _depth(node: LexborNode) -> int:
+    return sum(1 for _ in _ancestors(node))
 
 
 def _link_density(node: LexborNode) -> float:
