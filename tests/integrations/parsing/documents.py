@@ -20,7 +20,6 @@ from typing import TypeVar
 
 from docx import Document
 from docx.document import Document as WordDocument
-from docx.shared import Pt
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fpdf import FPDF
@@ -173,7 +172,7 @@ def make_docx(*items: str | Heading | Table, title: str | None = None) -> bytes:
         elif isinstance(item, Table):
             _add_table(document, item)
         else:
-            document.add_paragraph(item).runs[0].font.size = Pt(11)
+            document.add_paragraph(item)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
