@@ -103,6 +103,21 @@ def test_main_is_preferred_and_an_articles_own_header_kept() -> None:
     )
 
 
+def test_a_sections_own_header_is_content_the_sites_is_not() -> None:
+    page = f"""<html><body>
+      <header><a href="/">Riyadh Homes</a> Call us MARKER_SITE</header>
+      <section><header><h2>Prices</h2></header><p>{BODY}</p></section>
+      <section><header><h2>Viewings</h2></header><p>Book a viewing online, any day.</p></section>
+    </body></html>"""
+
+    assert read(page).blocks == (
+        Block("Prices", heading=True),
+        Block(BODY),
+        Block("Viewings", heading=True),
+        Block("Book a viewing online, any day."),
+    )
+
+
 def test_role_main_marks_the_content_too() -> None:
     page = f'<html><body><div>Menu</div><div role="main"><p>{BODY}</p></div></body></html>'
 

@@ -34,7 +34,8 @@ _BANNERS = ", ".join(
     for attribute in ("id", "class", "aria-label")
     for word in ("cookie", "consent", "gdpr")
 )
-_PAGE_FRAME = "header, footer"  # the site's, not an article's own header
+_PAGE_FRAME = "header, footer"  # the site's; a section's or an article's own are content
+_SECTIONING = frozenset({"main", "article", "section"})
 _CONTENT = "main, article, body, html"  # never removed as a banner, whatever their class
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BLOCKS = _HEADINGS | frozenset(
@@ -46,7 +47,7 @@ _BLOCKS = _HEADINGS | frozenset(
 )  # fmt: skip
 _PARAGRAPHS = "p, pre, blockquote, li, td, dd"
 _SHORT_PARAGRAPH = 25  # characters: a caption or a button label says little about where text is
-_MOST_PROSE = 0.8
+_MOST_PROSE = 0.9  # what lies outside the content is boilerplate only when it is little
 _LIST_PARTS = frozenset({"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr"})
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
 
@@ -87,7 +88,7 @@ def _remove_boilerplate(tree: LexborHTMLParser) -> None:
     is gone with it and must not be touched again."""
     doomed = tree.css(_BOILERPLATE)
     doomed += [node for node in tree.css(_BANNERS) if not _holds_content(node)]
-    doomed += [node for node in tree.css(_PAGE_FRAME) if not _inside(node, {"main", "article"})]
+    doomed += [node for node in tree.css(_PAGE_FRAME) if not _inside(node, _SECTIONING)]
     ids = {node.mem_id for node in doomed}
     for node in [node for node in doomed if not _inside_any(node, ids)]:
         node.decompose()
@@ -104,7 +105,7 @@ def _ancestors(node: LexborNode) -> Iterator[LexborNode]:
         parent = parent.parent
 
 
-def _inside(node: LexborNode, tags: set[str]) -> bool:
+def _inside(node: LexborNode, tags: frozenset[str]) -> bool:
     return any(ancestor.tag in tags for ancestor in _ancestors(node))
 
 
