@@ -88,10 +88,8 @@ class Settings(BaseSettings):
 
     # Documents for the knowledge base (integrations/parsing/). Read locally unless LlamaParse
     # has a key; then a PDF goes to it as the mode says, the local parser as its fallback.
-    document_max_bytes: int = Field(
-        default=25 * 1024 * 1024, ge=1, description="larger documents are refused unread"
-    )
-    document_max_pages: int = Field(default=500, ge=1, description="longer PDFs are refused")
+    knowledge_max_document_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    knowledge_max_document_pages: int = Field(default=500, ge=1, description="for PDFs")
     llamaparse_api_key: SecretStr = SecretStr("")
     llamaparse_base_url: str = Field(
         default="https://api.cloud.llamaindex.ai",

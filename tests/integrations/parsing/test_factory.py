@@ -67,8 +67,8 @@ def test_by_default_every_kind_is_read_locally(kind: str) -> None:
     parser = get_parser(kind)
 
     assert isinstance(parser, LocalParser)
-    assert parser.max_bytes == get_settings().document_max_bytes
-    assert parser.max_pages == get_settings().document_max_pages
+    assert parser.max_bytes == get_settings().knowledge_max_document_bytes
+    assert parser.max_pages == get_settings().knowledge_max_document_pages
 
 
 @respx.mock

@@ -100,7 +100,7 @@ class LlamaParse:
             base_url=settings.llamaparse_base_url,
             tier=settings.llamaparse_tier,
             deadline=settings.llamaparse_timeout_seconds,
-            max_bytes=settings.document_max_bytes,
+            max_bytes=settings.knowledge_max_document_bytes,
         )
 
     def parse(self, content: bytes, *, kind: str, filename: str | None = None) -> ParsedDocument:

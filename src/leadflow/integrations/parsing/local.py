@@ -1,9 +1,9 @@
 """The local parser: every kind read on this machine, offline. The default, and the fallback
 when LlamaParse fails.
 
-The work is bounded: a document larger than ``LEADFLOW_DOCUMENT_MAX_BYTES``, a PDF longer than
-``LEADFLOW_DOCUMENT_MAX_PAGES`` and a Word file that unpacks to far more than it weighs are
-refused before they are read.
+The work is bounded: a document larger than ``LEADFLOW_KNOWLEDGE_MAX_DOCUMENT_BYTES``, a PDF
+longer than ``LEADFLOW_KNOWLEDGE_MAX_DOCUMENT_PAGES`` and a Word file that unpacks to far more
+than it weighs are refused before they are read.
 """
 
 from __future__ import annotations
@@ -39,7 +39,10 @@ class LocalParser:
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> LocalParser:
         settings = settings or get_settings()
-        return cls(max_bytes=settings.document_max_bytes, max_pages=settings.document_max_pages)
+        return cls(
+            max_bytes=settings.knowledge_max_document_bytes,
+            max_pages=settings.knowledge_max_document_pages,
+        )
 
     def parse(self, content: bytes, *, kind: str, filename: str | None = None) -> ParsedDocument:
         """The document's title and blocks; UnreadableDocument when it is too large, of a kind
