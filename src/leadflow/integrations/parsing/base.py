@@ -128,8 +128,8 @@ def kind_of(content: bytes, *, filename: str | None = None, media_type: str | No
     declared = _declared_kind(filename, media_type)
     if declared is None:
         raise UnreadableDocument(
-            "leadflow reads PDF, Word (.docx), HTML, Markdown and plain text documents; "
-            "this one is none of them",
+            "leadflow reads PDF, Word (.docx), HTML, Markdown and plain text documents; this "
+            "one is none of them, or its name lacks the extension that says which (.md, .txt)",
             reason="unsupported",
         )
     if declared in _LABELS:
