@@ -121,6 +121,25 @@ class Settings(BaseSettings):
         default=0, ge=0, le=64, description="onnxruntime threads; 0 = one per core"
     )
 
+    # Documents for the knowledge base (integrations/parsing/). Read locally unless LlamaParse
+    # has a key; then a PDF goes to it as the mode says, the local parser as its fallback.
+    knowledge_max_document_pages: int = Field(default=500, ge=1, description="for PDFs")
+    llamaparse_api_key: SecretStr = SecretStr("")
+    llamaparse_base_url: str = Field(
+        default="https://api.cloud.llamaindex.ai",
+        description="https://api.cloud.eu.llamaindex.ai for the EU region",
+    )
+    llamaparse_mode: Literal["scanned", "always"] = Field(
+        default="scanned",
+        description="scanned: only PDFs whose own text is too sparse to be read; always: every PDF",
+    )
+    llamaparse_tier: Literal["fast", "cost_effective", "agentic", "agentic_plus"] = Field(
+        default="cost_effective", description="LlamaParse's parsing tier (fast has no OCR)"
+    )
+    llamaparse_timeout_seconds: float = Field(
+        default=300, gt=0, description="the whole job: upload, parsing and fetching the result"
+    )
+
     @field_validator("default_phone_region")
     @classmethod
     def _known_region(cls, value: str) -> str:

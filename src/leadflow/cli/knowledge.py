@@ -102,7 +102,12 @@ def _queue(kb_id: int, workspace_id: int, source: str, folder: Path) -> int:
             service.check_url(source)
             return service.add_document(session, kb, origin="url", source=source).id
         return service.add_document(
-            session, kb, origin="file", source=Path(source).name, stored_path=_kept(source, folder)
+            session,
+            kb,
+            origin="file",
+            source=Path(source).name,
+            stored_path=_kept(source, folder),
+            filename=Path(source).name,
         ).id
 
 

@@ -119,12 +119,13 @@ def ingest_file(
     stored = uploads.keep(
         file.file,
         get_settings().upload_dir / workspace.slug / "knowledge",
-        suffix=Path(name).suffix,
+        suffix=Path(file.filename or name).suffix,
         limit=get_settings().knowledge_max_document_bytes,
     )
     document = service.add_document(
-        session, kb, origin="file", source=name, stored_path=str(stored)
-    )
+        session, kb, origin="file", source=name, stored_path=str(stored),
+        filename=file.filename, media_type=file.content_type,
+    )  # fmt: skip
     return _queued(session, document)
 
 

@@ -43,13 +43,16 @@ class Source:
     source: str
     body: str | None
     stored_path: str | None
+    filename: str | None
+    media_type: str | None
     previous_sha256: str | None  # of the content its chunks were cut from
 
     @classmethod
     def of(cls, document: KnowledgeDocument) -> Source:
         return cls(
             document.id, document.workspace_id, document.knowledge_base_id, document.origin,
-            document.source, document.body, document.stored_path, document.content_sha256,
+            document.source, document.body, document.stored_path, document.filename,
+            document.media_type, document.content_sha256,
         )  # fmt: skip
 
 
@@ -138,6 +141,8 @@ def add_document(
     source: str,
     body: str | None = None,
     stored_path: str | None = None,
+    filename: str | None = None,
+    media_type: str | None = None,
 ) -> KnowledgeDocument:
     """Queues a document for ingestion; the same source again replaces the earlier one."""
     key = source_key(origin, source)
@@ -150,6 +155,7 @@ def add_document(
         session.add(document)
     document.origin, document.source, document.body = origin, source, body
     document.stored_path = stored_path or document.stored_path
+    document.filename, document.media_type = filename, media_type
     document.status, document.progress, document.error = DocumentStatus.queued, 0, None
     session.flush()
     return document
@@ -215,9 +221,9 @@ def _read(source: Source, progress: Progress) -> _Read:
         text = faq_text(source.source, source.body or "")
         return _Read(text.encode(), [Block(text)], "faq", "faq", source.source)
     content, media_type = _content(source)
-    kind = kind_of(content, filename=source.source, media_type=media_type)
+    kind = kind_of(content, filename=source.filename or source.source, media_type=media_type)
     progress(5, f"reading the {kind}")
-    parsed = get_parser(kind).parse(content, kind=kind, filename=source.source)
+    parsed = get_parser(kind).parse(content, kind=kind, filename=source.filename or source.source)
     title = parsed.title or (source.source if source.origin == "text" else None)
     return _Read(content, list(parsed.blocks), kind, parsed.parser, title)
 
@@ -240,7 +246,7 @@ def _content(source: Source) -> tuple[bytes, str | None]:
         return (source.body or "").encode(), "text/markdown"
     if not source.stored_path or not Path(source.stored_path).exists():
         raise IngestionRefused("the uploaded file is no longer there: upload it again")
-    return Path(source.stored_path).read_bytes(), None
+    return Path(source.stored_path).read_bytes(), source.media_type
 
 
 def faq_vectors(questions: list[str], texts: list[str]) -> Vectors:

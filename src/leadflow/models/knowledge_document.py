@@ -36,7 +36,9 @@ class KnowledgeDocument(RecordMixin, Base):
     kind: Mapped[str | None] = mapped_column(String(20))  # pdf, docx, html, markdown, text, faq
     parser: Mapped[str | None] = mapped_column(String(40))
     content_sha256: Mapped[str | None] = mapped_column(String(64))
-    stored_path: Mapped[str | None] = mapped_column(Text)  # the upload, until it is ingested
+    stored_path: Mapped[str | None] = mapped_column(Text)  # the upload, kept for re-reading
+    filename: Mapped[str | None] = mapped_column(String(500))  # the upload's own name
+    media_type: Mapped[str | None] = mapped_column(String(200))  # as the upload declared it
     status: Mapped[DocumentStatus] = mapped_column(String(20), default=DocumentStatus.queued)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)

@@ -70,6 +70,8 @@ def upgrade() -> None:
         sa.Column("parser", sa.String(length=40), nullable=True),
         sa.Column("content_sha256", sa.String(length=64), nullable=True),
         sa.Column("stored_path", sa.Text(), nullable=True),
+        sa.Column("filename", sa.String(length=500), nullable=True),
+        sa.Column("media_type", sa.String(length=200), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("progress", sa.Integer(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
