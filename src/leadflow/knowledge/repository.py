@@ -229,10 +229,19 @@ def keyword_hits(
     return [KeywordHit(chunk_id, rank) for rank, chunk_id in enumerate(rows, start=1)]
 
 
+# A word found in more than this share of the passages says little about any of them (its
+# weight in bm25 is near nothing), and ranking its every match costs the most: it is left out.
+COMMON_SHARE = 0.2
+MIN_COMMON = 200
+
+
 def _fts5_hits(
     session: Session, workspace_id: int, kb_ids: Sequence[int], words: list[str], limit: int
 ) -> list[int]:
-    match = " OR ".join('"' + word.replace('"', '""') + '"' for word in words)
+    words = _telling(session, kb_ids, words)
+    if not words:
+        return []
+    match = " OR ".join(_phrase(word) for word in words)
     rows = session.execute(
         text(
             "SELECT c.id FROM knowledge_chunk_fts "
@@ -244,6 +253,27 @@ def _fts5_hits(
         {"match": match, "workspace_id": workspace_id, "kb_ids": _json(kb_ids), "limit": limit},
     )
     return [row[0] for row in rows]
+
+
+def _telling(session: Session, kb_ids: Sequence[int], words: list[str]) -> list[str]:
+    """The words that are not in most passages: counting stops at the limit, so this costs
+    at most a few thousand index entries a word."""
+    passages = session.scalar(
+        select(func.count()).where(KnowledgeChunk.knowledge_base_id.in_(list(kb_ids)))
+    )
+    cap = max(MIN_COMMON, int((passages or 0) * COMMON_SHARE))
+    counted = text(
+        "SELECT count(*) FROM (SELECT rowid FROM knowledge_chunk_fts "
+        "WHERE knowledge_chunk_fts MATCH :word LIMIT :cap)"
+    )
+    return [
+        word for word in words
+        if (session.scalar(counted, {"word": _phrase(word), "cap": cap}) or 0) < cap
+    ]  # fmt: skip
+
+
+def _phrase(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
 
 
 def _tsvector_hits(
