@@ -14,14 +14,16 @@ from leadflow.models import Activity, Company, Lead, Workspace
 from leadflow.models.base import utcnow
 from leadflow.scoring import fit as fit_rules
 from leadflow.scoring import repository
-from leadflow.scoring.intent import Signal, intent, signal_of
+from leadflow.scoring.intent import Signal, intents, signal_of
 from leadflow.scoring.model_view import model_view
+from leadflow.scoring.reasons import Reasons
 from leadflow.scoring.verdict import (
     ModelView,
+    ModelViews,
     ScoringSettings,
     Verdict,
     conversation_reasons,
-    judge,
+    verdicts,
 )
 
 ACTOR = "scoring"
@@ -36,24 +38,22 @@ def assess(session: Session, lead: Lead, *, now: datetime | None = None) -> Verd
     now = now or utcnow()
     workspace = session.get(Workspace, lead.workspace_id)
     assert workspace is not None
-    settings = settings_of(workspace)
     company = session.get(Company, lead.company_id) if lead.company_id else None
-    facts = fit_rules.facts_of(lead, company)
-    checks = fit_rules.prepare(
-        [_rule(r) for r in repository.rules(session, workspace.id, enabled_only=True)]
-    )
     signals = [
         s
         for a in repository.signals_of(session, lead.id)
         if (s := signal_of(a.kind, a.occurred_at, a.data)) is not None
     ]
-    reasons = [
-        *fit_rules.fit(facts, checks),
-        *intent(signals, now=now, half_life_days=settings.half_life_days),
-        *conversation_reasons(lead.qualification or {}, today=now.date()),
-    ]
-    view = model_view(session, lead, company)
-    return judge(reasons, facts=facts, settings=settings, model=view, signals=len(signals))
+    (verdict,) = judge_many(
+        [fit_rules.facts_of(lead, company)],
+        [signals],
+        rules=[_rule(r) for r in repository.rules(session, workspace.id, enabled_only=True)],
+        settings=settings_of(workspace),
+        now=now,
+        model_views=[model_view(session, lead, company)],
+        said=[lead.qualification or {}],
+    )
+    return verdict
 
 
 def judge_many(
@@ -63,24 +63,23 @@ def judge_many(
     rules: Sequence[fit_rules.Rule],
     settings: ScoringSettings,
     now: datetime,
-    model_views: Sequence[ModelView | None] | None = None,
+    model_views: ModelViews | Sequence[ModelView | None] | None = None,
+    said: Sequence[Mapping[str, Any]] | None = None,
 ) -> list[Verdict]:
-    """Verdicts for many leads at once, from what is already loaded (bulk rescoring)."""
-    views = model_views if model_views is not None else [None] * len(facts)
-    checks = fit_rules.prepare(rules)
-    return [
-        judge(
-            [
-                *fit_rules.fit(f, checks),
-                *intent(s, now=now, half_life_days=settings.half_life_days),
-            ],
-            facts=f,
-            settings=settings,
-            model=v,
-            signals=len(s),
-        )
-        for f, s, v in zip(facts, signals, views, strict=True)
-    ]
+    """Verdicts for many leads at once, from what is already loaded: fit, intent and, when
+    given, what each lead said (its qualification) and the model's view of it. Worked out
+    column by column over the whole batch; one lead is a batch of one."""
+    batch = fit_rules.Facts(facts)
+    reasons = fit_rules.fits(batch, fit_rules.prepare(rules)).beside(
+        intents(signals, now=now, half_life_days=settings.half_life_days)
+    )
+    if said is not None:
+        today = now.date()
+        reasons = reasons.beside(Reasons.of([conversation_reasons(q, today=today) for q in said]))
+    if model_views is not None and not isinstance(model_views, ModelViews):
+        model_views = ModelViews.of(model_views)
+    counts = [len(s) for s in signals]
+    return verdicts(reasons, batch, settings=settings, views=model_views, signals=counts)
 
 
 def score(session: Session, lead: Lead, *, now: datetime | None = None) -> Verdict:
