@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from leadflow.events.service import record
+from leadflow.kit.collector import collector_paused
 from leadflow.models import Activity, Company, Lead, Workspace
 from leadflow.models.base import utcnow
 from leadflow.scoring import fit as fit_rules
@@ -69,17 +70,20 @@ def judge_many(
     """Verdicts for many leads at once, from what is already loaded: fit, intent and, when
     given, what each lead said (its qualification) and the model's view of it. Worked out
     column by column over the whole batch; one lead is a batch of one."""
-    batch = fit_rules.Facts(facts)
-    reasons = fit_rules.fits(batch, fit_rules.prepare(rules)).beside(
-        intents(signals, now=now, half_life_days=settings.half_life_days)
-    )
-    if said is not None:
-        today = now.date()
-        reasons = reasons.beside(Reasons.of([conversation_reasons(q, today=today) for q in said]))
-    if model_views is not None and not isinstance(model_views, ModelViews):
-        model_views = ModelViews.of(model_views)
-    counts = [len(s) for s in signals]
-    return verdicts(reasons, batch, settings=settings, views=model_views, signals=counts)
+    with collector_paused():  # a tuple per reason shown: millions in bulk, no cycles among them
+        batch = fit_rules.Facts(facts)
+        reasons = fit_rules.fits(batch, fit_rules.prepare(rules)).beside(
+            intents(signals, now=now, half_life_days=settings.half_life_days)
+        )
+        if said is not None:
+            today = now.date()
+            reasons = reasons.beside(
+                Reasons.of([conversation_reasons(q, today=today) for q in said])
+            )
+        if model_views is not None and not isinstance(model_views, ModelViews):
+            model_views = ModelViews.of(model_views)
+        counts = [len(s) for s in signals]
+        return verdicts(reasons, batch, settings=settings, views=model_views, signals=counts)
 
 
 def score(session: Session, lead: Lead, *, now: datetime | None = None) -> Verdict:

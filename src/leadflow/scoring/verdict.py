@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from leadflow.kit.collector import collector_paused
 from leadflow.scoring.fit import Facts
 from leadflow.scoring.reasons import Indices, Kind, Mask, Points, Reason, Reasons, settle_all
 
@@ -203,18 +202,17 @@ def verdicts(
     personas = facts.read(
         ("employee_count", "industry"), lambda f: persona_of(f, settings.personas)
     )
-    with collector_paused():  # a tuple per reason shown: millions in bulk, no cycles among them
-        return [
-            Verdict(score, tier, persona, confidence, reasons)
-            for score, tier, persona, confidence, reasons in zip(
-                scores.tolist(),
-                _tiers(scores, settings),
-                personas,
-                _confidences(facts, signals, modelled),
-                settled.largest_first().first(SHOWN_REASONS).rows(),
-                strict=True,
-            )
-        ]
+    return [
+        Verdict(score, tier, persona, confidence, reasons)
+        for score, tier, persona, confidence, reasons in zip(
+            scores.tolist(),
+            _tiers(scores, settings),
+            personas,
+            _confidences(facts, signals, modelled),
+            settled.largest_first().first(SHOWN_REASONS).rows(),
+            strict=True,
+        )
+    ]
 
 
 def _blend(rule_reasons: Reasons, views: ModelViews, weight: float) -> Reasons:
