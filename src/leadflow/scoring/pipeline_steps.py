@@ -3,14 +3,17 @@ scores the lead."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from leadflow.integrations.llm.accounting import Metered
+from leadflow.integrations.llm.factory import get_llm
 from leadflow.models import Lead, LeadStage, Workspace
 from leadflow.models.base import utcnow
 from leadflow.pipeline.stages import step
-from leadflow.scoring.qualification import qualify
+from leadflow.scoring.qualification import Engine, Qualification, qualify
 from leadflow.scoring.service import score
 
 # Form and CRM fields in which people write to the business, by the names sites give them.
@@ -29,25 +32,40 @@ def written_by(lead: Lead) -> list[str]:
     ]
 
 
-@step(LeadStage.qualifying, "reading what the lead wrote")
-def read_what_the_lead_wrote(session: Session, lead: Lead) -> str | None:
+@dataclass(frozen=True)
+class Reading:
+    """What the lead wrote, as read (by the LLM, or the rules), and what the LLM spent."""
+
+    messages: int
+    qualification: Qualification
+    engine: Engine
+    spent: Metered | None
+
+
+def read(reader: Session, lead: Lead) -> Reading | None:
+    """Reads what the lead wrote, asking the configured LLM (which takes seconds) before the
+    stage's transaction begins."""
     messages = written_by(lead)
     if not messages:
         return None
-    from leadflow.integrations.llm.accounting import Metered
-    from leadflow.integrations.llm.factory import get_llm
-
-    workspace = session.get(Workspace, lead.workspace_id)
+    workspace = reader.get(Workspace, lead.workspace_id)
     services: list[Any] = (
         list((workspace.settings or {}).get("services") or []) if workspace else []
     )
     llm = get_llm()
     metered = Metered(llm) if llm is not None else None
     qualification, engine = qualify(messages, now=utcnow(), services=services, llm=metered)
-    if metered is not None:
-        metered.account(session, lead.workspace_id)
-    lead.qualification = {**qualification.model_dump(mode="json"), "engine": engine}
-    return f"read {len(messages)} message(s) ({engine})"
+    return Reading(len(messages), qualification, engine, metered)
+
+
+@step(LeadStage.qualifying, "reading what the lead wrote", prepare=read)
+def read_what_the_lead_wrote(session: Session, lead: Lead, reading: Reading | None) -> str | None:
+    if reading is None:
+        return None
+    if reading.spent is not None:
+        reading.spent.account(session, lead.workspace_id)
+    lead.qualification = {**reading.qualification.model_dump(mode="json"), "engine": reading.engine}
+    return f"read {reading.messages} message(s) ({reading.engine})"
 
 
 @step(LeadStage.qualifying, "scoring the lead")
