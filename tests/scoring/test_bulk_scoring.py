@@ -1,4 +1,5 @@
-"""Scoring in bulk gives every lead the verdict it gets alone, and its reasons add up."""
+"""Scoring in bulk gives every lead the verdict it gets alone (with or without a model's
+view and an external scorer's), and its reasons add up."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from leadflow.scoring.fit import Rule, fit, prepare
 from leadflow.scoring.intent import WEIGHTS, Signal, intent
 from leadflow.scoring.service import judge_many
 from leadflow.scoring.verdict import (
+    ExternalView,
     ModelView,
     Persona,
     ScoringSettings,
@@ -85,6 +87,15 @@ views_strategy = st.one_of(
         ),
     ),
 )
+external_strategy = st.one_of(
+    st.none(),
+    st.builds(
+        ExternalView,
+        st.just("the stackAI flow"),
+        st.sampled_from([0.0, 0.5, 1.0]) | st.floats(0, 1),
+        st.lists(st.sampled_from(["asked for pricing", "a clinic"]), max_size=3).map(tuple),
+    ),
+)
 said_strategy = st.fixed_dictionaries(
     {},
     optional={
@@ -101,25 +112,33 @@ settings_strategy = st.builds(
     warm=st.integers(0, 40),
     half_life_days=st.sampled_from([7.0, 14.0]) | st.floats(0.5, 60),
     model_weight=st.sampled_from([0.0, 0.5, 1.0]) | st.floats(0, 1),
+    external_weight=st.sampled_from([0.0, 0.3, 1.0]) | st.floats(0, 1),
     personas=st.sampled_from(
         [ScoringSettings().personas, (Persona("bank", 10, 5000, ("Fintech", "fintech ")),)]
     ),
 )
 leads_strategy = st.lists(
-    st.tuples(facts_strategy, signals_strategy, views_strategy, said_strategy),
+    st.tuples(facts_strategy, signals_strategy, views_strategy, said_strategy, external_strategy),
     min_size=1,
     max_size=12,
 )
 
 
 def alone(lead, rules, scoring: ScoringSettings):
-    facts, signals, view, said = lead
+    facts, signals, view, said, external = lead
     reasons = [
         *fit(facts, prepare(rules)),
         *intent(signals, now=NOW, half_life_days=scoring.half_life_days),
         *conversation_reasons(said, today=NOW.date()),
     ]
-    return judge(reasons, facts=facts, settings=scoring, model=view, signals=len(signals))
+    return judge(
+        reasons,
+        facts=facts,
+        settings=scoring,
+        model=view,
+        signals=len(signals),
+        external=external,
+    )
 
 
 def as_shown(verdict):
@@ -130,10 +149,17 @@ def as_shown(verdict):
 @settings(max_examples=200, deadline=None)
 @given(leads_strategy, rules_strategy, settings_strategy)
 def test_a_lead_scored_in_bulk_gets_the_verdict_it_gets_alone(leads, rules, scoring):
-    facts, signals, views, said = (list(column) for column in zip(*leads, strict=True))
+    facts, signals, views, said, external = (list(column) for column in zip(*leads, strict=True))
 
     verdicts = judge_many(
-        facts, signals, rules=rules, settings=scoring, now=NOW, model_views=views, said=said
+        facts,
+        signals,
+        rules=rules,
+        settings=scoring,
+        now=NOW,
+        model_views=views,
+        said=said,
+        external=external,
     )
 
     assert [as_shown(v) for v in verdicts] == [
@@ -144,9 +170,17 @@ def test_a_lead_scored_in_bulk_gets_the_verdict_it_gets_alone(leads, rules, scor
 @settings(max_examples=100, deadline=None)
 @given(leads_strategy, rules_strategy, settings_strategy)
 def test_in_bulk_the_reasons_add_up_to_each_score(leads, rules, scoring):
-    facts, signals, views, _ = (list(column) for column in zip(*leads, strict=True))
+    facts, signals, views, _, external = (list(column) for column in zip(*leads, strict=True))
 
-    verdicts = judge_many(facts, signals, rules=rules, settings=scoring, now=NOW, model_views=views)
+    verdicts = judge_many(
+        facts,
+        signals,
+        rules=rules,
+        settings=scoring,
+        now=NOW,
+        model_views=views,
+        external=external,
+    )
 
     for verdict in verdicts:
         assert 0 <= verdict.score <= 100

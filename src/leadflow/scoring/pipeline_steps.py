@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from leadflow.integrations.llm.accounting import Metered
 from leadflow.integrations.llm.factory import get_llm
-from leadflow.models import Lead, LeadStage, Workspace
+from leadflow.models import Activity, Company, Lead, LeadStage, Workspace
 from leadflow.models.base import utcnow
 from leadflow.pipeline.stages import step
+from leadflow.scoring import external
+from leadflow.scoring.fit import facts_of
 from leadflow.scoring.qualification import Engine, Qualification, qualify
 from leadflow.scoring.service import score
 
@@ -66,6 +68,42 @@ def read_what_the_lead_wrote(session: Session, lead: Lead, reading: Reading | No
         reading.spent.account(session, lead.workspace_id)
     lead.qualification = {**reading.qualification.model_dump(mode="json"), "engine": reading.engine}
     return f"read {reading.messages} message(s) ({reading.engine})"
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the external scorer said (or why it said nothing), and what asking it spent."""
+
+    said: dict[str, Any]
+    spent: Metered
+
+
+def ask_the_external_scorer(reader: Session, lead: Lead) -> Asked | None:
+    """Asks the workspace's external scorer, if it connected one, before the stage's
+    transaction begins (a flow takes seconds)."""
+    scorer = external.scorer_of(reader, lead.workspace_id)
+    if scorer is None:
+        return None
+    company = reader.get(Company, lead.company_id) if lead.company_id else None
+    spent = Metered(scorer)
+    return Asked(external.ask(spent, facts_of(lead, company), written_by(lead)), spent)
+
+
+@step(LeadStage.qualifying, "asking the external scorer", prepare=ask_the_external_scorer)
+def keep_what_the_external_scorer_said(
+    session: Session, lead: Lead, asked: Asked | None
+) -> str | None:
+    if asked is None:
+        return None
+    asked.spent.account(session, lead.workspace_id)
+    session.add(
+        Activity(
+            workspace_id=lead.workspace_id, lead_id=lead.id, kind=external.ACTIVITY,
+            actor=external.PROVIDER, data=asked.said,
+        )
+    )  # fmt: skip
+    session.flush()  # the next step scores the lead from its timeline
+    return external.said_in_words(asked.said)
 
 
 @step(LeadStage.qualifying, "scoring the lead")

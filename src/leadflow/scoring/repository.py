@@ -31,6 +31,16 @@ def signals_of(session: Session, lead_id: int) -> Sequence[Activity]:
     ).all()
 
 
+def latest(session: Session, lead_id: int, kind: str) -> Activity | None:
+    """The lead's latest timeline entry of ``kind``."""
+    return session.scalars(
+        select(Activity)
+        .where(Activity.lead_id == lead_id, Activity.kind == kind)
+        .order_by(Activity.occurred_at.desc(), Activity.id.desc())
+        .limit(1)
+    ).first()
+
+
 def score_history(session: Session, workspace_id: int, lead_id: int) -> Sequence[Activity]:
     return session.scalars(
         select(Activity)

@@ -9,16 +9,18 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from leadflow.connections.service import is_connected
 from leadflow.events.service import record
 from leadflow.kit.collector import collector_paused
 from leadflow.models import Activity, Company, Lead, Workspace
 from leadflow.models.base import utcnow
+from leadflow.scoring import external, repository
 from leadflow.scoring import fit as fit_rules
-from leadflow.scoring import repository
 from leadflow.scoring.intent import Signal, intents, signal_of
 from leadflow.scoring.model_view import model_view
 from leadflow.scoring.reasons import Reasons
 from leadflow.scoring.verdict import (
+    ExternalView,
     ModelView,
     ModelViews,
     ScoringSettings,
@@ -53,8 +55,17 @@ def assess(session: Session, lead: Lead, *, now: datetime | None = None) -> Verd
         now=now,
         model_views=[model_view(session, lead, company)],
         said=[lead.qualification or {}],
+        external=[_external_view(session, lead)],
     )
     return verdict
+
+
+def _external_view(session: Session, lead: Lead) -> ExternalView | None:
+    """What the workspace's external scorer last said of the lead, while it is connected."""
+    if not is_connected(session, lead.workspace_id, external.PROVIDER):
+        return None
+    said = repository.latest(session, lead.id, external.ACTIVITY)
+    return external.view_of(said.data) if said is not None else None
 
 
 def judge_many(
@@ -66,10 +77,11 @@ def judge_many(
     now: datetime,
     model_views: ModelViews | Sequence[ModelView | None] | None = None,
     said: Sequence[Mapping[str, Any]] | None = None,
+    external: Sequence[ExternalView | None] | None = None,
 ) -> list[Verdict]:
     """Verdicts for many leads at once, from what is already loaded: fit, intent and, when
-    given, what each lead said (its qualification) and the model's view of it. Worked out
-    column by column over the whole batch; one lead is a batch of one."""
+    given, what each lead said (its qualification), the model's view of it and an external
+    scorer's. Worked out column by column over the whole batch; one lead is a batch of one."""
     with collector_paused():  # a tuple per reason shown: millions in bulk, no cycles among them
         batch = fit_rules.Facts(facts)
         reasons = fit_rules.fits(batch, fit_rules.prepare(rules)).beside(
@@ -83,7 +95,9 @@ def judge_many(
         if model_views is not None and not isinstance(model_views, ModelViews):
             model_views = ModelViews.of(model_views)
         counts = [len(s) for s in signals]
-        return verdicts(reasons, batch, settings=settings, views=model_views, signals=counts)
+        return verdicts(
+            reasons, batch, settings=settings, views=model_views, signals=counts, external=external
+        )
 
 
 def score(session: Session, lead: Lead, *, now: datetime | None = None) -> Verdict:

@@ -40,6 +40,9 @@ class ScoringSettings:
     warm: int = 40
     half_life_days: float = 14.0
     model_weight: float = 0.5  # the predictive model's share of the score, when there is one
+    # An external scorer's share (a workspace's stackAI flow), when it answered: out of what
+    # the model leaves.
+    external_weight: float = 0.3
     personas: tuple[Persona, ...] = DEFAULT_PERSONAS
 
     @classmethod
@@ -49,7 +52,7 @@ class ScoringSettings:
         known = {
             k: v
             for k, v in stored.items()
-            if k in {"hot", "warm", "half_life_days", "model_weight"}
+            if k in {"hot", "warm", "half_life_days", "model_weight", "external_weight"}
         }
         return cls(personas=personas, **known)
 
@@ -109,6 +112,21 @@ class ModelViews:
                 for k in shown
             ],
         )
+
+
+@dataclass(frozen=True)
+class ExternalView:
+    """What an external scorer (a workspace's stackAI flow) said of one lead: how likely it is
+    to convert, and why, in the scorer's words."""
+
+    scorer: str  # who said it, as a reason names it: "the stackAI flow"
+    probability: float
+    reasons: Sequence[str] = ()
+
+    @property
+    def words(self) -> str:
+        said = f"{self.scorer} rates it {self.probability:.0%} likely to convert"
+        return f"{said}: {'; '.join(self.reasons)}" if self.reasons else said
 
 
 @dataclass(slots=True)
@@ -172,15 +190,17 @@ def judge(
     settings: ScoringSettings,
     model: ModelView | None = None,
     signals: int = 0,
+    external: ExternalView | None = None,
 ) -> Verdict:
-    """Combines one lead's rule points with the model's view (when there is one) into its
-    verdict: :func:`verdicts` of a batch of one."""
+    """Combines one lead's rule points with the model's and an external scorer's view (when
+    there are) into its verdict: :func:`verdicts` of a batch of one."""
     (verdict,) = verdicts(
         Reasons.of([rule_reasons]),
         Facts([facts]),
         settings=settings,
         views=ModelViews.of([model]) if model else None,
         signals=[signals],
+        external=[external] if external else None,
     )
     return verdict
 
@@ -192,11 +212,12 @@ def verdicts(
     settings: ScoringSettings,
     views: ModelViews | None,
     signals: Sequence[int],
+    external: Sequence[ExternalView | None] | None = None,
 ) -> list[Verdict]:
-    """Each lead's verdict from its rules' reasons, blended with the model's view of it where
-    there is one."""
-    if views is not None:
-        reasons = _blend(reasons, views, settings.model_weight)
+    """Each lead's verdict from its rules' reasons, blended with the model's view of it and an
+    external scorer's, where there are."""
+    if views is not None or external is not None:
+        reasons = _blend(reasons, views, external, settings)
     scores, settled = settle_all(_at_most(reasons, SHOWN_REASONS - 1))
     modelled = views.modelled if views is not None else np.zeros(len(facts), dtype=bool)
     personas = facts.read(
@@ -215,21 +236,56 @@ def verdicts(
     ]
 
 
-def _blend(rule_reasons: Reasons, views: ModelViews, weight: float) -> Reasons:
-    share, modelled = 1 - weight, views.modelled
-    scaled = np.where(modelled[:, None], rule_reasons.points * share, rule_reasons.points)
-    rules = Reasons(scaled, rule_reasons.present, rule_reasons.kind, rule_reasons.kinds)
+def _blend(
+    rule_reasons: Reasons,
+    views: ModelViews | None,
+    external: Sequence[ExternalView | None] | None,
+    settings: ScoringSettings,
+) -> Reasons:
+    """The rules' points scaled to what the model and the external scorer leave them, each
+    lead as it was judged: the model's share is its baseline and contributions, the external
+    scorer's one reason for its probability."""
+    leads = rule_reasons.leads
+    modelled = views.modelled if views is not None else np.zeros(leads, dtype=bool)
+    said = list(external) if external is not None else [None] * leads
+    judged = np.array([view is not None for view in said], dtype=bool)
+    model_share = np.where(modelled, settings.model_weight, 0.0)
+    external_share = np.where(judged, np.minimum(settings.external_weight, 1 - model_share), 0.0)
+    share = (1 - model_share - external_share)[:, None]
+    rules = Reasons(
+        np.where((modelled | judged)[:, None], rule_reasons.points * share, rule_reasons.points),
+        rule_reasons.present,
+        rule_reasons.kind,
+        rule_reasons.kinds,
+    )
+    others = [_model_reasons(views, settings.model_weight)] if views is not None else []
+    if judged.any():
+        others.append(_external_reasons(said, external_share))
+    return rules.beside(*others)
+
+
+def _external_reasons(said: Sequence[ExternalView | None], share: Points) -> Reasons:
+    probability = np.array([view.probability if view else 0.0 for view in said])
+    words = [view.words if view else "" for view in said]
+    return Reasons.columns(
+        (share * 100 * probability)[:, None],
+        np.array([view is not None for view in said])[:, None],
+        [Kind("external", lambda leads: [words[lead] for lead in leads.tolist()])],
+    )
+
+
+def _model_reasons(views: ModelViews, weight: float) -> Reasons:
     baseline = Reasons.columns(
         (weight * 100 * views.baseline)[:, None],
-        modelled[:, None],
+        views.modelled[:, None],
         [Kind("model", lambda leads: list(map(_typical, views.baseline[leads].tolist())))],
     )
     contributions = Reasons.columns(
         weight * 100 * views.contributions,
-        views.present & modelled[:, None],
+        views.present & views.modelled[:, None],
         [Kind("model", _moving(views, k)) for k in range(views.contributions.shape[1])],
     )
-    return rules.beside(baseline, contributions)
+    return baseline.beside(contributions)
 
 
 def _moving(views: ModelViews, k: int) -> Callable[[Indices], list[str]]:
