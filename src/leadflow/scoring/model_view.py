@@ -8,21 +8,19 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
-from leadflow.models import Company, Lead
-from leadflow.scoring.features import lead_row
 from leadflow.scoring.predictive import TrainedModel, active_model
 from leadflow.scoring.reasons import Indices
-from leadflow.scoring.verdict import ModelView, ModelViews
+from leadflow.scoring.verdict import ModelViews
 
 SHOWN = 3  # features named one by one; the rest are one reason together
 _loaded: dict[int, TrainedModel] = {}  # by stored model id: a version never changes
 _lock = threading.Lock()
 
 
-def model_view(session: Session, lead: Lead, company: Company | None) -> ModelView | None:
-    stored = active_model(session, lead.workspace_id)
+def trained(session: Session, workspace_id: int) -> TrainedModel | None:
+    """The workspace's active model, loaded once per version in this process."""
+    stored = active_model(session, workspace_id)
     if stored is None:
         return None
     with _lock:
@@ -31,9 +29,7 @@ def model_view(session: Session, lead: Lead, company: Company | None) -> ModelVi
         model = TrainedModel.loads(stored.artifact)
         with _lock:
             _loaded[stored.id] = model
-    set_committed_value(lead, "company", company)
-    row = lead_row(lead)
-    return views(model, [row]).view(0)
+    return model
 
 
 def views(model: TrainedModel, rows: Sequence[Mapping[str, object]]) -> ModelViews:
