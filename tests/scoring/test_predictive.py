@@ -117,6 +117,9 @@ def test_unseen_categories_odd_values_and_missing_columns_are_tolerated(model):
     assert all(0 < p.probability < 1 for p in predictions)
     unseen = model.predict([{"industry": "space mining"}, {"industry": "lunar farming"}])
     assert unseen[0].probability == unseen[1].probability
+    odd = model.predict([{"employees": [1, 2]}, {"employees": ""}, {"employees": "1,200"}])
+    assert odd[0].probability == odd[1].probability  # neither is a number
+    assert odd[2].probability == model.predict([{"employees": 1200}])[0].probability
 
 
 def test_too_few_outcomes_steps_aside_saying_how_many_more_are_needed():

@@ -342,7 +342,12 @@ def _numbers(values: list[object]) -> Matrix:
     try:  # numbers, None and plain numeric strings convert in one step
         return np.array(values, dtype=np.float64)
     except (ValueError, TypeError):
+        pass
+    try:  # each distinct value read once (values equal in Python read as the same number)
+        read = {value: as_number(value) for value in set(values)}
+    except TypeError:  # a value that cannot be a key (a list)
         return np.array([as_number(value) for value in values], dtype=np.float64)
+    return np.array([read[value] for value in values], dtype=np.float64)
 
 
 def _text(value: object) -> str:
