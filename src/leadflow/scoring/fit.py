@@ -138,9 +138,9 @@ def fits(facts: Facts, checks: Sequence[Check]) -> Reasons:
     met = np.zeros((len(facts), len(checks)), dtype=bool)
     for column, check in enumerate(checks):
         met[:, column] = facts.test(check.field, check.test)
-    points = np.array([[check.reason.points for check in checks]], dtype=np.float64)
+    points = np.array([check.reason.points for check in checks], dtype=np.float64)
     kinds = [Kind("fit", check.reason.text) for check in checks]
-    return Reasons.columns(np.broadcast_to(points, met.shape), met, kinds)
+    return Reasons.columns(np.where(met, points, 0.0), met, kinds)
 
 
 def fit(facts: Mapping[str, Any], checks: Sequence[Check]) -> list[Reason]:

@@ -38,9 +38,10 @@ def views(model: TrainedModel, rows: Sequence[Mapping[str, object]]) -> ModelVie
     scores = model.scores(list(rows))
     points, names = scores.points, scores.names
     order = np.argsort(-np.abs(points), axis=1, kind="stable")
+    largest_first = points[np.arange(len(rows))[:, None], order]
     named = order[:, :SHOWN]
     rest = np.zeros(len(rows))
-    for column in np.take_along_axis(points, order[:, SHOWN:], axis=1).T:
+    for column in largest_first[:, SHOWN:].T:
         rest += column  # largest first, whatever else is in the batch: the same float alone
 
     labels = [_label(name) for name in names]
@@ -54,7 +55,7 @@ def views(model: TrainedModel, rows: Sequence[Mapping[str, object]]) -> ModelVie
             for lead, f in zip(leads.tolist(), features, strict=True)
         ]
 
-    contributions = np.column_stack([np.take_along_axis(points, named, axis=1), rest]) / 100
+    contributions = np.column_stack([largest_first[:, :SHOWN], rest]) / 100
     present = np.ones(contributions.shape, dtype=bool)
     present[:, -1] = np.abs(rest) > 1e-12
     return ModelViews(

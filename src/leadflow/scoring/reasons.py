@@ -57,7 +57,7 @@ class Reasons:
     @classmethod
     def columns(cls, points: Points, present: Mask, kinds: Sequence[Kind]) -> Reasons:
         """One kind of reason per column."""
-        kind = np.broadcast_to(np.arange(len(kinds)), points.shape)
+        kind = np.zeros(points.shape, dtype=np.intp) + np.arange(len(kinds))
         return cls(np.where(present, points, 0.0), present, kind, tuple(kinds))
 
     @classmethod
@@ -77,19 +77,19 @@ class Reasons:
         tables = (self, *others)
         offsets = accumulate((len(t.kinds) for t in tables), initial=0)
         return Reasons(
-            np.hstack([t.points for t in tables]),
-            np.hstack([t.present for t in tables]),
-            np.hstack([t.kind + offset for t, offset in zip(tables, offsets, strict=False)]),
+            np.concatenate([t.points for t in tables], axis=1),
+            np.concatenate([t.present for t in tables], axis=1),
+            np.concatenate(
+                [t.kind + offset for t, offset in zip(tables, offsets, strict=False)], axis=1
+            ),
             tuple(k for t in tables for k in t.kinds),
         )
 
     def taking(self, order: Indices) -> Reasons:
         """Each lead's reasons in the order of its row of ``order`` (column numbers)."""
+        lead = np.arange(self.leads)[:, None]
         return Reasons(
-            np.take_along_axis(self.points, order, axis=1),
-            np.take_along_axis(self.present, order, axis=1),
-            np.take_along_axis(self.kind, order, axis=1),
-            self.kinds,
+            self.points[lead, order], self.present[lead, order], self.kind[lead, order], self.kinds
         )
 
     def first(self, count: int) -> Reasons:
@@ -108,10 +108,9 @@ class Reasons:
 
     def totals(self) -> Points:
         """Each lead's points added up left to right (absent ones are 0)."""
-        total = np.zeros(self.leads)
-        for column in self.points.T:
-            total += column
-        return total
+        if not self.points.shape[1]:
+            return np.zeros(self.leads)
+        return np.cumsum(self.points, axis=1)[:, -1]
 
     def rows(self) -> list[list[Reason]]:
         """Each lead's reasons, left to right, in words."""
@@ -136,9 +135,10 @@ class Reasons:
         """The words of each reason (of kind ``kinds[n]``, for lead ``leads[n]``)."""
         same = [kind.words if isinstance(kind.words, str) else None for kind in self.kinds]
         texts = np.array(same, dtype=object)[kinds]
-        for number, kind in enumerate(self.kinds):
-            if same[number] is None and (at := np.flatnonzero(kinds == number)).size:
-                texts[at] = kind.words(leads[at])  # type: ignore[operator]
+        for number in np.flatnonzero(np.bincount(kinds, minlength=len(same))).tolist():
+            if same[number] is None:
+                at = np.flatnonzero(kinds == number)
+                texts[at] = self.kinds[number].words(leads[at])  # type: ignore[operator]
         return texts.tolist()
 
 
@@ -175,7 +175,7 @@ def _whole_points(reasons: Reasons, scores: NDArray[np.int64]) -> Reasons:
     short = scores - floors.sum(axis=1)
     order = reasons.order_by(reasons.points - floors)
     rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(order.shape[1]), axis=1)
+    rank[np.arange(len(order))[:, None], order] = np.arange(order.shape[1])
     whole = (floors + (reasons.present & (rank < short[:, None]))).astype(np.int64)
     present = reasons.present & (whole != 0)
     return Reasons(np.where(present, whole, 0), present, reasons.kind, reasons.kinds)

@@ -367,13 +367,18 @@ def _confidences(facts: Facts, signals: Sequence[int], modelled: Mask) -> list[f
     """Each lead's :func:`_confidence`, looked up among the few there can be."""
     known = np.count_nonzero([facts.test(name, _known) for name in KNOWN_FACTS], axis=0)
     seen = np.minimum(np.asarray(signals, dtype=np.intp), SIGNALS_COUNTED)
-    cases = np.array(
+    return _confidence_cases()[known, seen, modelled.astype(np.intp)].tolist()
+
+
+@lru_cache(maxsize=1)
+def _confidence_cases() -> Points:
+    """Every confidence there can be, by facts known, signals seen and model's view."""
+    return np.array(
         [
             [[_confidence(k, s, m) for m in (False, True)] for s in range(SIGNALS_COUNTED + 1)]
             for k in range(len(KNOWN_FACTS) + 1)
         ]
     )
-    return cases[known, seen, modelled.astype(np.intp)].tolist()
 
 
 def _known(value: Any) -> bool:
