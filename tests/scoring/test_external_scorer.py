@@ -100,6 +100,8 @@ def answering(failure: str, route: respx.Route) -> None:
         route.respond(503)
     elif failure == "not the schema":
         route.respond(200, json=flow_answer({"probability": 7, "reasons": []}))
+    elif failure == "not JSON":
+        route.respond(200, json={"outputs": {"out-0": "I think this lead is great!"}})
     else:  # the breaker, opened by the flow's earlier failures in this process
         policy = ProviderPolicy.from_settings()
         breaker = breaker_for(
@@ -110,7 +112,9 @@ def answering(failure: str, route: respx.Route) -> None:
         route.respond(200, json=flow_answer(SAID))
 
 
-@pytest.mark.parametrize("failure", ["timeout", "server error", "not the schema", "breaker open"])
+@pytest.mark.parametrize(
+    "failure", ["timeout", "server error", "not the schema", "not JSON", "breaker open"]
+)
 def test_when_the_flow_fails_the_verdict_is_made_without_it(api, flow_connected, failure):
     with respx.mock(assert_all_called=False) as outside:
         route = outside.post(FLOW_URL)
