@@ -92,6 +92,18 @@ def settle_jobs(timeout: float = 60.0) -> None:
     raise AssertionError(f"background jobs still busy after {timeout} s")
 
 
+def hurry_jobs() -> None:
+    """Makes every queued job due now, as if its retry's wait had passed."""
+    from sqlalchemy import update
+
+    from leadflow.db import unit_of_work
+    from leadflow.models import Job, JobState
+    from leadflow.models.base import utcnow
+
+    with unit_of_work() as session:
+        session.execute(update(Job).where(Job.state == JobState.queued).values(run_after=utcnow()))
+
+
 def make_dead_job(session: Session, workspace: Workspace, *, lead_id: int = 1) -> int:
     """A pipeline job of ``workspace`` that used up its retries; returns the dead letter's id."""
     from leadflow.models import DeadJob, Job, JobState

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from leadflow.chat import endpoints as chat
 from leadflow.connections import endpoints as connections
+from leadflow.conversations import endpoints as conversations
 from leadflow.events import endpoints as events
 from leadflow.exports import endpoints as exports
 from leadflow.imports import endpoints as imports
 from leadflow.inbox import endpoints as inbox
 from leadflow.intake import endpoints as intake
+from leadflow.knowledge import endpoints as knowledge
 from leadflow.leads import endpoints as leads
 from leadflow.pipeline import endpoints as pipeline
 from leadflow.scoring import endpoints as scoring
@@ -32,3 +35,6 @@ api_router.include_router(connections.router)
 api_router.include_router(inbox.router)
 api_router.include_router(usage.router)
 api_router.include_router(scoring.router)
+api_router.include_router(knowledge.router)
+api_router.include_router(conversations.router)
+api_router.include_router(chat.router)

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from leadflow import __version__
 from leadflow.api import api_router
+from leadflow.chat import endpoints as chat_script
 from leadflow.config import get_settings
 from leadflow.events.bell import RedisListener
 from leadflow.integrations.http import close_shared_clients
@@ -78,6 +79,7 @@ def create_app() -> FastAPI:
     register_problem_handlers(app)
     app.include_router(api_router)
     app.include_router(operations.router)
+    app.include_router(chat_script.script_router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home() -> str:

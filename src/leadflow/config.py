@@ -86,6 +86,60 @@ class Settings(BaseSettings):
         description='USD per million input and output tokens by model: {"my-model": [0.2, 0.6]}',
     )
 
+    # Channels out (integrations/messaging/factory.py): a channel whose provider is not set
+    # keeps its messages in the outbox; nothing is sent.
+    twilio_account_sid: str = ""
+    twilio_auth_token: SecretStr = SecretStr("")
+    twilio_api_key_sid: str = Field(
+        default="", description="an API key (SK...) instead of the token"
+    )
+    twilio_api_key_secret: SecretStr = SecretStr("")
+    twilio_sms_from: str = Field(default="", description="E.164 number or alphanumeric sender ID")
+    twilio_whatsapp_from: str = Field(default="", description="the WhatsApp sender's E.164 number")
+    twilio_messaging_service_sid: str = Field(
+        default="", description="MG...: a Messaging Service, with or instead of the senders"
+    )
+    smtp_host: str = ""
+    smtp_port: int | None = Field(
+        default=None, ge=1, le=65535, description="empty: 587, 465 for ssl, 25 for none"
+    )
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_from: str = Field(default="", description="sales@acme.com or 'Acme <sales@acme.com>'")
+    smtp_tls: Literal["starttls", "ssl", "none"] = "starttls"
+
+    # Knowledge bases (knowledge/): chunking, the local embedding model, search, fetching URLs.
+    knowledge_chunk_tokens: int = Field(default=500, ge=50, le=2000)
+    knowledge_overlap_tokens: int = Field(default=50, ge=0, le=500)
+    knowledge_similarity_threshold: float = Field(default=0.75, ge=0, le=1)
+    knowledge_max_document_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    knowledge_fetch_timeout_seconds: float = Field(default=15, gt=0)
+    knowledge_vector_cache_mb: int = Field(
+        default=512, ge=16, description="in-memory vectors kept for exact search, per process"
+    )
+    embedding_threads: int = Field(
+        default=0, ge=0, le=64, description="onnxruntime threads; 0 = one per core"
+    )
+
+    # Documents for the knowledge base (integrations/parsing/). Read locally unless LlamaParse
+    # has a key; then a PDF goes to it as the mode says, the local parser as its fallback.
+    knowledge_max_document_pages: int = Field(default=500, ge=1, description="for PDFs")
+    llamaparse_api_key: SecretStr = SecretStr("")
+    llamaparse_base_url: str = Field(
+        default="https://api.cloud.llamaindex.ai",
+        description="https://api.cloud.eu.llamaindex.ai for the EU region",
+    )
+    llamaparse_mode: Literal["scanned", "always"] = Field(
+        default="scanned",
+        description="scanned: only PDFs whose own text is too sparse to be read; always: every PDF",
+    )
+    llamaparse_tier: Literal["fast", "cost_effective", "agentic", "agentic_plus"] = Field(
+        default="cost_effective", description="LlamaParse's parsing tier (fast has no OCR)"
+    )
+    llamaparse_timeout_seconds: float = Field(
+        default=300, gt=0, description="the whole job: upload, parsing and fetching the result"
+    )
+
     @field_validator("default_phone_region")
     @classmethod
     def _known_region(cls, value: str) -> str:

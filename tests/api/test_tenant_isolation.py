@@ -8,6 +8,7 @@ import re
 import pytest
 
 from leadflow.app import create_app
+from leadflow.models import Conversation
 from tests.builders import (
     Api,
     make_api_key,
@@ -19,7 +20,13 @@ from tests.builders import (
 )
 
 # Addressed without an API key: by an unguessable token, or signed by the provider.
-PUBLIC_ROUTES = {"/api/v1/forms/{form_token}", "/api/v1/inbound/{workspace_slug}/{provider}"}
+PUBLIC_ROUTES = {
+    "/api/v1/forms/{form_token}",
+    "/api/v1/inbound/{workspace_slug}/{provider}",
+    "/api/v1/chat/{form_token}/start",
+    "/api/v1/chat/{form_token}/messages",
+    "/api/v1/chat/{form_token}/stream",
+}
 # Slots named by the caller, not objects: a PUT fills the caller's own, whatever it is called.
 OWN_SLOTS = {("PUT", "/api/v1/connections/{provider}"), ("PUT", "/api/v1/quotas/{metric}")}
 
@@ -44,6 +51,15 @@ VALID_BODIES = {
     "/api/v1/leads/{lead_id}/activities": {"kind": "reply"},
     "/api/v1/leads/{lead_id}/outcome": {"outcome": "won"},
     "/api/v1/scoring/rules/{rule_id}": RULE,
+    "/api/v1/knowledge/bases/{kb_id}/faqs": {"question": "hijacked?", "answer": "yes"},
+    "/api/v1/knowledge/bases/{kb_id}/faqs/bulk": {"faqs": [{"question": "q", "answer": "a"}]},
+    "/api/v1/knowledge/bases/{kb_id}/documents/url": {"url": "https://example.com/"},
+    "/api/v1/knowledge/bases/{kb_id}/documents/text": {"title": "hijacked", "text": "x"},
+    "/api/v1/conversations/{conversation_id}/messages": {"body": "hijacked"},
+}
+# Routes that take an upload instead of a JSON body.
+VALID_FILES = {
+    "/api/v1/knowledge/bases/{kb_id}/documents": {"file": ("x.txt", b"hijacked", "text/plain")},
 }
 
 
@@ -67,7 +83,25 @@ def owner_objects(api, session):
         "provider": _connected(api, "standard"),
         "metric": _capped(api, "sms"),
         "rule_id": api.post("/api/v1/scoring/rules", json=RULE).json()["id"],
+        **_knowledge(api),
+        "conversation_id": _conversation(session, lead).id,
     }
+
+
+def _conversation(session, lead) -> Conversation:
+    conversation = Conversation(
+        workspace_id=lead.workspace_id, lead_id=lead.id, channel="sms", address="+15550100"
+    )
+    session.add(conversation)
+    session.commit()
+    return conversation
+
+
+def _knowledge(api) -> dict[str, object]:
+    kb = api.post("/api/v1/knowledge/bases", json={"name": "owner's"}).json()
+    faq = {"question": "Secret?", "answer": "Yes."}
+    document = api.post(f"/api/v1/knowledge/bases/{kb['id']}/faqs", json=faq).json()
+    return {"kb_id": kb["id"], "document_id": document["id"], "client_id": api.workspace.slug}
 
 
 def _connected(api, provider: str) -> str:
@@ -90,7 +124,8 @@ def test_every_route_with_an_id_is_covered():
     params = {p for _, path in ROUTES for p in re.findall(r"{(\w+)}", path)}
     assert params == {
         "lead_id", "merge_id", "import_id", "dead_job_id", "endpoint_id", "delivery_id",
-        "provider", "metric", "rule_id",
+        "provider", "metric", "rule_id", "kb_id", "document_id", "client_id",
+        "conversation_id",
     }, "a new route needs an object here"  # fmt: skip
 
 
@@ -101,6 +136,8 @@ def test_another_workspaces_object_is_not_found(method, path, owner_objects, cli
     url = path.format(**owner_objects)
     payload = VALID_BODIES.get(path, {"title": "hijacked"})
     body = {"json": payload} if method in ("PATCH", "POST", "PUT") else {}
+    if method == "POST" and path in VALID_FILES:
+        body = {"files": VALID_FILES[path]}
     response = getattr(stranger, method.lower())(url, **body)
     assert response.status_code == 404, f"{method} {url} -> {response.status_code}"
     assert response.headers["content-type"].startswith("application/problem+json")

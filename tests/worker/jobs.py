@@ -68,3 +68,9 @@ def overtaken(session: Session, workspace_id: int, text: str) -> None:
             workspace_id=workspace_id, type="test.noted", data={"text": text}
         )
     )
+
+
+@job(max_attempts=3, bulk=True)
+def note_in_bulk(session: Session, workspace_id: int, text: str) -> None:
+    """A bulk job: a process runs one such job at a time."""
+    record(session, workspace_id, "test.noted", text=text)

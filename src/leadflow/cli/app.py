@@ -6,13 +6,14 @@ import json
 import sys
 from itertools import islice
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.engine import make_url
 
+from leadflow.cli.common import WorkspaceOption, err, errors
+from leadflow.cli.knowledge import kb_app
 from leadflow.cli.scoring import scoring_app
 from leadflow.config import get_settings
 from leadflow.db import get_engine, unit_of_work
@@ -36,9 +37,7 @@ app.add_typer(user_app, name="user")
 jobs_app = typer.Typer(help="Background jobs: dead letters and replays.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(scoring_app, name="scoring")
-err = Console(stderr=True, soft_wrap=True)  # messages stay one line each, wherever they go
-
-WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="workspace slug")]
+app.add_typer(kb_app, name="kb")
 
 
 def migrate() -> None:
@@ -88,7 +87,7 @@ def workspace_create(
     time_zone: Annotated[str, typer.Option(help="IANA time zone")] = "UTC",
 ) -> None:
     """Create a workspace."""
-    with _errors(), unit_of_work() as session:
+    with errors(), unit_of_work() as session:
         workspace = workspaces.create_workspace(
             session, slug=slug, name=name,
             default_region=region or get_settings().default_phone_region, time_zone=time_zone,
@@ -102,7 +101,7 @@ def apikey_create(
     name: Annotated[str, typer.Option(help="what the key is for")] = "",
 ) -> None:
     """Create an API key for a workspace. It is shown once."""
-    with _errors(), unit_of_work() as session:
+    with errors(), unit_of_work() as session:
         target = workspaces.get_workspace(session, workspace)
         _, plaintext = workspaces.create_api_key(session, workspace=target, name=name)
     typer.echo(plaintext)
@@ -117,7 +116,7 @@ def user_create(
     name: Annotated[str, typer.Option(help="display name")] = "",
 ) -> None:
     """Create a user who can sign in to a workspace."""
-    with _errors(), unit_of_work() as session:
+    with errors(), unit_of_work() as session:
         target = workspaces.get_workspace(session, workspace)
         workspaces.create_user(session, email=email, password=password, name=name, workspace=target)
     typer.echo(f"user {email} can sign in to '{workspace}'")
@@ -138,7 +137,7 @@ def import_file(
     ] = None,
 ) -> None:
     """Import leads from a CSV file. The last line printed is the result as JSON."""
-    with _errors():
+    with errors():
         overrides = dict(_mapping(item) for item in column or [])
         with unit_of_work() as session:
             target = workspaces.get_workspace(session, workspace)
@@ -212,7 +211,7 @@ def export(
     """Export a workspace's leads as CSV, spreadsheet formulas defused."""
     from leadflow.exports.service import write_csv
 
-    with _errors(), unit_of_work() as session:
+    with errors(), unit_of_work() as session:
         target = workspaces.get_workspace(session, workspace)
         if out is None:
             write_csv(session, target.id, sys.stdout)
@@ -220,19 +219,6 @@ def export(
             with out.open("w", newline="", encoding="utf-8") as handle:
                 write_csv(session, target.id, handle)
             err.print(f"exported to {out}")
-
-
-class _errors:
-    """Turns leadflow's errors into a one-line message and exit code 1, not a traceback."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: object, error: BaseException | None, _tb: object) -> Literal[False]:
-        if isinstance(error, LeadflowError):
-            err.print(f"[red]error:[/red] {error.message}")
-            raise typer.Exit(1)
-        return False
 
 
 def main() -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from leadflow.cli.common import WorkspaceOption, err
 from leadflow.db import unit_of_work
 from leadflow.exceptions import BadRequest, LeadflowError
 from leadflow.kit.spreadsheet import defuse
@@ -22,12 +22,10 @@ from leadflow.workspaces import service as workspaces
 scoring_app = typer.Typer(
     help="The predictive model: train, and score files.", no_args_is_help=True
 )
-err = Console(stderr=True, soft_wrap=True)
 
 WON = frozenset({"won", "win", "yes", "y", "1", "true"})
 LOST = frozenset({"lost", "lose", "no", "n", "0", "false"})
 CsvFile = Annotated[Path, typer.Option("--csv", exists=True, dir_okay=False, readable=True)]
-WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="workspace slug")]
 
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:

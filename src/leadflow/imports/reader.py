@@ -7,10 +7,9 @@ Three functions, used in this order:
 - ``read_rows(path, fmt)`` yields every later non-blank record as a ``SourceRow``, with the
   physical line the record starts on and the bytes read so far (for a progress bar).
 
-No byte is dropped or turned into U+FFFD: bytes that do not decode are read as cp1252 (the
-``leadflow-cp1252`` error handler), which is what the stray bytes in a mostly UTF-8 export
-almost always are. NUL bytes are the exception: no lead field can hold one, so they are
-removed before parsing and their count is logged as ``import.nul_bytes_removed``.
+The encoding is found as every text file's is (:mod:`leadflow.kit.encodings`): no byte is
+dropped or turned into U+FFFD. NUL bytes are the exception: no lead field can hold one, so
+they are removed before parsing and their count is logged as ``import.nul_bytes_removed``.
 
 Importing this module raises csv's field size limit to 10 MiB for the whole process.
 """
@@ -30,6 +29,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import structlog
 
+from leadflow.kit.encodings import DECODE_ERRORS, sniff_encoding
+
 if TYPE_CHECKING:
     from _csv import Reader
 
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 log = structlog.get_logger()
 
 DELIMITERS = (",", ";", "\t", "|")
-DECODE_ERRORS = "leadflow-cp1252"
 FIELD_SIZE_LIMIT = 10 * 1024 * 1024
 
 _ENCODING_SAMPLE_BYTES = 1024 * 1024
@@ -47,29 +47,8 @@ _DELIMITER_SAMPLE_CHARS = 64 * 1024
 _SNIFFER_SAMPLE_CHARS = 8 * 1024
 _DELIMITER_SAMPLE_RECORDS = 20
 _READ_BYTES = 64 * 1024
-_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
-
-
-def _cp1252_char(byte: int) -> str:
-    try:
-        return bytes([byte]).decode("cp1252")
-    except UnicodeDecodeError:  # 0x81 0x8D 0x8F 0x90 0x9D: kept as the code point latin-1 gives
-        return chr(byte)
-
-
-_CP1252_CHARS = tuple(_cp1252_char(byte) for byte in range(256))
-
-
-def _decode_as_cp1252(error: UnicodeError) -> tuple[str, int]:
-    if not isinstance(error, UnicodeDecodeError):
-        raise error
-    stray = error.object[error.start : error.end]
-    return "".join(_CP1252_CHARS[byte] for byte in stray), error.end
-
-
-codecs.register_error(DECODE_ERRORS, _decode_as_cp1252)
 
 
 class NotCsv(ValueError):
@@ -109,7 +88,7 @@ def sniff(path: Path) -> FileFormat:
         sample = file.read(_ENCODING_SAMPLE_BYTES)
         total_bytes = file.seek(0, io.SEEK_END)
     _refuse_binary(sample)
-    encoding = _sniff_encoding(sample, complete=len(sample) == total_bytes)
+    encoding = sniff_encoding(sample, complete=len(sample) == total_bytes)
     text = sample[: _DELIMITER_SAMPLE_CHARS * 4].decode(encoding, DECODE_ERRORS)
     hint = _SEPARATOR_HINT.match(text.lstrip("\ufeff"))
     if hint and hint.group(1) in DELIMITERS:
@@ -126,23 +105,6 @@ def _refuse_binary(sample: bytes) -> None:
     head = sample[:65536]
     if head.count(b"\0") > max(32, len(head) // 100):  # a few stray NULs are only noise
         raise NotCsv("this file holds binary data, not CSV text")
-
-
-def _sniff_encoding(sample: bytes, *, complete: bool) -> str:
-    """``complete`` says the sample is the whole file, so it may end in a cut character."""
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"  # Excel's "Unicode Text" and Google Contacts exports
-    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
-    text = decoder.decode(sample, final=complete)
-    stray_bytes = len(_ESCAPED_BYTE.findall(text))
-    if not stray_bytes:
-        return "utf-8"
-    # A UTF-8 export with a few pasted-in cp1252 bytes is still UTF-8 (the handler reads those
-    # bytes); cp1252 text seldom holds a valid UTF-8 sequence, so a tie goes to UTF-8.
-    utf8_chars = len(text) - len(text.encode("ascii", "ignore")) - stray_bytes
-    return "utf-8" if utf8_chars >= stray_bytes else "cp1252"
 
 
 def _sniff_delimiter(text: str) -> str:

@@ -9,7 +9,7 @@ from leadflow.imports.service import ImportRun
 from leadflow.worker.registry import job
 
 
-@job(max_attempts=3)
+@job(max_attempts=3, bulk=True)
 def run_import(session: Session, workspace_id: int, import_id: int) -> None:
     # The import commits chunk by chunk in its own transactions and resumes after the last one,
     # so running it again after a crash goes on where it stopped.

@@ -12,12 +12,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+
 from leadflow.connections.registry import (
     CalComSettings,
     HubSpotSettings,
     ProviderSettings,
+    SendGridParseSettings,
     StandardWebhooksSettings,
     TwilioSettings,
+    load_verification_key,
 )
 from leadflow.exceptions import LeadflowError
 
@@ -158,11 +164,39 @@ def _calcom_event_id(body: bytes) -> str:
     return f"{trigger}:{uid}"[:200]
 
 
+def verify_sendgrid(delivery: Delivery, settings: ProviderSettings, now: float) -> str:
+    """SendGrid's signed webhooks (the Inbound Parse security policy signs as the Event Webhook
+    does): ECDSA P-256 with SHA-256 over the timestamp followed by the raw body."""
+    assert isinstance(settings, SendGridParseSettings)
+    signature = _header(delivery, "x-twilio-email-event-webhook-signature")
+    timestamp = _header(delivery, "x-twilio-email-event-webhook-timestamp")
+    _fresh(_number(timestamp, "timestamp"), now)
+    key = load_verification_key(settings.verification_key.get_secret_value())
+    try:
+        key.verify(
+            base64.b64decode(signature, validate=True),
+            timestamp.encode() + delivery.body,
+            ec.ECDSA(hashes.SHA256()),
+        )
+    except (InvalidSignature, ValueError):
+        raise SignatureRejected("the SendGrid signature does not match") from None
+    return _email_event_id(delivery)
+
+
+def _email_event_id(delivery: Delivery) -> str:
+    """The email's Message-ID, from the parsed form's headers; else the body's hash."""
+    from leadflow.inbox.email_form import email_form
+
+    message_id = email_form(delivery.body, delivery.content_type).message_id
+    return message_id[:200] if message_id else "sha256:" + hashlib.sha256(delivery.body).hexdigest()
+
+
 SCHEMES: dict[str, Scheme] = {
     "standard": Scheme(StandardWebhooksSettings, verify_standard),
     "twilio": Scheme(TwilioSettings, verify_twilio),
     "hubspot": Scheme(HubSpotSettings, verify_hubspot),
     "calcom": Scheme(CalComSettings, verify_calcom),
+    "sendgrid": Scheme(SendGridParseSettings, verify_sendgrid),
 }
 
 

@@ -28,7 +28,7 @@ class Received(BaseModel):
     status: str = "received"
 
 
-def _rate_limiter() -> RateLimiter:
+def rate_limiter() -> RateLimiter:
     global _limiter
     if _limiter is None:
         _limiter = RateLimiter(get_settings().form_rate_limit_per_minute, window=60.0)
@@ -102,7 +102,7 @@ def _take(form_token: str, submission: dict[str, str]) -> None:
 async def submit_form(form_token: str, request: Request) -> Received:
     """Public (no API key): a web form posts here. Its field names are mapped like CSV headers."""
     client = request.client.host if request.client else "unknown"
-    service.check_rate(_rate_limiter(), form_token, client)
+    service.check_rate(rate_limiter(), form_token, client)
     submission = await _submission(request)
     await run_in_threadpool(_take, form_token, submission)
     return Received()

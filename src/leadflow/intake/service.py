@@ -12,7 +12,7 @@ from leadflow.identity.service import IntakeOutcome, intake
 from leadflow.imports.columns import ColumnMap
 from leadflow.kit.ratelimit import RateLimiter
 from leadflow.leads.service import announce_arrivals
-from leadflow.models import Workspace
+from leadflow.models import Lead, Workspace
 from leadflow.workspaces.repository import workspace_by_form_token
 
 HONEYPOT_FIELD = "leadflow_hp"  # hidden from people by the form's CSS; bots fill it in
@@ -55,4 +55,21 @@ def take_submission(
     draft = draft_from_fields(canonical, region=workspace.default_region, custom_fields=custom)
     (outcome,) = intake(session, workspace.id, [draft], via="web form", actor="web form")
     announce_arrivals(session, workspace.id, [outcome], via="web form")
+    _answer_what_they_wrote(session, workspace, outcome.lead_id)
     return outcome
+
+
+def _answer_what_they_wrote(session: Session, workspace: Workspace, lead_id: int) -> None:
+    """A form's message is the lead's first message: the agent answers it on the channel the
+    lead gave (email first, else SMS)."""
+    from leadflow.conversations.service import Inbound, take_message
+    from leadflow.scoring.pipeline_steps import written_by
+
+    lead = session.get(Lead, lead_id)
+    assert lead is not None
+    written = written_by(lead)
+    channel, address = ("email", lead.email) if lead.email else ("sms", lead.phone)
+    if not written or not address:
+        return
+    inbound = Inbound(channel=channel, sender=address, body=written[-1][:4000], provider="form")
+    take_message(session, workspace, lead, inbound)

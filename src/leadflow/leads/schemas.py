@@ -102,6 +102,9 @@ class LeadOut(Schema):
     score_tier: str | None
     score_reasons: list[Any] | None
     scored_at: datetime | None
+    first_message_at: datetime | None
+    first_response_at: datetime | None
+    first_response_ms: int | None = Field(description="time to first response, in milliseconds")
     company: CompanyOut | None
     created_at: datetime
     updated_at: datetime

@@ -4,6 +4,7 @@ from leadflow.models.activity import Activity
 from leadflow.models.api_key import ApiKey
 from leadflow.models.base import Base
 from leadflow.models.company import Company
+from leadflow.models.conversation import Conversation
 from leadflow.models.dead_job import DeadJob
 from leadflow.models.event import Event
 from leadflow.models.icp_rule import IcpRule
@@ -12,8 +13,13 @@ from leadflow.models.import_job import ImportJob, ImportStatus
 from leadflow.models.import_rejection import ImportRejection
 from leadflow.models.inbound_webhook import InboundWebhook, InboxState
 from leadflow.models.job import Job, JobState
+from leadflow.models.knowledge_base import KnowledgeBase
+from leadflow.models.knowledge_chunk import KnowledgeChunk
+from leadflow.models.knowledge_document import DocumentStatus, KnowledgeDocument
 from leadflow.models.lead import ConsentStatus, Lead, LeadStage
 from leadflow.models.merge_record import MergeRecord
+from leadflow.models.message import Message
+from leadflow.models.notification import Notification
 from leadflow.models.provider_connection import ProviderConnection
 from leadflow.models.quota import Quota
 from leadflow.models.scoring_model import ScoringModel
@@ -31,8 +37,10 @@ __all__ = [
     "Base",
     "Company",
     "ConsentStatus",
+    "Conversation",
     "DeadJob",
     "DeliveryState",
+    "DocumentStatus",
     "Event",
     "IcpRule",
     "IdempotencyRecord",
@@ -43,9 +51,14 @@ __all__ = [
     "InboxState",
     "Job",
     "JobState",
+    "KnowledgeBase",
+    "KnowledgeChunk",
+    "KnowledgeDocument",
     "Lead",
     "LeadStage",
     "MergeRecord",
+    "Message",
+    "Notification",
     "ProviderConnection",
     "Quota",
     "ScoringModel",

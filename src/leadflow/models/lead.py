@@ -75,6 +75,10 @@ class Lead(RecordMixin, Base):
     stage_changed_at: Mapped[datetime | None]
     # Seconds each finished stage took, by stage name.
     stage_timings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Speed to lead: the lead's first message in, the business's first answer out.
+    first_message_at: Mapped[datetime | None]
+    first_response_at: Mapped[datetime | None]
+    first_response_ms: Mapped[int | None] = mapped_column(Integer)
     consent_status: Mapped[str] = mapped_column(String(10), default=ConsentStatus.unknown)
     consent_source: Mapped[str | None] = mapped_column(String(200))
     consent_at: Mapped[datetime | None]

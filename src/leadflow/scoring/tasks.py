@@ -18,7 +18,7 @@ log = structlog.get_logger()
 RESCORE_BATCH = 2000  # leads judged and kept in one run
 
 
-@job(max_attempts=2)
+@job(max_attempts=2, bulk=True)
 def retrain(session: Session, workspace_id: int) -> None:
     """Trains a new version of the workspace's model, unless it has too few outcomes.
 
@@ -35,7 +35,7 @@ def retrain(session: Session, workspace_id: int) -> None:
     enqueue(session, rescore, workspace_id)
 
 
-@job(max_attempts=3)
+@job(max_attempts=3, bulk=True)
 def rescore(session: Session, workspace_id: int, after_id: int = 0) -> None:
     """Scores the workspace's scored leads again, ``RESCORE_BATCH`` of them a run, and queues
     the next batch until none is left. A batch is read and judged in bulk before ``session`` is

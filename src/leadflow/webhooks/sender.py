@@ -16,6 +16,7 @@ import httpx
 from leadflow import __version__
 from leadflow.config import get_settings
 from leadflow.kit import ssrf
+from leadflow.kit.fetch import pinned_client
 from leadflow.models import Event
 from leadflow.webhooks import signing
 
@@ -71,11 +72,7 @@ def check_target(url: str) -> ssrf.Target:
 
 
 def build_client() -> httpx.Client:
-    """The one place our HTTP transport is made. No redirects (a 3xx is a failed attempt), no
-    proxies from the environment (they would undo the address pinning)."""
-    return httpx.Client(
-        timeout=httpx.Timeout(TIMEOUT_SECONDS), follow_redirects=False, trust_env=False
-    )
+    return pinned_client(TIMEOUT_SECONDS)
 
 
 def send(message: Message) -> AttemptResult:

@@ -27,6 +27,10 @@ class Claim:
     attempt: int
 
 
+def name_of(session: Session, job_id: int) -> str | None:
+    return session.scalar(select(_jobs.c.name).where(_jobs.c.id == job_id))
+
+
 def claim(session: Session, job_id: int, *, lease: timedelta) -> Claim | None:
     """Takes the job for one run, unless it is done, dead, not due, or leased to another."""
     now = utcnow()

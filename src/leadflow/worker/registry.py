@@ -21,6 +21,9 @@ class JobSpec:
     scoped: bool
     # Called as on_dead(session, error, *args) in the transaction that buries the job.
     on_dead: Callable[..., None] | None = None
+    # Long work (embedding a document, importing a file): a process runs one such job at a
+    # time, so its other consumers stay free for the quick ones a lead is waiting on.
+    bulk: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,14 +38,18 @@ PERIODIC: dict[str, PeriodicSpec] = {}
 
 
 def job(
-    *, max_attempts: int = 5, scoped: bool = True, on_dead: Callable[..., None] | None = None
+    *,
+    max_attempts: int = 5,
+    scoped: bool = True,
+    on_dead: Callable[..., None] | None = None,
+    bulk: bool = False,
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Declares ``function(session, *args)`` a job. It runs in one transaction, which also marks
     it done: a job that finished is never run again, and one that crashed left nothing behind."""
 
     def declare(function: Callable[..., None]) -> Callable[..., None]:
         name = f"{function.__module__.removeprefix('leadflow.')}.{function.__name__}"
-        JOBS[name] = JobSpec(name, function, max_attempts, scoped, on_dead)
+        JOBS[name] = JobSpec(name, function, max_attempts, scoped, on_dead, bulk)
         function.job_name = name  # type: ignore[attr-defined]
         return function
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 from datetime import timedelta
@@ -29,7 +30,33 @@ class LeaseLost(Exception):
     """The job ran past its lease and another worker took it: this run's effects roll back."""
 
 
+# One bulk job at a time in this process (registry.JobSpec.bulk); another waits its turn.
+_BULK_SLOT = threading.Lock()
+BULK_WAIT_SECONDS = 2.0
+
+
 def run(job_id: int) -> Outcome:
+    if not _is_bulk(job_id):
+        return _run(job_id)
+    if not _BULK_SLOT.acquire(blocking=False):
+        dispatch([job_id], delay=BULK_WAIT_SECONDS)
+        return Outcome.skipped
+    try:
+        return _run(job_id)
+    finally:
+        _BULK_SLOT.release()
+
+
+def _is_bulk(job_id: int) -> bool:
+    with unit_of_work(writes=False) as session:
+        name = ledger.name_of(session, job_id)
+    try:
+        return name is not None and registry.spec(name).bulk
+    except KeyError:
+        return False
+
+
+def _run(job_id: int) -> Outcome:
     lease = timedelta(seconds=get_settings().job_lease_seconds)
     with unit_of_work() as session:
         claimed = ledger.claim(session, job_id, lease=lease)

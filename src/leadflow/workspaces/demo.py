@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ DEMO_PASSWORD = "leadflow-demo"  # noqa: S105 - the local demo's published passw
 DEMO_API_KEY = "lf_demo_local_only_not_for_production"
 
 _SAMPLE_LEADS = Path(__file__).with_name("demo_leads.csv")
+DEMO_KNOWLEDGE = Path(__file__).with_name("demo_knowledge.json")
 
 
 def _sample_rows() -> list[dict[str, str | None]]:
@@ -94,6 +96,29 @@ def ensure_demo(session: Session, *, published: bool) -> DemoAccess:
         drafts = [draft_from_fields(row, region=region) for row in _sample_rows()]
         outcomes = intake(session, workspace.id, drafts, via="demo", actor="demo")
         announce_arrivals(session, workspace.id, outcomes, via="demo")
+    _ensure_knowledge(session, workspace.id)
     session.flush()
     api_key = DEMO_API_KEY if published else ""
     return DemoAccess(DEMO_SLUG, DEMO_EMAIL, password, api_key, created)
+
+
+def _ensure_knowledge(session: Session, workspace_id: int) -> None:
+    """The demo agency's FAQs and brochure, queued for ingestion (the worker embeds them)."""
+    from leadflow.knowledge import repository as knowledge_repository
+    from leadflow.knowledge import service as knowledge
+    from leadflow.knowledge.tasks import ingest_document
+    from leadflow.worker import enqueue
+
+    demo = json.loads(DEMO_KNOWLEDGE.read_text(encoding="utf-8"))
+    if knowledge_repository.knowledge_base_named(session, workspace_id, demo["name"]):
+        return
+    kb = knowledge.create_knowledge_base(
+        session, workspace_id=workspace_id, name=demo["name"], description=demo["description"]
+    )
+    documents = [knowledge.add_faq(session, kb, f["question"], f["answer"]) for f in demo["faqs"]]
+    documents += [
+        knowledge.add_document(session, kb, origin="text", source=d["title"], body=d["markdown"])
+        for d in demo["documents"]
+    ]
+    for document in documents:
+        enqueue(session, ingest_document, workspace_id, document.id)

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from leadflow.conversations import repository, service
+from leadflow.conversations.schemas import (
+    ConversationOut,
+    MessageOut,
+    ReplyIn,
+    SpeedToLeadOut,
+)
+from leadflow.dependencies import SessionDep, WorkspaceDep
+from leadflow.exceptions import NotFound
+from leadflow.kit.schemas import IdPath, IdQuery
+from leadflow.leads.service import get_lead
+from leadflow.models import Conversation, Lead
+
+router = APIRouter(tags=["conversations"])
+BUCKETS_MS = {"10s": 10_000, "1m": 60_000, "5m": 300_000, "1h": 3_600_000, "24h": 86_400_000}
+
+
+@router.get("/leads/{lead_id}/conversations", response_model=list[ConversationOut])
+def list_conversations(
+    lead_id: IdPath, session: SessionDep, workspace: WorkspaceDep
+) -> list[ConversationOut]:
+    """The lead's conversations, one per channel."""
+    get_lead(session, workspace_id=workspace.id, lead_id=lead_id)
+    rows = repository.conversations_of(session, workspace.id, lead_id)
+    return [ConversationOut.model_validate(c) for c in rows]
+
+
+@router.get("/conversations/{conversation_id}/messages", response_model=list[MessageOut])
+def list_messages(
+    conversation_id: IdPath,
+    session: SessionDep,
+    workspace: WorkspaceDep,
+    after_id: IdQuery = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 200,
+) -> list[MessageOut]:
+    """Every message in and out, oldest first, with the agent's decisions and citations."""
+    conversation = _conversation(session, workspace.id, conversation_id)
+    rows = repository.messages(
+        session, workspace.id, conversation.id, after_id=after_id or 0, limit=limit
+    )
+    return [MessageOut.model_validate(m) for m in rows]
+
+
+@router.post("/conversations/{conversation_id}/takeover", response_model=ConversationOut)
+def take_over(
+    conversation_id: IdPath, session: SessionDep, workspace: WorkspaceDep
+) -> ConversationOut:
+    """A person answers from now on: the agent stays quiet until released."""
+    conversation = _conversation(session, workspace.id, conversation_id)
+    service.take_over(session, conversation, None)
+    return ConversationOut.model_validate(conversation)
+
+
+@router.post("/conversations/{conversation_id}/release", response_model=ConversationOut)
+def release(
+    conversation_id: IdPath, session: SessionDep, workspace: WorkspaceDep
+) -> ConversationOut:
+    """The agent answers again."""
+    conversation = _conversation(session, workspace.id, conversation_id)
+    service.release(session, conversation)
+    return ConversationOut.model_validate(conversation)
+
+
+@router.post(
+    "/conversations/{conversation_id}/messages", response_model=MessageOut, status_code=202
+)
+def reply(
+    conversation_id: IdPath, payload: ReplyIn, session: SessionDep, workspace: WorkspaceDep
+) -> MessageOut:
+    """Reply as a person; the message is handed to the conversation's channel."""
+    conversation = _conversation(session, workspace.id, conversation_id)
+    message = service.reply_as_person(session, conversation, payload.body, user_id=None)
+    return MessageOut.model_validate(message)
+
+
+@router.get("/analytics/speed-to-lead", response_model=SpeedToLeadOut)
+def speed_to_lead(session: SessionDep, workspace: WorkspaceDep) -> SpeedToLeadOut:
+    """Time from each lead's first message to the first answer handed to a channel."""
+    rows = (
+        session.execute(
+            select(Lead.first_response_ms).where(
+                Lead.workspace_id == workspace.id, Lead.first_message_at.is_not(None)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    answered = sorted(ms for ms in rows if ms is not None)
+    return SpeedToLeadOut(
+        leads_with_messages=len(rows), answered=len(answered),
+        unanswered=len(rows) - len(answered),
+        p50_ms=_percentile(answered, 50), p90_ms=_percentile(answered, 90),
+        p95_ms=_percentile(answered, 95), p99_ms=_percentile(answered, 99),
+        buckets=_buckets(answered),
+    )  # fmt: skip
+
+
+def _percentile(ordered: list[int], percent: int) -> int | None:
+    if not ordered:
+        return None
+    return ordered[min(len(ordered) - 1, max(0, round(percent / 100 * len(ordered)) - 1))]
+
+
+def _buckets(ordered: list[int]) -> dict[str, int]:
+    counts = {
+        f"within {name}": sum(ms <= bound for ms in ordered) for name, bound in BUCKETS_MS.items()
+    }
+    counts["later"] = sum(ms > BUCKETS_MS["24h"] for ms in ordered)
+    return counts
+
+
+def _conversation(session: SessionDep, workspace_id: int, conversation_id: int) -> Conversation:
+    conversation = repository.conversation(session, workspace_id, conversation_id)
+    if conversation is None:
+        raise NotFound(f"conversation {conversation_id} not found")
+    return conversation

@@ -1,0 +1,97 @@
+"""Every query of the conversations domain, each scoped to its workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leadflow.models import Conversation, Message
+
+
+def conversation(session: Session, workspace_id: int, conversation_id: int) -> Conversation | None:
+    return session.scalars(
+        select(Conversation).where(
+            Conversation.id == conversation_id, Conversation.workspace_id == workspace_id
+        )
+    ).first()
+
+
+def conversation_on(session: Session, lead_id: int, channel: str) -> Conversation | None:
+    return session.scalars(
+        select(Conversation).where(Conversation.lead_id == lead_id, Conversation.channel == channel)
+    ).first()
+
+
+def conversations_of(session: Session, workspace_id: int, lead_id: int) -> Sequence[Conversation]:
+    return session.scalars(
+        select(Conversation)
+        .where(Conversation.workspace_id == workspace_id, Conversation.lead_id == lead_id)
+        .order_by(Conversation.id)
+    ).all()
+
+
+def message(session: Session, workspace_id: int, message_id: int) -> Message | None:
+    return session.scalars(
+        select(Message).where(Message.id == message_id, Message.workspace_id == workspace_id)
+    ).first()
+
+
+def message_from(
+    session: Session, workspace_id: int, provider: str, provider_message_id: str
+) -> Message | None:
+    return session.scalars(
+        select(Message).where(
+            Message.workspace_id == workspace_id,
+            Message.provider == provider,
+            Message.provider_message_id == provider_message_id,
+        )
+    ).first()
+
+
+def messages(
+    session: Session,
+    workspace_id: int,
+    conversation_id: int,
+    *,
+    after_id: int = 0,
+    limit: int = 200,
+) -> Sequence[Message]:
+    return session.scalars(
+        select(Message)
+        .where(
+            Message.workspace_id == workspace_id,
+            Message.conversation_id == conversation_id,
+            Message.id > after_id,
+        )
+        .order_by(Message.id)
+        .limit(limit)
+    ).all()
+
+
+def reply_to(session: Session, message_id: int) -> Message | None:
+    """The agent's answer to a message, if it has one already."""
+    return session.scalars(
+        select(Message).where(Message.replying_to_id == message_id, Message.author == "agent")
+    ).first()
+
+
+def lead_messages(session: Session, conversation_id: int, *, limit: int = 20) -> list[str]:
+    """The lead's own latest messages in the conversation, oldest first."""
+    bodies = session.scalars(
+        select(Message.body)
+        .where(Message.conversation_id == conversation_id, Message.direction == "in")
+        .order_by(Message.id.desc())
+        .limit(limit)
+    ).all()
+    return list(reversed(bodies))
+
+
+def agent_decisions(session: Session, conversation_id: int) -> list[dict[str, object]]:
+    rows = session.scalars(
+        select(Message.decision).where(
+            Message.conversation_id == conversation_id, Message.author == "agent"
+        )
+    ).all()
+    return [row for row in rows if row]

@@ -1,0 +1,234 @@
+"""Conversations: a message arriving on any channel finds (or makes) its lead and conversation,
+is kept with the provider's ids and timestamps, and is answered by the agent unless a person
+has taken the conversation over. Messages out are queued with an idempotency key and handed to
+their channel by a job; the first one handed is the lead's first response."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from leadflow.agent.language import language_of
+from leadflow.compliance.consent import consent_word
+from leadflow.conversations import repository
+from leadflow.events.service import record
+from leadflow.exceptions import Conflict
+from leadflow.identity.drafts import draft_from_fields
+from leadflow.identity.service import intake
+from leadflow.leads.service import announce_arrivals
+from leadflow.models import Activity, ConsentStatus, Conversation, Lead, Message, Workspace
+from leadflow.models.base import utcnow
+
+WHATSAPP_WINDOW = timedelta(hours=24)
+# The field a sender's address fills on the lead, by channel.
+ADDRESS_FIELD = {"sms": "phone", "whatsapp": "whatsapp", "email": "email", "web": "email"}
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A message as a channel delivered it."""
+
+    channel: str
+    sender: str
+    body: str
+    provider: str
+    provider_message_id: str | None = None
+    provider_sent_at: datetime | None = None
+    received_at: datetime | None = None
+    sender_name: str | None = None
+
+
+def receive(session: Session, workspace: Workspace, inbound: Inbound) -> Message | None:
+    """Keeps the message (once: the provider's id deduplicates) and asks the agent to answer
+    it; a message of consent (STOP, START) changes the lead's consent first."""
+    if inbound.provider_message_id and repository.message_from(
+        session, workspace.id, inbound.provider, inbound.provider_message_id
+    ):
+        return None
+    return take_message(session, workspace, _lead_of(session, workspace, inbound), inbound)
+
+
+def take_message(session: Session, workspace: Workspace, lead: Lead, inbound: Inbound) -> Message:
+    """Keeps a known lead's message in its conversation on that channel, and asks the agent
+    to answer it (consent words first change the lead's consent)."""
+    conversation = _conversation(session, lead, inbound.channel, inbound.sender)
+    received_at = inbound.received_at or utcnow()
+    message = Message(
+        workspace_id=workspace.id, conversation_id=conversation.id, lead_id=lead.id,
+        direction="in", author="lead", channel=inbound.channel, body=inbound.body,
+        language=language_of(inbound.body), provider=inbound.provider,
+        provider_message_id=inbound.provider_message_id,
+        provider_sent_at=inbound.provider_sent_at, status="received", received_at=received_at,
+    )  # fmt: skip
+    session.add(message)
+    conversation.last_inbound_at, conversation.language = received_at, message.language
+    lead.first_message_at = lead.first_message_at or received_at
+    session.flush()
+    _heed_consent(session, lead, message)
+    record(
+        session, workspace.id, "message.received", lead_id=lead.id,
+        conversation_id=conversation.id, message_id=message.id, channel=message.channel,
+    )  # fmt: skip
+    if conversation.handled_by == "agent":
+        from leadflow.agent.tasks import answer
+        from leadflow.worker import enqueue
+
+        enqueue(session, answer, workspace.id, message.id)
+    return message
+
+
+def _lead_of(session: Session, workspace: Workspace, inbound: Inbound) -> Lead:
+    fields: dict[str, str | None] = {
+        ADDRESS_FIELD[inbound.channel]: inbound.sender, "source": inbound.channel,
+        "full_name": inbound.sender_name,
+    }  # fmt: skip
+    draft = draft_from_fields(fields, region=workspace.default_region)
+    outcomes = intake(session, workspace.id, [draft], via=inbound.channel, actor=inbound.channel)
+    announce_arrivals(session, workspace.id, outcomes, via=inbound.channel)
+    lead = session.get(Lead, outcomes[0].lead_id)
+    assert lead is not None
+    return lead
+
+
+def _conversation(session: Session, lead: Lead, channel: str, address: str) -> Conversation:
+    conversation = repository.conversation_on(session, lead.id, channel)
+    if conversation is None:
+        conversation = Conversation(
+            workspace_id=lead.workspace_id, lead_id=lead.id, channel=channel, address=address,
+            handled_by="agent",
+        )  # fmt: skip
+        session.add(conversation)
+        session.flush()
+    return conversation
+
+
+def _heed_consent(session: Session, lead: Lead, message: Message) -> None:
+    word = consent_word(message.body)
+    if word not in ("opt_out", "opt_in"):
+        return
+    status = ConsentStatus.denied if word == "opt_out" else ConsentStatus.granted
+    lead.consent_status = status
+    lead.consent_source = f"{message.channel} message {message.id}"
+    lead.consent_at = utcnow()
+    kind = "consent.revoked" if word == "opt_out" else "consent.granted"
+    session.add(
+        Activity(workspace_id=lead.workspace_id, lead_id=lead.id, kind=kind, actor="lead",
+                 data={"channel": message.channel, "message_id": message.id,
+                       "words": message.body[:200]})
+    )  # fmt: skip
+    record(session, lead.workspace_id, f"lead.{kind}", lead_id=lead.id, channel=message.channel)
+
+
+def within_whatsapp_window(conversation: Conversation, *, at: datetime | None = None) -> bool:
+    """WhatsApp takes free-form messages only within 24 hours of the lead's last message."""
+    if conversation.channel != "whatsapp":
+        return True
+    last = conversation.last_inbound_at
+    return last is not None and (at or utcnow()) - last <= WHATSAPP_WINDOW
+
+
+def may_message(lead: Lead) -> bool:
+    """False once the lead has asked to stop (on any channel: consent is the lead's)."""
+    return lead.consent_status != ConsentStatus.denied
+
+
+# Messages out
+
+
+def queue_outgoing(
+    session: Session,
+    conversation: Conversation,
+    body: str,
+    *,
+    author: str,
+    author_user_id: int | None = None,
+    replying_to: Message | None = None,
+    decision: dict[str, object] | None = None,
+    citations: list[dict[str, object]] | None = None,
+    language: str | None = None,
+) -> Message:
+    """Keeps the message with its idempotency key and queues the job that hands it over."""
+    from leadflow.conversations.tasks import hand_over
+    from leadflow.worker import enqueue
+
+    message = Message(
+        workspace_id=conversation.workspace_id, conversation_id=conversation.id,
+        lead_id=conversation.lead_id, direction="out", author=author,
+        author_user_id=author_user_id, channel=conversation.channel, body=body,
+        language=language or language_of(body), status="queued",
+        idempotency_key=f"msg-{uuid.uuid4().hex}",
+        replying_to_id=replying_to.id if replying_to else None, decision=decision,
+        citations=citations,
+    )  # fmt: skip
+    session.add(message)
+    conversation.last_outbound_at = utcnow()
+    session.flush()
+    enqueue(session, hand_over, conversation.workspace_id, message.id)
+    return message
+
+
+def record_handed(
+    session: Session,
+    message: Message,
+    *,
+    provider: str,
+    provider_message_id: str | None,
+    status: str,
+    sent_at: datetime | None,
+) -> None:
+    """The channel took the message: its ids and status; the lead's first response if so."""
+    handed_at = utcnow()
+    message.provider, message.provider_message_id = provider, provider_message_id
+    message.status, message.handed_at, message.provider_sent_at = status, handed_at, sent_at
+    lead = session.get(Lead, message.lead_id)
+    if lead is not None and lead.first_response_at is None:
+        lead.first_response_at = handed_at
+        if lead.first_message_at is not None:
+            elapsed = handed_at - lead.first_message_at
+            lead.first_response_ms = max(int(elapsed.total_seconds() * 1000), 0)
+    record(
+        session, message.workspace_id, "message.sent", lead_id=message.lead_id,
+        message_id=message.id, channel=message.channel, provider=provider, status=status,
+    )  # fmt: skip
+
+
+def record_failed(session: Session, message: Message, error: str) -> None:
+    message.status, message.error = "failed", error[:2000]
+    record(session, message.workspace_id, "message.failed", lead_id=message.lead_id,
+           message_id=message.id, error=error[:500])  # fmt: skip
+
+
+# People
+
+
+def take_over(session: Session, conversation: Conversation, user_id: int | None) -> None:
+    """A person answers from now on; the agent stays quiet until released."""
+    conversation.handled_by, conversation.taken_over_by = "person", user_id
+    conversation.taken_over_at = utcnow()
+    record(
+        session, conversation.workspace_id, "conversation.taken_over",
+        lead_id=conversation.lead_id, conversation_id=conversation.id, user_id=user_id,
+    )  # fmt: skip
+
+
+def release(session: Session, conversation: Conversation) -> None:
+    conversation.handled_by, conversation.taken_over_by = "agent", None
+    record(session, conversation.workspace_id, "conversation.released",
+           lead_id=conversation.lead_id, conversation_id=conversation.id)  # fmt: skip
+
+
+def reply_as_person(
+    session: Session, conversation: Conversation, body: str, *, user_id: int | None
+) -> Message:
+    lead = session.get(Lead, conversation.lead_id)
+    if lead is not None and not may_message(lead):
+        raise Conflict("this lead has asked not to be contacted")
+    if not within_whatsapp_window(conversation):
+        raise Conflict(
+            "more than 24 hours since the lead's last WhatsApp message: "
+            "only an approved template may be sent now"
+        )
+    return queue_outgoing(session, conversation, body, author="person", author_user_id=user_id)

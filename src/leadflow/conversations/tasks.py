@@ -1,0 +1,116 @@
+"""Handing a queued message to its channel, as a job: read it, send it with no transaction
+open, record what the channel said. A message already handed is not handed again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import structlog
+from sqlalchemy.orm import Session
+
+from leadflow.config import get_settings
+from leadflow.conversations import repository, service
+from leadflow.db import get_sessionmaker
+from leadflow.integrations.messaging.base import DeliveryRefused, Handed, Outgoing
+from leadflow.integrations.messaging.factory import get_sender
+from leadflow.models import Conversation, Lead, Workspace
+from leadflow.worker.registry import job
+
+log = structlog.get_logger()
+
+
+@dataclass(frozen=True)
+class _Sending:
+    outgoing: Outgoing | None  # None: not to be sent (suppressed)
+    reason: str = ""
+    in_chat: bool = False  # the web chat: the visitor's page shows it, nothing to send
+
+
+CHAT_HANDED = Handed(provider="chat", provider_message_id=None, status="delivered")
+
+
+def _gave_up(session: Session, error: str, workspace_id: int, message_id: int) -> None:
+    message = repository.message(session, workspace_id, message_id)
+    if message is not None and message.status == "queued":
+        service.record_failed(session, message, f"gave up after retries: {error}")
+
+
+@job(max_attempts=5, on_dead=_gave_up)
+def hand_over(session: Session, workspace_id: int, message_id: int) -> None:
+    with get_sessionmaker(writes=False)() as reader:
+        sending = _what_to_send(reader, workspace_id, message_id)
+    if sending is None:
+        return  # gone, or handed already
+    if sending.in_chat:
+        _handed(session, workspace_id, message_id, CHAT_HANDED)
+        return
+    if sending.outgoing is None:
+        _suppressed(session, workspace_id, message_id, sending.reason)
+        return
+    try:
+        handed = get_sender(sending.outgoing.channel).send(sending.outgoing)
+    except DeliveryRefused as refused:
+        _refused(session, workspace_id, message_id, str(refused))
+        return
+    _handed(session, workspace_id, message_id, handed)
+
+
+def _what_to_send(session: Session, workspace_id: int, message_id: int) -> _Sending | None:
+    message = repository.message(session, workspace_id, message_id)
+    if message is None or message.status != "queued":
+        return None
+    lead = session.get(Lead, message.lead_id)
+    conversation = session.get(Conversation, message.conversation_id)
+    assert lead is not None
+    assert conversation is not None
+    confirming_opt_out = (message.decision or {}).get("action") == "opt_out"
+    if not service.may_message(lead) and not confirming_opt_out:
+        return _Sending(None, "the lead has asked not to be contacted")
+    if conversation.channel == "chat":
+        return _Sending(None, in_chat=True)
+    if not service.within_whatsapp_window(conversation):
+        return _Sending(None, "outside WhatsApp's 24-hour window: an approved template is needed")
+    if not conversation.address or conversation.channel not in ("sms", "whatsapp", "email"):
+        return _Sending(None, f"leadflow cannot send on {conversation.channel} yet")
+    workspace = session.get(Workspace, message.workspace_id)
+    subject = f"Your enquiry to {workspace.name}" if workspace else "Your enquiry"
+    outgoing = Outgoing(
+        channel=conversation.channel,  # type: ignore[arg-type]
+        to=conversation.address, body=message.body,
+        idempotency_key=message.idempotency_key or f"msg-{message.id}",
+        subject=subject if conversation.channel == "email" else None,
+        status_callback=_status_callback(workspace, conversation.channel),
+    )  # fmt: skip
+    return _Sending(outgoing)
+
+
+def _status_callback(workspace: Workspace | None, channel: str) -> str | None:
+    """Where Twilio reports delivery: our inbox, when leadflow knows its public address."""
+    public = get_settings().public_url.rstrip("/")
+    if not public or workspace is None or channel not in ("sms", "whatsapp"):
+        return None
+    return f"{public}/api/v1/inbound/{workspace.slug}/twilio"
+
+
+def _handed(session: Session, workspace_id: int, message_id: int, handed: Handed) -> None:
+    message = repository.message(session, workspace_id, message_id)
+    if message is None or message.status != "queued":
+        return
+    service.record_handed(
+        session, message, provider=handed.provider,
+        provider_message_id=handed.provider_message_id, status=handed.status,
+        sent_at=handed.sent_at,
+    )  # fmt: skip
+
+
+def _suppressed(session: Session, workspace_id: int, message_id: int, reason: str) -> None:
+    message = repository.message(session, workspace_id, message_id)
+    if message is not None and message.status == "queued":
+        message.status, message.error = "suppressed", reason
+        log.info("message.suppressed", message_id=message_id, reason=reason)
+
+
+def _refused(session: Session, workspace_id: int, message_id: int, reason: str) -> None:
+    message = repository.message(session, workspace_id, message_id)
+    if message is not None and message.status == "queued":
+        service.record_failed(session, message, reason)

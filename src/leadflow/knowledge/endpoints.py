@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import Path as PathParam
+
+from leadflow.config import get_settings
+from leadflow.dependencies import SessionDep, WorkspaceDep
+from leadflow.exceptions import BadRequest, NotFound
+from leadflow.kit import uploads
+from leadflow.kit.schemas import IdPath, IdQuery
+from leadflow.knowledge import repository, service
+from leadflow.knowledge.schemas import (
+    BulkFaqsIn,
+    BulkFaqsOut,
+    DocumentOut,
+    FaqIn,
+    KnowledgeBaseIn,
+    KnowledgeBaseOut,
+    SearchHitOut,
+    SearchIn,
+    SearchOut,
+    StatsOut,
+    TextIn,
+    UrlIn,
+)
+from leadflow.knowledge.search import search
+from leadflow.knowledge.tasks import ingest_document
+from leadflow.models import KnowledgeBase, KnowledgeDocument
+from leadflow.worker import enqueue
+
+router = APIRouter(prefix="/knowledge", tags=["knowledge"])
+ACCEPTED = status.HTTP_202_ACCEPTED
+
+
+@router.post("/bases", response_model=KnowledgeBaseOut, status_code=201)
+def create_knowledge_base(
+    payload: KnowledgeBaseIn, session: SessionDep, workspace: WorkspaceDep
+) -> KnowledgeBaseOut:
+    """Create a knowledge base (names are unique within the workspace)."""
+    kb = service.create_knowledge_base(
+        session, workspace_id=workspace.id, name=payload.name, description=payload.description
+    )
+    return KnowledgeBaseOut.model_validate(kb)
+
+
+@router.get("/bases", response_model=list[KnowledgeBaseOut])
+def list_knowledge_bases(session: SessionDep, workspace: WorkspaceDep) -> list[KnowledgeBaseOut]:
+    """The workspace's knowledge bases."""
+    return [
+        KnowledgeBaseOut.model_validate(kb)
+        for kb in repository.knowledge_bases(session, workspace.id)
+    ]
+
+
+@router.get("/client/{client_id}/bases", response_model=list[KnowledgeBaseOut])
+def list_client_knowledge_bases(
+    client_id: Annotated[str, PathParam(max_length=100)],
+    session: SessionDep,
+    workspace: WorkspaceDep,
+) -> list[KnowledgeBaseOut]:
+    """The knowledge bases of a workspace, named by id or slug (it must be the key's own)."""
+    if client_id not in (str(workspace.id), workspace.slug):
+        raise NotFound(f"workspace {client_id} not found")
+    return list_knowledge_bases(session, workspace)
+
+
+@router.get("/bases/{kb_id}", response_model=KnowledgeBaseOut)
+def get_knowledge_base(
+    kb_id: IdPath, session: SessionDep, workspace: WorkspaceDep
+) -> KnowledgeBaseOut:
+    """One knowledge base."""
+    return KnowledgeBaseOut.model_validate(service.get_knowledge_base(session, workspace.id, kb_id))
+
+
+@router.delete("/bases/{kb_id}", status_code=204)
+def delete_knowledge_base(kb_id: IdPath, session: SessionDep, workspace: WorkspaceDep) -> Response:
+    """Delete a knowledge base with all its documents and chunks."""
+    kb = service.get_knowledge_base(session, workspace.id, kb_id)
+    uploads.remove_after_commit(session, service.delete_knowledge_base(session, kb))
+    return Response(status_code=204)
+
+
+@router.post("/bases/{kb_id}/clear", response_model=StatsOut)
+def clear_knowledge_base(kb_id: IdPath, session: SessionDep, workspace: WorkspaceDep) -> StatsOut:
+    """Remove every document and chunk, keeping the knowledge base."""
+    kb = service.get_knowledge_base(session, workspace.id, kb_id)
+    uploads.remove_after_commit(session, service.clear(session, kb))
+    return _stats(session, kb)
+
+
+@router.get("/bases/{kb_id}/stats", response_model=StatsOut)
+def knowledge_base_stats(kb_id: IdPath, session: SessionDep, workspace: WorkspaceDep) -> StatsOut:
+    """Documents by status, FAQs, chunks and tokens."""
+    return _stats(session, service.get_knowledge_base(session, workspace.id, kb_id))
+
+
+def _stats(session: SessionDep, kb: KnowledgeBase) -> StatsOut:
+    figures = repository.statistics(session, kb.workspace_id, kb.id)
+    return StatsOut(knowledge_base_id=kb.id, **figures)
+
+
+@router.post("/bases/{kb_id}/documents", response_model=DocumentOut, status_code=ACCEPTED)
+def ingest_file(
+    kb_id: IdPath,
+    session: SessionDep,
+    workspace: WorkspaceDep,
+    file: Annotated[UploadFile, File(description="PDF, DOCX, HTML, Markdown or plain text")],
+    source: Annotated[
+        str | None, Form(max_length=500, description="name it by (default: the file name)")
+    ] = None,
+) -> DocumentOut:
+    """Upload a document; it is ingested in the background (watch its progress). Uploading the
+    same name again replaces it."""
+    kb = service.get_knowledge_base(session, workspace.id, kb_id)
+    name = _source_name(source or file.filename or "upload")
+    stored = uploads.keep(
+        file.file,
+        get_settings().upload_dir / workspace.slug / "knowledge",
+        suffix=Path(file.filename or name).suffix,
+        limit=get_settings().knowledge_max_document_bytes,
+    )
+    document = service.add_document(
+        session, kb, origin="file", source=name, stored_path=str(stored),
+        filename=file.filename, media_type=file.content_type,
+    )  # fmt: skip
+    return _queued(session, document)
+
+
+@router.post("/bases/{kb_id}/documents/url", response_model=DocumentOut, status_code=ACCEPTED)
+def ingest_url(
+    kb_id: IdPath, payload: UrlIn, session: SessionDep, workspace: WorkspaceDep
+) -> DocumentOut:
+    """Fetch a public page and ingest its main text (private addresses are refused)."""
+    kb = service.get_knowledge_base(session, workspace.id, kb_id)
+    service.check_url(payload.url)
+    document = service.add_document(session, kb, origin="url", source=payload.url)
+    return _queued(session, document)
+
+
+@router.post("/bases/{kb_id}/documents/text", response_model=DocumentOut, status_code=ACCEPTED)
+def ingest_text(
+    kb_id: IdPath, payload: TextIn, session: SessionDep, workspace: WorkspaceDep
+) -> DocumentOut:
+    """Ingest a text given inline, under a title (the same title again replaces it)."""
+    kb = service.get_knowledge_base(session, workspace.id, kb_id)
+    document = service.add_document(
+        session, kb, origin="text", source=payload.title, body=payload.text
+    )
+    return _queued(session, document)
+
+
+@router.get("/bases/{kb_id}/documents", response_model=list[DocumentOut])
+def list_documents(
+    kb_id: IdPath,
+    session: SessionDep,
+    workspace: WorkspaceDep,
+    after_id: IdQuery = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[DocumentOut]:
+    """The knowledge base's documents and FAQs, oldest first (page with after_id)."""
+    kb = service.get_knowledge_base(session, workspace.id, kb_id)
+    rows = repository.documents(session, workspace.id, kb.id, after_id=after_id or 0, limit=limit)
+    return [DocumentOut.model_validate(d) for d in rows]
+
+
+@router.get("/documents/{document_id}", response_model=DocumentOut)
+def get_document(document_id: IdPath, session: SessionDep, workspace: WorkspaceDep) -> DocumentOut:
+    """One document: its status, progress and counts."""
+    return DocumentOut.model_validate(_document(session, workspace.id, document_id))
+
+
+@router.delete("/documents/{document_id}", status_code=204)
+def delete_document(document_id: IdPath, session: SessionDep, workspace: WorkspaceDep) -> Response:
+    """Remove a document and its chunks."""
+    document = _document(session, workspace.id, document_id)
+    uploads.remove_after_commit(session, service.delete_document(session, document))
+    return Response(status_code=204)
+
+
+@router.post("/bases/{kb_id}/faqs", response_model=DocumentOut, status_code=ACCEPTED)
+def ingest_faq(
+    kb_id: IdPath, payload: FaqIn, session: SessionDep, workspace: WorkspaceDep
+) -> DocumentOut:
+    """Add one FAQ (one chunk, question and answer together); the same question replaces it."""
+    kb = service.get_knowledge_base(session, workspace.id, kb_id)
+    return _queued(session, service.add_faq(session, kb, payload.question, payload.answer))
+
+
+@router.post("/bases/{kb_id}/faqs/bulk", response_model=BulkFaqsOut, status_code=ACCEPTED)
+def ingest_faqs(
+    kb_id: IdPath, payload: BulkFaqsIn, session: SessionDep, workspace: WorkspaceDep
+) -> BulkFaqsOut:
+    """Add many FAQs at once (up to 1,000)."""
+    kb = service.get_knowledge_base(session, workspace.id, kb_id)
+    documents = [service.add_faq(session, kb, faq.question, faq.answer) for faq in payload.faqs]
+    return BulkFaqsOut(
+        documents=[_queued(session, d) for d in {d.id: d for d in documents}.values()]
+    )
+
+
+@router.post("/search", response_model=SearchOut)
+def search_knowledge(payload: SearchIn, session: SessionDep, workspace: WorkspaceDep) -> SearchOut:
+    """Search by meaning and keywords across the workspace's knowledge bases (or those named)."""
+    threshold = payload.threshold
+    if threshold is None:
+        threshold = get_settings().knowledge_similarity_threshold
+    hits = search(
+        session, workspace_id=workspace.id, query=payload.query,
+        kb_ids=payload.knowledge_base_ids, limit=payload.limit, threshold=threshold,
+    )  # fmt: skip
+    results = [
+        SearchHitOut.model_validate({**hit.__dict__, "matched_by": list(hit.matched_by)})
+        for hit in hits
+    ]
+    return SearchOut(query=payload.query, threshold=threshold, results=results)
+
+
+def _document(session: SessionDep, workspace_id: int, document_id: int) -> KnowledgeDocument:
+    document = repository.document(session, workspace_id, document_id)
+    if document is None:
+        raise NotFound(f"document {document_id} not found")
+    return document
+
+
+def _queued(session: SessionDep, document: KnowledgeDocument) -> DocumentOut:
+    enqueue(session, ingest_document, document.workspace_id, document.id)
+    return DocumentOut.model_validate(document)
+
+
+def _source_name(name: str) -> str:
+    cleaned = " ".join(name.replace("\x00", "").split())[:500]
+    if not cleaned:
+        raise BadRequest("the document needs a name")
+    return cleaned

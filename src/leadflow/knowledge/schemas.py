@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from leadflow.kit.schemas import NO_NUL, RequestSchema, RowId, Schema
+
+MAX_TEXT_CHARS = 2_000_000
+MAX_BULK_FAQS = 1000
+
+
+class KnowledgeBaseIn(RequestSchema):
+    name: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    description: str | None = Field(default=None, max_length=2000, pattern=NO_NUL)
+
+
+class KnowledgeBaseOut(Schema):
+    id: int
+    name: str
+    description: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class DocumentOut(Schema):
+    id: int
+    knowledge_base_id: int
+    origin: str
+    source: str
+    title: str | None
+    kind: str | None
+    parser: str | None
+    status: str
+    progress: int
+    error: str | None
+    chunk_count: int
+    token_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class UrlIn(RequestSchema):
+    url: str = Field(min_length=8, max_length=2000, pattern=r"^(?i:https?)://[^\x00\s]+$")
+
+
+class TextIn(RequestSchema):
+    title: str = Field(min_length=1, max_length=500, pattern=NO_NUL)
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, pattern=NO_NUL)
+
+
+class FaqIn(RequestSchema):
+    question: str = Field(min_length=1, max_length=1000, pattern=NO_NUL)
+    answer: str = Field(min_length=1, max_length=10_000, pattern=NO_NUL)
+
+
+class BulkFaqsIn(RequestSchema):
+    faqs: list[FaqIn] = Field(min_length=1, max_length=MAX_BULK_FAQS)
+
+
+class BulkFaqsOut(Schema):
+    documents: list[DocumentOut]
+
+
+class SearchIn(RequestSchema):
+    query: str = Field(min_length=1, max_length=2000, pattern=NO_NUL)
+    knowledge_base_ids: list[RowId] | None = Field(
+        default=None,
+        max_length=50,
+        description="search these only; all of the workspace's if left out",
+    )
+    limit: int = Field(default=5, ge=1, le=50)
+    threshold: float | None = Field(
+        default=None, ge=0, le=1, description="least similarity in meaning; 0.75 unless set"
+    )
+
+
+class SearchHitOut(Schema):
+    chunk_id: int
+    knowledge_base_id: int
+    document_id: int
+    source: str
+    title: str | None
+    origin: str
+    position: int
+    page: int | None
+    text: str
+    score: float
+    similarity: float = Field(description="(1 + cosine) / 2, from 0 to 1")
+    cosine: float
+    matched_by: list[str]
+
+
+class SearchOut(Schema):
+    query: str
+    threshold: float
+    results: list[SearchHitOut]
+
+
+class StatsOut(Schema):
+    knowledge_base_id: int
+    documents: int
+    documents_by_status: dict[str, int]
+    faqs: int
+    chunks: int
+    tokens: int

@@ -1,0 +1,331 @@
+"""Knowledge bases and their documents: what goes in, how it is read, cut and embedded, and how
+it is replaced. Reading, parsing and embedding touch no database (``prepare``); storing the
+result is one short write (``store``), so a long document never holds the writer."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from leadflow.config import get_settings
+from leadflow.events.service import record
+from leadflow.exceptions import Conflict, NotFound, UnprocessableInput
+from leadflow.integrations.parsing.base import Block, UnreadableDocument, kind_of
+from leadflow.integrations.parsing.factory import get_parser
+from leadflow.kit import fetch, ssrf
+from leadflow.kit.fetch import FetchFailed
+from leadflow.knowledge import repository
+from leadflow.knowledge.chunking import Chunk, chunk_blocks, faq_text
+from leadflow.knowledge.embedder import DIMENSIONS, Vectors, get_embedder
+from leadflow.models import DocumentStatus, KnowledgeBase, KnowledgeDocument
+
+EMBED_SLICE = 128  # chunks embedded between two progress reports
+Progress = Callable[[int, str], None]  # percent, what is happening
+
+
+class IngestionRefused(Exception):
+    """The document cannot be ingested as it is: retrying will not help."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a document's ingestion needs, read before any write."""
+
+    document_id: int
+    workspace_id: int
+    knowledge_base_id: int
+    origin: str
+    source: str
+    body: str | None
+    stored_path: str | None
+    filename: str | None
+    media_type: str | None
+    previous_sha256: str | None  # of the content its chunks were cut from
+
+    @classmethod
+    def of(cls, document: KnowledgeDocument) -> Source:
+        return cls(
+            document.id, document.workspace_id, document.knowledge_base_id, document.origin,
+            document.source, document.body, document.stored_path, document.filename,
+            document.media_type, document.content_sha256,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document read, cut and embedded, ready to replace its chunks."""
+
+    sha256: str
+    kind: str
+    parser: str
+    title: str | None
+    chunks: list[Chunk]
+    token_counts: list[int]
+    vectors: Vectors | None  # None: the content is unchanged, keep the chunks there are
+
+
+# Knowledge bases
+
+
+def create_knowledge_base(
+    session: Session, *, workspace_id: int, name: str, description: str | None = None
+) -> KnowledgeBase:
+    if repository.knowledge_base_named(session, workspace_id, name) is not None:
+        raise Conflict(f"a knowledge base named {name!r} exists already")
+    kb = KnowledgeBase(workspace_id=workspace_id, name=name, description=description, revision=0)
+    session.add(kb)
+    session.flush()
+    return kb
+
+
+def get_knowledge_base(session: Session, workspace_id: int, kb_id: int) -> KnowledgeBase:
+    kb = repository.knowledge_base(session, workspace_id, kb_id)
+    if kb is None:
+        raise NotFound(f"knowledge base {kb_id} not found")
+    return kb
+
+
+def knowledge_base_by_name(session: Session, workspace_id: int, name: str) -> KnowledgeBase:
+    kb = repository.knowledge_base_named(session, workspace_id, name)
+    if kb is None:
+        raise NotFound(f"no knowledge base is named {name!r}")
+    return kb
+
+
+def clear(session: Session, kb: KnowledgeBase) -> list[str]:
+    """Removes every document and chunk; returns the stored uploads to delete after commit."""
+    uploads = _uploads(session, kb)
+    repository.delete_chunks(session, kb.workspace_id, kb_id=kb.id)
+    repository.delete_documents(session, kb.workspace_id, kb.id)
+    repository.bump_revision(session, kb.id)
+    record(session, kb.workspace_id, "knowledge.cleared", knowledge_base_id=kb.id)
+    return uploads
+
+
+def delete_knowledge_base(session: Session, kb: KnowledgeBase) -> list[str]:
+    uploads = clear(session, kb)
+    session.delete(kb)
+    return uploads
+
+
+def delete_document(session: Session, document: KnowledgeDocument) -> list[str]:
+    """Removes the document and its chunks; returns its stored upload to delete after commit."""
+    repository.delete_chunks(session, document.workspace_id, document_ids=[document.id])
+    repository.bump_revision(session, document.knowledge_base_id)
+    session.delete(document)
+    return [document.stored_path] if document.stored_path else []
+
+
+def _uploads(session: Session, kb: KnowledgeBase) -> list[str]:
+    paths: list[str] = []
+    after = 0
+    while page := repository.documents(session, kb.workspace_id, kb.id, after_id=after):
+        paths.extend(d.stored_path for d in page if d.stored_path)
+        after = page[-1].id
+    return paths
+
+
+# Documents in
+
+
+def add_document(
+    session: Session,
+    kb: KnowledgeBase,
+    *,
+    origin: str,
+    source: str,
+    body: str | None = None,
+    stored_path: str | None = None,
+    filename: str | None = None,
+    media_type: str | None = None,
+) -> KnowledgeDocument:
+    """Queues a document for ingestion; the same source again replaces the earlier one."""
+    key = source_key(origin, source)
+    document = repository.document_by_source(session, kb.workspace_id, kb.id, key)
+    if document is None:
+        document = KnowledgeDocument(
+            workspace_id=kb.workspace_id, knowledge_base_id=kb.id, source_key=key,
+            chunk_count=0, token_count=0,
+        )  # fmt: skip
+        session.add(document)
+    document.origin, document.source, document.body = origin, source, body
+    document.stored_path = stored_path or document.stored_path
+    document.filename, document.media_type = filename, media_type
+    document.status, document.progress, document.error = DocumentStatus.queued, 0, None
+    session.flush()
+    return document
+
+
+def add_faq(session: Session, kb: KnowledgeBase, question: str, answer: str) -> KnowledgeDocument:
+    return add_document(session, kb, origin="faq", source=question.strip(), body=answer.strip())
+
+
+def source_key(origin: str, source: str) -> str:
+    """What makes two ingestions the same document: its origin and its normalised name."""
+    name = " ".join(source.split()).casefold()
+    if origin == "url":
+        name = name.split("#", 1)[0]
+    return hashlib.sha256(f"{origin}:{name}".encode()).hexdigest()
+
+
+def check_url(url: str) -> None:
+    """Refuses at once a URL that leads somewhere private (its redirects are checked later)."""
+    try:
+        ssrf.check_url(url, resolver=fetch.resolver)
+    except ssrf.RefusedUrl as refused:
+        raise UnprocessableInput(f"refused: {refused}") from None
+
+
+# Ingestion
+
+
+def prepare(source: Source, *, progress: Progress) -> Prepared:
+    """Reads the document, cuts it into chunks and embeds them. No database here."""
+    settings = get_settings()
+    read = _read(source, progress)
+    content, blocks = read.content, read.blocks
+    kind, parser, title = read.kind, read.parser, read.title
+    sha256 = hashlib.sha256(content).hexdigest()
+    if sha256 == source.previous_sha256:
+        return Prepared(sha256, kind, parser, title, [], [], None)
+    count = get_embedder().token_counts
+    if source.origin == "faq":
+        chunks = [Chunk(blocks[0].text, 0, None)]
+    else:
+        size, overlap = settings.knowledge_chunk_tokens, settings.knowledge_overlap_tokens
+        chunks = chunk_blocks(blocks, count=count, size=size, overlap=overlap)
+    progress(15, f"embedding {len(chunks)} chunks")
+    if source.origin == "faq":
+        vectors = faq_vectors([source.source], [chunks[0].text])
+    else:
+        vectors = _embedded([c.text for c in chunks], progress)
+    return Prepared(sha256, kind, parser, title, chunks, count([c.text for c in chunks]), vectors)
+
+
+@dataclass(frozen=True)
+class _Read:
+    content: bytes
+    blocks: list[Block]
+    kind: str
+    parser: str
+    title: str | None
+
+
+def _read(source: Source, progress: Progress) -> _Read:
+    if source.origin == "faq":
+        text = faq_text(source.source, source.body or "")
+        return _Read(text.encode(), [Block(text)], "faq", "faq", source.source)
+    content, media_type = _content(source)
+    kind = kind_of(content, filename=source.filename or source.source, media_type=media_type)
+    progress(5, f"reading the {kind}")
+    parsed = get_parser(kind).parse(content, kind=kind, filename=source.filename or source.source)
+    title = parsed.title or (source.source if source.origin == "text" else None)
+    return _Read(content, list(parsed.blocks), kind, parsed.parser, title)
+
+
+def _content(source: Source) -> tuple[bytes, str | None]:
+    settings = get_settings()
+    if source.origin == "url":
+        try:
+            fetched = fetch.fetch(
+                source.source,
+                max_bytes=settings.knowledge_max_document_bytes,
+                timeout=settings.knowledge_fetch_timeout_seconds,
+            )
+        except FetchFailed as failure:
+            if failure.retryable:
+                raise
+            raise IngestionRefused(str(failure)) from None
+        return fetched.content, fetched.media_type
+    if source.origin == "text":
+        return (source.body or "").encode(), "text/markdown"
+    if not source.stored_path or not Path(source.stored_path).exists():
+        raise IngestionRefused("the uploaded file is no longer there: upload it again")
+    return Path(source.stored_path).read_bytes(), source.media_type
+
+
+def faq_vectors(questions: list[str], texts: list[str]) -> Vectors:
+    """An FAQ's vector: the mean of its question's and of its whole text's, so that a question
+    worded another way finds it as well as one that uses the answer's words (measured in
+    docs/adr/0008: the right FAQ's similarity rises from 0.49 to 0.56 at the median)."""
+    embedder = get_embedder()
+    summed = embedder.embed(questions) + embedder.embed(texts)
+    return (summed / np.linalg.norm(summed, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _embedded(texts: list[str], progress: Progress) -> Vectors:
+    embedder = get_embedder()
+    parts = []
+    for start in range(0, len(texts), EMBED_SLICE):
+        parts.append(embedder.embed(texts[start : start + EMBED_SLICE]))
+        done = min(start + EMBED_SLICE, len(texts))
+        progress(15 + 80 * done // max(len(texts), 1), f"embedded {done} of {len(texts)} chunks")
+    return np.vstack(parts) if parts else np.zeros((0, DIMENSIONS), dtype=np.float32)
+
+
+def store(session: Session, document: KnowledgeDocument, prepared: Prepared) -> None:
+    """The document's chunks become the prepared ones, in one transaction."""
+    document.kind, document.parser = prepared.kind, prepared.parser
+    document.title = (prepared.title or document.title or "")[:500] or None
+    document.status, document.progress, document.error = DocumentStatus.ready, 100, None
+    if prepared.vectors is not None:
+        repository.replace_chunks(session, document, _rows(document, prepared))
+        document.chunk_count = len(prepared.chunks)
+        document.token_count = sum(prepared.token_counts)
+        document.content_sha256 = prepared.sha256
+        repository.bump_revision(session, document.knowledge_base_id)
+    session.flush()
+    record(
+        session, document.workspace_id, "knowledge.document.ready",
+        knowledge_base_id=document.knowledge_base_id, document_id=document.id,
+        chunks=document.chunk_count, unchanged=prepared.vectors is None,
+    )  # fmt: skip
+
+
+def _rows(document: KnowledgeDocument, prepared: Prepared) -> list[dict[str, object]]:
+    assert prepared.vectors is not None
+    return [
+        {
+            "workspace_id": document.workspace_id,
+            "knowledge_base_id": document.knowledge_base_id,
+            "document_id": document.id,
+            "position": chunk.position,
+            "page": chunk.page,
+            "text": chunk.text,
+            "token_count": tokens,
+            "embedding": vector,
+        }
+        for chunk, tokens, vector in zip(
+            prepared.chunks, prepared.token_counts, prepared.vectors, strict=True
+        )
+    ]
+
+
+def mark_failed(session: Session, document: KnowledgeDocument, error: str) -> None:
+    document.status, document.error = DocumentStatus.failed, error[:2000]
+    record(
+        session, document.workspace_id, "knowledge.document.failed",
+        knowledge_base_id=document.knowledge_base_id, document_id=document.id, error=error,
+    )  # fmt: skip
+
+
+def report_progress(
+    session: Session, document_id: int, workspace_id: int, percent: int, step: str
+) -> None:
+    document = repository.document(session, workspace_id, document_id)
+    if document is None:
+        return
+    document.status, document.progress = DocumentStatus.ingesting, min(percent, 99)
+    record(
+        session, workspace_id, "knowledge.document.progress",
+        knowledge_base_id=document.knowledge_base_id, document_id=document_id,
+        progress=document.progress, step=step,
+    )  # fmt: skip
+
+
+REFUSALS = (UnreadableDocument, IngestionRefused)

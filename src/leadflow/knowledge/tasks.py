@@ -1,0 +1,52 @@
+"""Ingesting a knowledge document, as a job: read it (a read-only session), then fetch, parse,
+cut and embed it with no transaction open, reporting progress in short ones, then replace its
+chunks in the job's own transaction. Running it twice leaves the same chunks."""
+
+from __future__ import annotations
+
+import structlog
+from sqlalchemy.orm import Session
+
+from leadflow.db import get_sessionmaker, unit_of_work
+from leadflow.knowledge import repository, service
+from leadflow.knowledge.service import REFUSALS, Source
+from leadflow.worker.registry import job
+
+log = structlog.get_logger()
+
+
+def _gave_up(session: Session, error: str, workspace_id: int, document_id: int) -> None:
+    document = repository.document(session, workspace_id, document_id)
+    if document is not None:
+        service.mark_failed(session, document, f"gave up after retries: {error}")
+
+
+@job(max_attempts=4, on_dead=_gave_up, bulk=True)
+def ingest_document(session: Session, workspace_id: int, document_id: int) -> None:
+    with get_sessionmaker(writes=False)() as reader:
+        document = repository.document(reader, workspace_id, document_id)
+        source = Source.of(document) if document is not None else None
+    if source is None:
+        return  # deleted (or its knowledge base cleared) since it was queued
+
+    def progress(percent: int, step: str) -> None:
+        with unit_of_work() as short:
+            service.report_progress(short, document_id, workspace_id, percent, step)
+
+    try:
+        prepared = service.prepare(source, progress=progress)
+    except REFUSALS as refusal:
+        _refused(session, workspace_id, document_id, str(refusal))
+        return
+    document = repository.document(session, workspace_id, document_id)
+    if document is None or document.source_key != service.source_key(source.origin, source.source):
+        return
+    service.store(session, document, prepared)
+    log.info("knowledge.document.ingested", document_id=document_id, chunks=len(prepared.chunks))
+
+
+def _refused(session: Session, workspace_id: int, document_id: int, reason: str) -> None:
+    document = repository.document(session, workspace_id, document_id)
+    if document is not None:
+        service.mark_failed(session, document, reason)
+    log.info("knowledge.document.refused", document_id=document_id, reason=reason)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from leadflow.models.base import Base, IdType, RecordMixin
+
+
+class Conversation(RecordMixin, Base):
+    """A lead's exchange with the business on one channel. The agent answers it unless a
+    person has taken it over."""
+
+    __tablename__ = "conversation"
+    __table_args__ = (UniqueConstraint("lead_id", "channel"),)
+
+    workspace_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("workspace.id", ondelete="CASCADE"), index=True
+    )
+    lead_id: Mapped[int] = mapped_column(IdType, ForeignKey("lead.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))  # sms, whatsapp, email, web, chat
+    address: Mapped[str | None] = mapped_column(String(320))  # the lead's number or address
+    handled_by: Mapped[str] = mapped_column(String(10), default="agent")  # agent or person
+    taken_over_by: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    taken_over_at: Mapped[datetime | None]
+    language: Mapped[str | None] = mapped_column(String(5))
+    last_inbound_at: Mapped[datetime | None]  # opens WhatsApp's 24-hour window
+    last_outbound_at: Mapped[datetime | None]

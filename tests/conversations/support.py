@@ -1,0 +1,74 @@
+"""Leads writing in over Twilio, signed as Twilio signs, and what came of it."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlencode
+
+from sqlalchemy import select
+
+from leadflow.config import get_settings
+from leadflow.db import get_sessionmaker
+from leadflow.models import Conversation, Lead, Message
+from tests.builders import Api
+from tests.inbox.support import TWILIO_SID, TWILIO_TOKEN, connect, twilio_signature
+
+
+def connect_twilio(api: Api) -> None:
+    connect(api, "twilio", {"account_sid": TWILIO_SID, "auth_token": TWILIO_TOKEN})
+
+
+def twilio_message(api: Api, sender: str, body: str, *, whatsapp: bool = False, **extra: str):
+    """POSTs an incoming message as Twilio would, signed with the workspace's auth token."""
+    path = f"/api/v1/inbound/{api.workspace.slug}/twilio"
+    url = (get_settings().public_url.rstrip("/") or "http://testserver") + path  # as Twilio saw it
+    params = {
+        "MessageSid": "SM" + secrets.token_hex(16),
+        "AccountSid": TWILIO_SID,
+        "From": f"whatsapp:{sender}" if whatsapp else sender,
+        "To": "whatsapp:+966110000000" if whatsapp else "+966110000000",
+        "Body": body,
+        "NumMedia": "0",
+        **extra,
+    }
+    headers = {
+        "x-twilio-signature": twilio_signature(url, params),
+        "content-type": "application/x-www-form-urlencoded",
+    }
+    response = api.client.post(path, content=urlencode(params), headers=headers)
+    assert response.status_code == 200, response.text
+    return params["MessageSid"]
+
+
+def lead_by_phone(workspace_id: int, phone: str, *, whatsapp: bool = False) -> Lead:
+    column = Lead.whatsapp_id if whatsapp else Lead.phone
+    with get_sessionmaker(writes=False)() as session:
+        lead = session.scalars(
+            select(Lead).where(Lead.workspace_id == workspace_id, column == phone)
+        ).one()
+        session.expunge(lead)
+        return lead
+
+
+def thread(workspace_id: int, lead_id: int) -> list[Message]:
+    with get_sessionmaker(writes=False)() as session:
+        rows = list(
+            session.scalars(
+                select(Message)
+                .where(Message.workspace_id == workspace_id, Message.lead_id == lead_id)
+                .order_by(Message.id)
+            )
+        )
+        session.expunge_all()
+        return rows
+
+
+def conversation_of(workspace_id: int, lead_id: int) -> Conversation:
+    with get_sessionmaker(writes=False)() as session:
+        conversation = session.scalars(
+            select(Conversation).where(
+                Conversation.workspace_id == workspace_id, Conversation.lead_id == lead_id
+            )
+        ).one()
+        session.expunge(conversation)
+        return conversation
