@@ -146,7 +146,7 @@ def as_shown(verdict):
     return verdict.score, verdict.tier, verdict.persona, verdict.confidence, reasons
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(leads_strategy, rules_strategy, settings_strategy)
 def test_a_lead_scored_in_bulk_gets_the_verdict_it_gets_alone(leads, rules, scoring):
     facts, signals, views, said, external = (list(column) for column in zip(*leads, strict=True))
@@ -167,7 +167,7 @@ def test_a_lead_scored_in_bulk_gets_the_verdict_it_gets_alone(leads, rules, scor
     ]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(leads_strategy, rules_strategy, settings_strategy)
 def test_in_bulk_the_reasons_add_up_to_each_score(leads, rules, scoring):
     facts, signals, views, _, external = (list(column) for column in zip(*leads, strict=True))

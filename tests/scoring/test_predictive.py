@@ -146,7 +146,7 @@ text_strategy = st.lists(
 ).flatmap(lambda words: st.sampled_from([" ", "; ", "\x00", "\n"]).map(lambda gap: gap.join(words)))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(texts=st.lists(text_strategy, min_size=1, max_size=12))
 def test_a_text_is_scored_as_the_regression_scores_it_and_its_phrase_named(model, texts):
     scorer = model.encoder.texts["notes"]

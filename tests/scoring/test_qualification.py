@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from leadflow.integrations.llm import UNTRUSTED_NOTE, LLMFailed
@@ -138,7 +138,6 @@ SOUP = (
 WORDS = SOUP.split()
 
 
-@settings(deadline=None)  # it is about raising: a busy machine's slow first call is no failure
 @given(
     st.lists(st.lists(st.sampled_from(WORDS), max_size=30).map(" ".join), max_size=3),
     st.datetimes(min_value=datetime(1901, 1, 1), max_value=datetime(9990, 1, 1)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from leadflow.scoring.fit import Rule, fit, prepare, seniority
@@ -150,7 +150,6 @@ reasons_strategy = st.lists(
 )
 
 
-@settings(deadline=None)
 @given(reasons_strategy)
 def test_the_reasons_add_up_to_the_score(reasons):
     score, settled = settle(reasons)
@@ -159,7 +158,6 @@ def test_the_reasons_add_up_to_the_score(reasons):
     assert all(isinstance(r.points, int) for r in settled)
 
 
-@settings(deadline=None)
 @given(
     reasons_strategy,
     st.floats(0.01, 0.99),
