@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -17,6 +18,10 @@ SCALEOUT_URL = os.environ.get("LEADFLOW_TEST_DATABASE_URL", "")
 # Set before any test module builds an app: jobs run when a test says so (settle_jobs), or in
 # a consumer the test starts itself, never in a background writer racing the test's session.
 os.environ["LEADFLOW_EMBEDDED_WORKER"] = "false"
+# Property tests check what code does, not how fast: on a machine busy with other work, a first
+# example took 0.3-0.5 s against hypothesis's 200 ms deadline in five different test files.
+settings.register_profile("leadflow", deadline=None)
+settings.load_profile("leadflow")
 
 
 def _fresh_postgres_database(admin_url: str) -> tuple[str, str]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import gc
 import pickle
-import threading
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadflow.identity.drafts import CompanyDraft, LeadDraft, draft_from_fields
-from leadflow.imports import parsing, service
+from leadflow.imports import parsing
 from leadflow.imports.columns import ColumnMap
 from leadflow.imports.parsing import ParsedChunk, RowCells
 from tests.imports.support import run_import, table, write
@@ -98,35 +97,3 @@ def test_the_collector_runs_again_after_an_import(session, workspace, tmp_path) 
     assert gc.isenabled()
     run_import(session, workspace, path)
     assert gc.isenabled()
-
-
-def test_the_collector_stays_paused_until_the_last_of_two_imports_ends() -> None:
-    pause = service._CollectorPause()
-    first_in, second_done = threading.Event(), threading.Event()
-    seen: list[bool] = []
-
-    def first() -> None:
-        with pause.during_import():
-            first_in.set()
-            second_done.wait(5)
-            seen.append(gc.isenabled())
-
-    worker = threading.Thread(target=first)
-    worker.start()
-    first_in.wait(5)
-    with pause.during_import():
-        seen.append(gc.isenabled())
-    second_done.set()
-    worker.join(5)
-    assert seen == [False, False]
-    assert gc.isenabled()
-
-
-def test_a_collector_disabled_before_the_import_stays_disabled() -> None:
-    gc.disable()
-    try:
-        with service._CollectorPause().during_import():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()

@@ -64,10 +64,13 @@ def stage_jobs(session: Session, workspace_id: int, lead_id: int) -> list[Job]:
 
 @contextmanager
 def extra_step(
-    stage: LeadStage, work: Callable[[Session, Lead], str | None], label: str = "a test step"
+    stage: LeadStage,
+    work: Callable[..., str | None],
+    label: str = "a test step",
+    prepare: stages.Prepare | None = None,
 ) -> Iterator[stages.Step]:
     """A step a capability would declare, for as long as the block runs."""
-    declared = stages.step(stage, label)(work)
+    declared = stages.step(stage, label, prepare=prepare)(work)
     try:
         yield declared
     finally:

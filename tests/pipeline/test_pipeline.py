@@ -114,6 +114,42 @@ def test_a_step_that_finds_the_lead_cannot_go_on_fails_it_with_the_reason(api, s
     ]  # fmt: skip
 
 
+def test_what_a_step_asks_outside_it_asks_before_the_stage_writes_and_its_work_keeps_it(
+    api, session
+):
+    def ask_outside(reader, lead):
+        # The stage's transaction has not begun: a write elsewhere goes ahead at once.
+        with unit_of_work() as elsewhere:
+            elsewhere.execute(update(Job).where(Job.id < 0).values(attempts=0))
+        return f"the research service knows {lead.email}"
+
+    def keep(session, lead, answer):
+        return answer
+
+    with extra_step(LeadStage.strategizing, keep, prepare=ask_outside):
+        lead_id = arrive(api, email="known@example.com")
+        settle_jobs()
+
+    assert lead(session, lead_id).stage == LeadStage.completed
+    assert learned(session, lead_id, stage="strategizing") == [
+        {"stage": "strategizing", "learned": ["the research service knows known@example.com"]}
+    ]
+
+
+def test_a_step_that_finds_outside_the_lead_cannot_go_on_fails_it(api, session):
+    def no_such_company(reader, lead):
+        raise PipelineFailure("the registry has no such company")
+
+    with extra_step(LeadStage.strategizing, lambda *_: None, prepare=no_such_company):
+        lead_id = arrive(api, email="ghost@example.com")
+        settle_jobs()
+
+    failed = lead(session, lead_id)
+    assert (failed.stage, failed.pipeline_error) == (
+        LeadStage.failed, "the registry has no such company",
+    )  # fmt: skip
+
+
 def test_a_stage_job_out_of_retries_fails_the_lead_then_a_restart_completes_it(api, session):
     with extra_step(LeadStage.strategizing, provider_down):
         lead_id = arrive(api, email="unlucky@example.com")

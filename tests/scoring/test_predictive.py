@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 from bench.conversion_data import conversions, write_csv
 from bench.predictive import baseline_auc, split
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 from sqlalchemy import select
 from typer.testing import CliRunner
@@ -19,6 +21,7 @@ from leadflow.db import unit_of_work
 from leadflow.models import ScoringModel
 from leadflow.scoring import predictive
 from leadflow.scoring.features import type_column
+from leadflow.scoring.model_view import views
 from leadflow.scoring.predictive import NotEnoughOutcomes, TrainedModel, train
 from leadflow.scoring.tasks import retrain_grown, workspaces_with_new_outcomes
 from tests.builders import make_lead, make_workspace, settle_jobs, unique
@@ -114,6 +117,9 @@ def test_unseen_categories_odd_values_and_missing_columns_are_tolerated(model):
     assert all(0 < p.probability < 1 for p in predictions)
     unseen = model.predict([{"industry": "space mining"}, {"industry": "lunar farming"}])
     assert unseen[0].probability == unseen[1].probability
+    odd = model.predict([{"employees": [1, 2]}, {"employees": ""}, {"employees": "1,200"}])
+    assert odd[0].probability == odd[1].probability  # neither is a number
+    assert odd[2].probability == model.predict([{"employees": 1200}])[0].probability
 
 
 def test_too_few_outcomes_steps_aside_saying_how_many_more_are_needed():
@@ -121,6 +127,47 @@ def test_too_few_outcomes_steps_aside_saying_how_many_more_are_needed():
     with pytest.raises(NotEnoughOutcomes) as raised:
         train(rows, [number < 12 for number in range(60)])
     assert "it has 12 won and 48 lost (18 more won needed)" in raised.value.message
+
+
+def test_the_models_view_of_a_lead_is_the_same_alone_and_in_bulk(leads, model):
+    _, _, test_rows, _ = leads
+    rows = test_rows[:300]
+
+    together = views(model, rows)
+
+    alone = [views(model, [row]).view(0) for row in rows]
+    assert [together.view(lead) for lead in range(len(rows))] == alone
+    assert all(view is not None and len(view.contributions) <= 4 for view in alone)
+
+
+FILLER = ["we", "need", "a", "CRM", "Budget", "approved!", "urgent", "just", "browsing", "لدينا"]
+text_strategy = st.lists(
+    st.sampled_from(FILLER) | st.text(min_size=1, max_size=6), max_size=14
+).flatmap(lambda words: st.sampled_from([" ", "; ", "\x00", "\n"]).map(lambda gap: gap.join(words)))
+
+
+@settings(max_examples=150)
+@given(texts=st.lists(text_strategy, min_size=1, max_size=12))
+def test_a_text_is_scored_as_the_regression_scores_it_and_its_phrase_named(model, texts):
+    scorer = model.encoder.texts["notes"]
+    read = scorer.vectorizer.transform(texts)
+
+    scores, phrases = scorer.score(texts), scorer.phrases(texts)
+
+    expected = scorer.regression.decision_function(read)
+    assert np.abs(scores - expected).max() < 1e-9
+    assert phrases == [weightiest(scorer, read[row].indices) for row in range(len(texts))]
+    assert list(scores) == [scorer.score([text])[0] for text in texts]
+
+
+def weightiest(scorer, columns) -> str | None:
+    terms = scorer.vectorizer.get_feature_names_out()
+    found = [(w, str(terms[c])) for c in columns if (w := float(scorer.regression.coef_[0][c]))]
+    if not found:
+        return None
+    leans_up = sum(w for w, _ in found) >= 0
+    weight, term = max(found) if leans_up else min(found)
+    return term if (weight > 0) == leans_up else None
 
 
 def test_a_model_survives_being_stored(leads, model):

@@ -4,6 +4,8 @@ otherwise or when the LLM fails; the lead is never stuck."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import httpx
 import pytest
@@ -97,3 +99,32 @@ def test_when_the_llm_fails_the_rules_answer_and_the_lead_is_not_stuck(
     lead = api.get(f"/api/v1/leads/{lead_id}").json()
     assert lead["stage"] == "completed"
     assert "stated a budget (SAR 200000)" in {r["text"] for r in lead["score_reasons"]}
+
+
+def test_while_the_llm_answers_other_writes_go_ahead(api, llm_configured):
+    asked, written = threading.Event(), threading.Event()
+
+    def slow_answer(request):
+        asked.set()
+        written.wait(10)  # answers once the other write is done, or after 10 s
+        return httpx.Response(200, json=_completion(json.dumps({"need": {"text": "a CRM"}})))
+
+    with respx.mock() as outside:
+        outside.post(LLM_URL).mock(side_effect=slow_answer)
+        lead_id = arrive(api)
+        worker = threading.Thread(target=settle_jobs)
+        worker.start()
+        assert asked.wait(30), "the qualifying stage never asked the LLM"
+        began = time.monotonic()
+        other = api.post("/api/v1/leads", json={"email": "meanwhile@example.com"})
+        waited = time.monotonic() - began
+        written.set()
+        worker.join(60)
+
+    assert other.status_code == 201, other.text
+    assert waited < 5, f"a write waited {waited:.1f} s for the LLM's answer"
+    lead = api.get(f"/api/v1/leads/{lead_id}").json()
+    assert lead["stage"] == "completed"
+    said = {r["text"] for r in lead["score_reasons"]}
+    assert "described what it needs" in said  # the LLM's reading, not the rules' (a budget)
+    assert not any(text.startswith("stated a budget") for text in said)

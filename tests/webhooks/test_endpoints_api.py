@@ -226,7 +226,9 @@ def test_an_abandoned_delivery_can_be_sent_again_by_hand(api, session, outside):
     assert api.post(f"/api/v1/webhooks/deliveries/{delivery.id}/retry").status_code == 202
     settle_jobs()
 
-    assert route.call_count == 1
+    # Deliveries left by earlier tests in this process may come due meanwhile: count ours.
+    ours = [c for c in route.calls if c.request.headers["webhook-id"] == f"msg_{delivery.id}"]
+    assert len(ours) == 1
     assert api.get(f"/api/v1/webhooks/deliveries/{delivery.id}").json()["state"] == "succeeded"
 
 

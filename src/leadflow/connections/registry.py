@@ -46,6 +46,16 @@ class StandardWebhooksSettings(ProviderSettings):
         return value
 
 
+class StackAISettings(ProviderSettings):
+    """A stackAI flow the workspace deployed to score its leads (its API page gives the ids)."""
+
+    # Both go into the request's path: letters, digits, '-' and '_' only.
+    org_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,100}$", description="Organization id")
+    flow_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,100}$", description="Flow id")
+    api_key: SecretStr = Field(min_length=8, max_length=256, description="The flow's API key")
+    timeout_seconds: float = Field(default=30, gt=0, le=120, description="Wait for the flow")
+
+
 class SendGridParseSettings(ProviderSettings):
     verification_key: SecretStr = Field(
         max_length=1000,
@@ -98,6 +108,7 @@ PROVIDERS: dict[str, ProviderKind] = {
         ProviderKind("hubspot", "HubSpot", HubSpotSettings),
         ProviderKind("calcom", "Cal.com", CalComSettings),
         ProviderKind("standard", "Any Standard Webhooks sender", StandardWebhooksSettings),
+        ProviderKind("stackai", "stackAI flow (an external lead scorer)", StackAISettings),
         ProviderKind("sendgrid", "SendGrid Inbound Parse (email in)", SendGridParseSettings),
     )
 }

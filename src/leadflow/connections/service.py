@@ -86,6 +86,11 @@ def settings_of(session: Session, workspace_id: int, provider: str, schema: type
     return schema.model_validate(json.loads(unseal(connection.sealed_config)))
 
 
+def is_connected(session: Session, workspace_id: int, provider: str) -> bool:
+    connection = _find(session, workspace_id, provider)
+    return connection is not None and connection.enabled
+
+
 def _find(session: Session, workspace_id: int, provider: str) -> ProviderConnection | None:
     return session.scalars(
         select(ProviderConnection).where(

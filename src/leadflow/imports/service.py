@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import csv
 import gc
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from leadflow.imports.columns import ColumnMap
 from leadflow.imports.parsing import ParsedChunk, ParseJob, parsed_chunks
 from leadflow.imports.reader import CsvSource
 from leadflow.kit.bulk import StatisticsRefresh, insert_rows
+from leadflow.kit.collector import collector_paused
 from leadflow.models import ImportJob, ImportRejection, ImportStatus, Workspace
 from leadflow.models.base import table, utcnow
 
@@ -114,7 +113,7 @@ class ImportRun:
             session.commit()
         chunks = parsed_chunks(parse, size=size)
         try:
-            with _collector.during_import():
+            with collector_paused():
                 if dry_run:
                     return self._dry(chunks, workspace_id)
                 return self._commit_each(chunks, workspace_id)
@@ -206,35 +205,6 @@ class ImportRun:
                 str(error)[:2000],
                 utcnow(),
             )
-
-
-class _CollectorPause:
-    """The cyclic collector off while any import runs; imports collect the young generations
-    after each chunk instead. Left to its thresholds, it swept every chunk's rows again and
-    again while they were alive: a sixth of the importing process's time."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._imports = 0
-        self._resume = False
-
-    @contextmanager
-    def during_import(self) -> Iterator[None]:
-        with self._lock:
-            if self._imports == 0:
-                self._resume = gc.isenabled()
-                gc.disable()
-            self._imports += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._imports -= 1
-                if self._imports == 0 and self._resume:
-                    gc.enable()
-
-
-_collector = _CollectorPause()
 
 
 def _rebind(

@@ -4,6 +4,7 @@ completed, or failed with the reason. Each stage is one job; the lead shows wher
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -32,24 +33,43 @@ def start(session: Session, lead: Lead) -> None:
 
 def run_stage(session: Session, workspace_id: int, lead_id: int, stage: LeadStage) -> None:
     """Runs the stage's steps, then moves the lead on: all in the job's one transaction, except
-    the live progress, which steps report as they begin while the job has not yet written."""
+    the live progress, which steps report as they begin while the job has not yet written, and
+    what steps ask outside, which they ask before it begins (their ``prepare``)."""
     if not _still_at(workspace_id, lead_id, stage):
         return  # a replayed or late run finds the lead moved on
     started = time.perf_counter()
     learned: list[str] = []
     lead: Lead | None = None
     try:
+        prepared = _prepare(session, workspace_id, lead_id, stage)
         for done, declared in enumerate(stages.STEPS[stage]):
-            report_progress(session, workspace_id, lead_id, stage, declared, done)
+            if declared.prepare is None:  # a prepared step showed itself while it prepared
+                report_progress(session, workspace_id, lead_id, stage, declared, done)
             lead = lead or _load(session, workspace_id, lead_id)
             with session.no_autoflush:  # the stage writes when it ends
-                if (what := declared.work(session, lead)) is not None:
+                if (what := declared.run(session, lead, prepared[done])) is not None:
                     learned.append(what)
         lead = lead or _load(session, workspace_id, lead_id)
     except PipelineFailure as failure:
         fail(session, lead or _load(session, workspace_id, lead_id), str(failure))
         return
     _move_on(session, lead, stage, seconds=time.perf_counter() - started, learned=learned)
+
+
+def _prepare(session: Session, workspace_id: int, lead_id: int, stage: LeadStage) -> list[Any]:
+    """Each step's ``prepare`` (None for a step without one), run in a read-only session before
+    the job's transaction begins: what the steps ask outside, no one waits for."""
+    declared_steps = stages.STEPS[stage]
+    prepared: list[Any] = [None] * len(declared_steps)
+    if all(declared.prepare is None for declared in declared_steps):
+        return prepared
+    with get_sessionmaker(writes=False)() as reader:
+        lead = _load(reader, workspace_id, lead_id)
+        for done, declared in enumerate(declared_steps):
+            if declared.prepare is not None:
+                report_progress(session, workspace_id, lead_id, stage, declared, done)
+                prepared[done] = declared.prepare(reader, lead)
+    return prepared
 
 
 def _move_on(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -25,21 +26,38 @@ class PipelineFailure(Exception):
     """The lead cannot go on (not a passing fault): it ends in ``failed`` with this reason."""
 
 
+Prepare = Callable[[Session, Lead], Any]
+
+
 @dataclass(frozen=True)
 class Step:
     """One piece of a stage's work. It may run more than once (a crash replays its stage), so
-    it must leave the lead the same however often it runs; it returns what it did, or None."""
+    it must leave the lead the same however often it runs; it returns what it did, or None.
+
+    A step that asks something outside (an LLM, a scoring service) does so in ``prepare``,
+    which runs before the stage's transaction begins, in a read-only session: on SQLite that
+    transaction holds the one writer from its first statement to its commit, and every other
+    write in the process would wait for the provider's answer. ``prepare`` returns plain data
+    (no rows of its session), handed to ``work`` as its third argument; ``work`` stores it."""
 
     label: str  # shown on the board while it runs, e.g. "reading company website"
-    work: Callable[[Session, Lead], str | None]
+    work: Callable[..., str | None]  # (session, lead), or (session, lead, prepared)
+    prepare: Prepare | None = None
+
+    def run(self, session: Session, lead: Lead, prepared: Any) -> str | None:
+        if self.prepare is None:
+            return self.work(session, lead)
+        return self.work(session, lead, prepared)
 
 
 STEPS: dict[LeadStage, list[Step]] = {stage: [] for stage in ORDER}
 
 
-def step(stage: LeadStage, label: str) -> Callable[[Callable[[Session, Lead], str | None]], Step]:
-    def declare(work: Callable[[Session, Lead], str | None]) -> Step:
-        declared = Step(label, work)
+def step(
+    stage: LeadStage, label: str, *, prepare: Prepare | None = None
+) -> Callable[[Callable[..., str | None]], Step]:
+    def declare(work: Callable[..., str | None]) -> Step:
+        declared = Step(label, work, prepare)
         STEPS[stage].append(declared)
         return declared
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+import numpy as np
 
 from leadflow.models import Company, Lead
-from leadflow.scoring.reasons import Reason
+from leadflow.scoring.reasons import Indices, Kind, Mask, Reason, Reasons
+
+T = TypeVar("T")
 
 _EXECUTIVE = (
     r"\b(ceo|cfo|cto|coo|cmo|cro|chief|founder|co-?founder|owner|president|partner"
@@ -80,8 +84,67 @@ def prepare(rules: Sequence[Rule]) -> list[Check]:
     ]
 
 
+class Facts:
+    """What the rules can look at, for many leads at once. Each fact is gathered once, and a
+    reading of it (a rule's test, a persona's bounds) runs once per distinct value: leads
+    share industries, countries and sizes."""
+
+    def __init__(self, leads: Sequence[Mapping[str, Any]]) -> None:
+        self.leads = leads
+        self._columns: dict[str, tuple[Indices, list[Any]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.leads)
+
+    def test(self, name: str, test: Callable[[Any], bool]) -> Mask:
+        """``test`` of each lead's fact ``name``."""
+        numbers, values = self._column(name)
+        return np.array([test(value) for value in values], dtype=bool)[numbers]
+
+    def read(self, names: Sequence[str], reading: Callable[[Mapping[str, Any]], T]) -> list[T]:
+        """``reading`` of each lead's facts ``names`` (given as a mapping)."""
+        columns = [self._column(name) for name in names]
+        sizes = tuple(max(len(values), 1) for _, values in columns)
+        combined = np.ravel_multi_index(tuple(numbers for numbers, _ in columns), sizes)
+        distinct, back = np.unique(combined, return_inverse=True)
+        read = [
+            reading(
+                {name: values[n] for name, (_, values), n in zip(names, columns, at, strict=True)}
+            )
+            for at in zip(*np.unravel_index(distinct, sizes), strict=True)
+        ]
+        return [read[n] for n in back.tolist()]
+
+    def _column(self, name: str) -> tuple[Indices, list[Any]]:
+        if name not in self._columns:
+            self._columns[name] = _numbered([facts.get(name) for facts in self.leads])
+        return self._columns[name]
+
+
+def _numbered(values: list[Any]) -> tuple[Indices, list[Any]]:
+    """Each value's number among the distinct values, and those values. A value's type counts:
+    True, 1 and 1.0 are equal in Python, not to a rule."""
+    numbers: dict[tuple[type, Any], int] = {}
+    try:
+        keys = zip(map(type, values), values, strict=True)
+        found = [numbers.setdefault(key, len(numbers)) for key in keys]
+    except TypeError:  # a value that cannot be a key (a list in a custom field) stands alone
+        return np.arange(len(values)), values
+    return np.array(found, dtype=np.intp), [value for _, value in numbers]
+
+
+def fits(facts: Facts, checks: Sequence[Check]) -> Reasons:
+    """The rules each lead meets: a column per rule, in the rules' order."""
+    met = np.zeros((len(facts), len(checks)), dtype=bool)
+    for column, check in enumerate(checks):
+        met[:, column] = facts.test(check.field, check.test)
+    points = np.array([check.reason.points for check in checks], dtype=np.float64)
+    kinds = [Kind("fit", check.reason.text) for check in checks]
+    return Reasons.columns(np.where(met, points, 0.0), met, kinds)
+
+
 def fit(facts: Mapping[str, Any], checks: Sequence[Check]) -> list[Reason]:
-    return [check.reason for check in checks if check.test(facts.get(check.field))]
+    return fits(Facts([facts]), checks).rows()[0]
 
 
 def _text(value: Any) -> str:

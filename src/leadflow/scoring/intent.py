@@ -7,13 +7,15 @@ are machines, not people: they count for a tenth, and the reason says so.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 from functools import lru_cache
-from operator import itemgetter
+from itertools import chain
 from typing import Any, NamedTuple
 
-from leadflow.scoring.reasons import Reason
+import numpy as np
+
+from leadflow.scoring.reasons import Indices, Kind, Points, Reason, Reasons
 
 WEIGHTS = {"reply": 25.0, "booking": 20.0, "click": 8.0, "page_visit": 4.0, "open": 2.0}
 MACHINE_DISCOUNT = 0.1
@@ -22,6 +24,11 @@ _NAMES = {"reply": "replied", "booking": "booked a meeting", "click": "clicked a
           "page_visit": "visited the site", "open": "opened an email"}  # fmt: skip
 # A link followed this soon after delivery was followed by a scanner, not a person.
 SCANNER_SECONDS = 10
+# Signals add up per kind, people's and machines' apart: group 2k is kind k by people, 2k+1 by
+# machines.
+_GROUPS = [(kind, machine) for kind in WEIGHTS for machine in (False, True)]
+_KIND_NUMBER = {kind: number for number, kind in enumerate(WEIGHTS)}
+_GROUP_WEIGHTS = np.array([WEIGHTS[kind] for kind, _ in _GROUPS])
 
 
 class Signal(NamedTuple):
@@ -42,25 +49,43 @@ def signal_of(kind: str, at: datetime, data: Mapping[str, Any]) -> Signal | None
 
 
 def intent(signals: Iterable[Signal], *, now: datetime, half_life_days: float) -> list[Reason]:
-    """One reason per kind of signal, decayed by age; together at most ``CAP`` points."""
-    per_second = 1 / (half_life_days * 86400)
-    totals: dict[tuple[str, bool], list[float]] = {}
-    for kind, at, machine in signals:
-        age = max((now - at).total_seconds(), 0.0)
-        weight = WEIGHTS[kind] * 0.5 ** (age * per_second)
-        if machine:
-            weight *= MACHINE_DISCOUNT
-        group = totals.get((kind, machine))
-        if group is None:
-            totals[(kind, machine)] = [weight, 1]
-        else:
-            group[0] += weight
-            group[1] += 1
-    reasons = [
-        Reason(points, _said(kind, machine, int(count)), "intent")
-        for (kind, machine), (points, count) in totals.items()
-    ]
-    return _capped(sorted(reasons, key=itemgetter(0), reverse=True))
+    """One lead's intent (:func:`intents` of a batch of one)."""
+    return intents([list(signals)], now=now, half_life_days=half_life_days).rows()[0]
+
+
+def intents(
+    signals: Sequence[Sequence[Signal]], *, now: datetime, half_life_days: float
+) -> Reasons:
+    """Each lead's intent: a reason per kind of signal (machines' apart), decayed by age, the
+    largest first (equal ones in the order they began); together at most ``CAP`` points."""
+    leads, flat = len(signals), list(chain.from_iterable(signals))
+    if not flat:
+        return Reasons.none(leads)
+    kinds, times, machines = zip(*flat, strict=True)
+    group = 2 * np.fromiter(map(_KIND_NUMBER.__getitem__, kinds), np.intp, len(flat))
+    group += np.fromiter(map(bool, machines), bool, len(flat))
+    age = np.fromiter(map(timedelta.total_seconds, map(now.__sub__, times)), float, len(flat))
+    half_lives = np.maximum(age, 0.0) * (1 / (half_life_days * 86400))
+    # Python's own power, as one lead alone always had: the same float on any machine.
+    decay = np.array([0.5**exponent for exponent in half_lives.tolist()])
+    weight = _GROUP_WEIGHTS[group] * decay
+    weight = np.where(group % 2 == 1, weight * MACHINE_DISCOUNT, weight)
+    return _capped(_grouped(signals, group, weight))
+
+
+def _grouped(signals: Sequence[Sequence[Signal]], group: Indices, weight: Points) -> Reasons:
+    """Each lead's signals summed per group in the order they came, groups by their sums."""
+    shape = (len(signals), len(_GROUPS))
+    cell = np.repeat(np.arange(shape[0]), [len(s) for s in signals]) * shape[1] + group
+    cells = shape[0] * shape[1]
+    points = np.bincount(cell, weights=weight, minlength=cells).reshape(shape)
+    count = np.bincount(cell, minlength=cells).reshape(shape)
+    began = np.full(cells, len(cell))
+    np.minimum.at(began, cell, np.arange(len(cell)))
+    order = np.lexsort((began.reshape(shape), np.where(count > 0, -points, np.inf)))
+    widest = int((count > 0).sum(axis=1).max())
+    kinds = [Kind("intent", _words(g, count)) for g in range(len(_GROUPS))]
+    return Reasons.columns(points, count > 0, kinds).taking(order[:, :widest])
 
 
 @lru_cache(maxsize=1024)
@@ -72,13 +97,19 @@ def _said(kind: str, machine: bool, count: int) -> str:
     return text
 
 
-def _capped(reasons: list[Reason]) -> list[Reason]:
-    if sum(reason.points for reason in reasons) <= CAP:
-        return reasons
-    room, kept = CAP, []
-    for reason in reasons:
-        points = min(reason.points, room)
-        if points > 0:
-            kept.append(Reason(points, reason.text, reason.source))
-        room -= points
-    return kept
+def _capped(reasons: Reasons) -> Reasons:
+    """Leads past ``CAP`` keep their largest reasons whole and the next one in part."""
+    capped = reasons.totals() > CAP
+    room = np.full(reasons.leads, CAP)
+    points = reasons.points.copy()
+    for column in range(points.shape[1]):
+        kept = np.minimum(points[:, column], room)
+        points[:, column] = np.where(capped, kept, points[:, column])
+        room -= kept
+    present = reasons.present & (~capped[:, None] | (points > 0))
+    return Reasons(np.where(present, points, 0.0), present, reasons.kind, reasons.kinds)
+
+
+def _words(group: int, count: Indices) -> Callable[[Indices], list[str]]:
+    kind, machine = _GROUPS[group]
+    return lambda leads: [_said(kind, machine, n) for n in count[leads, group].tolist()]

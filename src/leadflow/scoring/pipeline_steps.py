@@ -3,14 +3,19 @@ scores the lead."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from leadflow.models import Lead, LeadStage, Workspace
+from leadflow.integrations.llm.accounting import Metered
+from leadflow.integrations.llm.factory import get_llm
+from leadflow.models import Activity, Company, Lead, LeadStage, Workspace
 from leadflow.models.base import utcnow
 from leadflow.pipeline.stages import step
-from leadflow.scoring.qualification import qualify
+from leadflow.scoring import external
+from leadflow.scoring.fit import facts_of
+from leadflow.scoring.qualification import Engine, Qualification, qualify
 from leadflow.scoring.service import score
 
 # Form and CRM fields in which people write to the business, by the names sites give them.
@@ -29,25 +34,76 @@ def written_by(lead: Lead) -> list[str]:
     ]
 
 
-@step(LeadStage.qualifying, "reading what the lead wrote")
-def read_what_the_lead_wrote(session: Session, lead: Lead) -> str | None:
+@dataclass(frozen=True)
+class Reading:
+    """What the lead wrote, as read (by the LLM, or the rules), and what the LLM spent."""
+
+    messages: int
+    qualification: Qualification
+    engine: Engine
+    spent: Metered | None
+
+
+def read(reader: Session, lead: Lead) -> Reading | None:
+    """Reads what the lead wrote, asking the configured LLM (which takes seconds) before the
+    stage's transaction begins."""
     messages = written_by(lead)
     if not messages:
         return None
-    from leadflow.integrations.llm.accounting import Metered
-    from leadflow.integrations.llm.factory import get_llm
-
-    workspace = session.get(Workspace, lead.workspace_id)
+    workspace = reader.get(Workspace, lead.workspace_id)
     services: list[Any] = (
         list((workspace.settings or {}).get("services") or []) if workspace else []
     )
     llm = get_llm()
     metered = Metered(llm) if llm is not None else None
     qualification, engine = qualify(messages, now=utcnow(), services=services, llm=metered)
-    if metered is not None:
-        metered.account(session, lead.workspace_id)
-    lead.qualification = {**qualification.model_dump(mode="json"), "engine": engine}
-    return f"read {len(messages)} message(s) ({engine})"
+    return Reading(len(messages), qualification, engine, metered)
+
+
+@step(LeadStage.qualifying, "reading what the lead wrote", prepare=read)
+def read_what_the_lead_wrote(session: Session, lead: Lead, reading: Reading | None) -> str | None:
+    if reading is None:
+        return None
+    if reading.spent is not None:
+        reading.spent.account(session, lead.workspace_id)
+    lead.qualification = {**reading.qualification.model_dump(mode="json"), "engine": reading.engine}
+    return f"read {reading.messages} message(s) ({reading.engine})"
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the external scorer said (or why it said nothing), and what asking it spent."""
+
+    said: dict[str, Any]
+    spent: Metered
+
+
+def ask_the_external_scorer(reader: Session, lead: Lead) -> Asked | None:
+    """Asks the workspace's external scorer, if it connected one, before the stage's
+    transaction begins (a flow takes seconds)."""
+    scorer = external.scorer_of(reader, lead.workspace_id)
+    if scorer is None:
+        return None
+    company = reader.get(Company, lead.company_id) if lead.company_id else None
+    spent = Metered(scorer)
+    return Asked(external.ask(spent, facts_of(lead, company), written_by(lead)), spent)
+
+
+@step(LeadStage.qualifying, "asking the external scorer", prepare=ask_the_external_scorer)
+def keep_what_the_external_scorer_said(
+    session: Session, lead: Lead, asked: Asked | None
+) -> str | None:
+    if asked is None:
+        return None
+    asked.spent.account(session, lead.workspace_id)
+    session.add(
+        Activity(
+            workspace_id=lead.workspace_id, lead_id=lead.id, kind=external.ACTIVITY,
+            actor=external.PROVIDER, data=asked.said,
+        )
+    )  # fmt: skip
+    session.flush()  # the next step scores the lead from its timeline
+    return external.said_in_words(asked.said)
 
 
 @step(LeadStage.qualifying, "scoring the lead")

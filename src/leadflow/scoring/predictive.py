@@ -97,7 +97,7 @@ class TrainedModel:
         return self._scores(self.encoder.encode(rows).matrix)
 
     def predict(self, rows: Sequence[Row]) -> list[Prediction]:
-        encoded = self.encoder.encode(rows)
+        encoded = self.encoder.encode(rows, phrases=True)
         scores = self._scores(encoded.matrix)
         names, shown = scores.names, min(3, len(scores.names))
         top = np.argsort(-np.abs(scores.points), axis=1)[:, :shown]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from leadflow.models import Activity, IcpRule, Lead, ScoringModel
 from leadflow.scoring.intent import WEIGHTS
@@ -22,13 +22,44 @@ def rule(session: Session, workspace_id: int, rule_id: int) -> IcpRule | None:
     ).first()
 
 
-def signals_of(session: Session, lead_id: int) -> Sequence[Activity]:
-    """The lead's timeline entries that say something about intent."""
+def scored_leads(session: Session, workspace_id: int, *, after: int, limit: int) -> Sequence[Lead]:
+    """The workspace's leads that have a score, by id after ``after``, with their companies."""
     return session.scalars(
-        select(Activity)
-        .where(Activity.lead_id == lead_id, Activity.kind.in_(list(WEIGHTS)))
-        .order_by(Activity.occurred_at)
+        select(Lead)
+        .where(Lead.workspace_id == workspace_id, Lead.id > after, Lead.scored_at.is_not(None))
+        .options(selectinload(Lead.company))
+        .order_by(Lead.id)
+        .limit(limit)
     ).all()
+
+
+def leads(session: Session, workspace_id: int, lead_ids: Sequence[int]) -> Sequence[Lead]:
+    return session.scalars(
+        select(Lead).where(Lead.workspace_id == workspace_id, Lead.id.in_(lead_ids))
+    ).all()
+
+
+def signals_of(session: Session, lead_ids: Sequence[int]) -> dict[int, list[Activity]]:
+    """Each lead's timeline entries that say something about intent, in the order they came."""
+    entries = session.scalars(
+        select(Activity)
+        .where(Activity.lead_id.in_(lead_ids), Activity.kind.in_(list(WEIGHTS)))
+        .order_by(Activity.lead_id, Activity.occurred_at, Activity.id)
+    )
+    timelines: dict[int, list[Activity]] = {}
+    for entry in entries:
+        timelines.setdefault(entry.lead_id, []).append(entry)
+    return timelines
+
+
+def latest_of(session: Session, lead_ids: Sequence[int], kind: str) -> dict[int, Activity]:
+    """Each lead's latest timeline entry of ``kind``, for the leads that have one."""
+    entries = session.scalars(
+        select(Activity)
+        .where(Activity.lead_id.in_(lead_ids), Activity.kind == kind)
+        .order_by(Activity.occurred_at, Activity.id)
+    )
+    return {entry.lead_id: entry for entry in entries}
 
 
 def score_history(session: Session, workspace_id: int, lead_id: int) -> Sequence[Activity]:

@@ -64,6 +64,13 @@ class ScoringSettingsIn(RequestSchema):
     warm: int = Field(default=40, ge=0, le=99)
     half_life_days: float = Field(default=14.0, gt=0, le=365)
     model_weight: float = Field(default=0.5, ge=0, le=1)
+    external_weight: float = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description="The external scorer's share of the score, when it answered; at most what "
+        "the predictive model's share leaves",
+    )
     personas: list[PersonaIn] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")

@@ -3,25 +3,32 @@ stored on the lead with its history, and announced when it changes or turns hot.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from leadflow.connections.service import is_connected
 from leadflow.events.service import record
+from leadflow.kit.collector import collector_paused
 from leadflow.models import Activity, Company, Lead, Workspace
 from leadflow.models.base import utcnow
+from leadflow.scoring import external, repository
 from leadflow.scoring import fit as fit_rules
-from leadflow.scoring import repository
-from leadflow.scoring.intent import Signal, intent, signal_of
-from leadflow.scoring.model_view import model_view
+from leadflow.scoring.features import lead_row
+from leadflow.scoring.intent import Signal, intents, signal_of
+from leadflow.scoring.model_view import trained, views
+from leadflow.scoring.reasons import Reasons
 from leadflow.scoring.verdict import (
+    ExternalView,
     ModelView,
+    ModelViews,
     ScoringSettings,
     Verdict,
     conversation_reasons,
-    judge,
+    verdicts,
 )
 
 ACTOR = "scoring"
@@ -33,27 +40,50 @@ def settings_of(workspace: Workspace) -> ScoringSettings:
 
 def assess(session: Session, lead: Lead, *, now: datetime | None = None) -> Verdict:
     """The verdict on the lead as it stands, without storing it."""
-    now = now or utcnow()
-    workspace = session.get(Workspace, lead.workspace_id)
-    assert workspace is not None
-    settings = settings_of(workspace)
     company = session.get(Company, lead.company_id) if lead.company_id else None
-    facts = fit_rules.facts_of(lead, company)
-    checks = fit_rules.prepare(
-        [_rule(r) for r in repository.rules(session, workspace.id, enabled_only=True)]
+    set_committed_value(lead, "company", company)
+    (verdict,) = assess_many(session, lead.workspace_id, [lead], now=now)
+    return verdict
+
+
+def assess_many(
+    session: Session, workspace_id: int, leads: Sequence[Lead], *, now: datetime | None = None
+) -> list[Verdict]:
+    """The verdicts on many of a workspace's leads (their companies loaded) as they stand,
+    without storing them: what each needs read in one query per kind, then judged in bulk."""
+    workspace = session.get(Workspace, workspace_id)
+    assert workspace is not None
+    ids = [lead.id for lead in leads]
+    timelines = repository.signals_of(session, ids)
+    model = trained(session, workspace_id)
+    return judge_many(
+        [fit_rules.facts_of(lead, lead.company) for lead in leads],
+        [_signals(timelines.get(lead_id, ())) for lead_id in ids],
+        rules=[_rule(r) for r in repository.rules(session, workspace_id, enabled_only=True)],
+        settings=settings_of(workspace),
+        now=now or utcnow(),
+        model_views=views(model, [lead_row(lead) for lead in leads]) if model else None,
+        said=[lead.qualification or {} for lead in leads],
+        external=_external_views(session, workspace_id, ids),
     )
-    signals = [
-        s
-        for a in repository.signals_of(session, lead.id)
-        if (s := signal_of(a.kind, a.occurred_at, a.data)) is not None
+
+
+def _signals(timeline: Iterable[Activity]) -> list[Signal]:
+    return [
+        signal
+        for entry in timeline
+        if (signal := signal_of(entry.kind, entry.occurred_at, entry.data)) is not None
     ]
-    reasons = [
-        *fit_rules.fit(facts, checks),
-        *intent(signals, now=now, half_life_days=settings.half_life_days),
-        *conversation_reasons(lead.qualification or {}, today=now.date()),
-    ]
-    view = model_view(session, lead, company)
-    return judge(reasons, facts=facts, settings=settings, model=view, signals=len(signals))
+
+
+def _external_views(
+    session: Session, workspace_id: int, lead_ids: Sequence[int]
+) -> list[ExternalView | None]:
+    """What the workspace's external scorer last said of each lead, while it is connected."""
+    if not is_connected(session, workspace_id, external.PROVIDER):
+        return [None] * len(lead_ids)
+    said = repository.latest_of(session, lead_ids, external.ACTIVITY)
+    return [external.view_of(said[i].data) if i in said else None for i in lead_ids]
 
 
 def judge_many(
@@ -63,34 +93,55 @@ def judge_many(
     rules: Sequence[fit_rules.Rule],
     settings: ScoringSettings,
     now: datetime,
-    model_views: Sequence[ModelView | None] | None = None,
+    model_views: ModelViews | Sequence[ModelView | None] | None = None,
+    said: Sequence[Mapping[str, Any]] | None = None,
+    external: Sequence[ExternalView | None] | None = None,
 ) -> list[Verdict]:
-    """Verdicts for many leads at once, from what is already loaded (bulk rescoring)."""
-    views = model_views if model_views is not None else [None] * len(facts)
-    checks = fit_rules.prepare(rules)
-    return [
-        judge(
-            [
-                *fit_rules.fit(f, checks),
-                *intent(s, now=now, half_life_days=settings.half_life_days),
-            ],
-            facts=f,
-            settings=settings,
-            model=v,
-            signals=len(s),
+    """Verdicts for many leads at once, from what is already loaded: fit, intent and, when
+    given, what each lead said (its qualification), the model's view of it and an external
+    scorer's. Worked out column by column over the whole batch; one lead is a batch of one."""
+    with collector_paused():  # a tuple per reason shown: millions in bulk, no cycles among them
+        batch = fit_rules.Facts(facts)
+        reasons = fit_rules.fits(batch, fit_rules.prepare(rules)).beside(
+            intents(signals, now=now, half_life_days=settings.half_life_days)
         )
-        for f, s, v in zip(facts, signals, views, strict=True)
-    ]
+        if said is not None:
+            today = now.date()
+            reasons = reasons.beside(
+                Reasons.of([conversation_reasons(q, today=today) for q in said])
+            )
+        if model_views is not None and not isinstance(model_views, ModelViews):
+            model_views = ModelViews.of(model_views)
+        counts = [len(s) for s in signals]
+        return verdicts(
+            reasons, batch, settings=settings, views=model_views, signals=counts, external=external
+        )
 
 
 def score(session: Session, lead: Lead, *, now: datetime | None = None) -> Verdict:
     """Scores the lead and keeps the verdict; its history and events follow any change."""
     verdict = assess(session, lead, now=now)
+    keep(session, lead, verdict)
+    return verdict
+
+
+def keep(session: Session, lead: Lead, verdict: Verdict) -> None:
+    """Keeps the verdict on the lead; its history and events follow any change."""
     previous_score, previous_tier = lead.score, lead.score_tier
     _store(lead, verdict)
     if (previous_score, previous_tier) != (verdict.score, verdict.tier):
         _remember_change(session, lead, verdict, previous_score, previous_tier)
-    return verdict
+
+
+def keep_judged(
+    session: Session, workspace_id: int, judged: Mapping[int, tuple[datetime | None, Verdict]]
+) -> None:
+    """Keeps verdicts made elsewhere (bulk rescoring), by lead id with when the lead had last
+    been scored as they were made: a lead scored since keeps its newer verdict."""
+    for lead in repository.leads(session, workspace_id, list(judged)):
+        scored_at, verdict = judged[lead.id]
+        if lead.scored_at == scored_at:
+            keep(session, lead, verdict)
 
 
 def _store(lead: Lead, verdict: Verdict) -> None:

@@ -1,4 +1,5 @@
-"""Retraining the predictive model: on demand, and nightly for workspaces with new outcomes."""
+"""Retraining the predictive model (on demand, and nightly for workspaces with new outcomes),
+and scoring a workspace's leads again in bulk once a new version of it scores."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from sqlalchemy.orm import Session
 
 from leadflow.db import get_sessionmaker
 from leadflow.models import Lead, ScoringModel
-from leadflow.scoring import predictive
+from leadflow.scoring import predictive, repository, service
 from leadflow.worker import enqueue
 from leadflow.worker.registry import job, periodic
 
 log = structlog.get_logger()
+
+RESCORE_BATCH = 2000  # leads judged and kept in one run
 
 
 @job(max_attempts=2, bulk=True)
@@ -29,6 +32,24 @@ def retrain(session: Session, workspace_id: int) -> None:
         log.info("scoring.model.skipped", workspace_id=workspace_id, reason=error.message)
         return
     predictive.store_model(session, workspace_id, model)
+    enqueue(session, rescore, workspace_id)
+
+
+@job(max_attempts=3, bulk=True)
+def rescore(session: Session, workspace_id: int, after_id: int = 0) -> None:
+    """Scores the workspace's scored leads again, ``RESCORE_BATCH`` of them a run, and queues
+    the next batch until none is left. A batch is read and judged in bulk before ``session`` is
+    touched (on SQLite its first query takes the one writer); ``session`` only keeps it."""
+    with get_sessionmaker(writes=False)() as reader:
+        leads = repository.scored_leads(reader, workspace_id, after=after_id, limit=RESCORE_BATCH)
+        verdicts = service.assess_many(reader, workspace_id, leads)
+        judged = {
+            lead.id: (lead.scored_at, verdict)
+            for lead, verdict in zip(leads, verdicts, strict=True)
+        }
+    service.keep_judged(session, workspace_id, judged)
+    if len(judged) == RESCORE_BATCH:
+        enqueue(session, rescore, workspace_id, max(judged))
 
 
 @periodic(hour="2", minute="0")
