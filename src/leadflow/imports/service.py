@@ -1,8 +1,9 @@
 """Bulk import: a file of any size streamed through validation and identity resolution.
 
-Rows go in chunks; each chunk is one transaction that also records the job's progress, so a
-crash loses at most the chunk in flight and a restart resumes after the last committed one.
-A dry run does the same work in one transaction and rolls it back.
+Rows go in chunks (bounded memory); a transaction takes chunks for about a second
+(``import_commit_seconds``) and also records the job's progress, so a crash loses at most the
+transaction in flight and a restart resumes after the last committed one. A dry run does the
+same work in one transaction and rolls it back.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import gc
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from pathlib import Path
 import structlog
 from sqlalchemy.orm import Session
 
+from leadflow.config import get_settings
 from leadflow.db import get_sessionmaker
 from leadflow.exceptions import BadRequest, NotFound
 from leadflow.identity.companies import CompanyResolver
@@ -84,13 +87,21 @@ def open_import(
 
 
 class ImportRun:
-    """Runs one import job to its end, chunk by chunk."""
+    """Runs one import job to its end, chunk by chunk; ``progress`` hears of each commit."""
 
     def __init__(
-        self, job_id: int, *, chunk_rows: int = 5000, progress: Progress | None = None
+        self,
+        job_id: int,
+        *,
+        chunk_rows: int = 5000,
+        commit_seconds: float | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self.job_id = job_id
         self.chunk_rows = chunk_rows
+        self.commit_seconds = (
+            get_settings().import_commit_seconds if commit_seconds is None else commit_seconds
+        )
         self.progress = progress
         self.sessions = get_sessionmaker()
 
@@ -129,18 +140,28 @@ class ImportRun:
         return job
 
     def _commit_each(self, chunks: Iterator[ParsedChunk], workspace_id: int) -> ImportReport:
+        """Chunks taken in transactions of about ``commit_seconds``.
+
+        A transaction of many chunks writes each index page its random keys land on once,
+        not once per chunk: at a million rows, per-chunk commits were a fifth of the work.
+        """
         companies: CompanyResolver | None = None
         statistics = StatisticsRefresh(_GROWING_TABLES)
-        for chunk in chunks:
+        for first in chunks:
             with self.sessions.begin() as session:
                 job = self._job(session)
-                job.updated_at = utcnow()  # first write: holds the writer lock for this chunk
+                job.updated_at = utcnow()  # first write: holds the writer lock from here
                 session.flush()
                 companies = _rebind(companies, session, workspace_id)
-                self._take(session, job, chunk, companies)
-                statistics.after_rows(session, chunk.rows)
+                ends = time.monotonic() + self.commit_seconds
+                chunk: ParsedChunk | None = first
+                while chunk is not None:
+                    self._take(session, job, chunk, companies)
+                    statistics.after_rows(session, chunk.rows)
+                    gc.collect(1)
+                    # Waits for at most one chunk's parsing while holding the writer lock.
+                    chunk = next(chunks, None) if time.monotonic() < ends else None
             self._report_progress(job)
-            gc.collect(1)
         return self._finish()
 
     def _dry(self, chunks: Iterator[ParsedChunk], workspace_id: int) -> ImportReport:
