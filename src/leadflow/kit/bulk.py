@@ -11,7 +11,8 @@ import json
 from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
-from operator import itemgetter
+from itertools import repeat
+from operator import is_not, itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Dialect, Table, func, select, text, update
@@ -128,15 +129,20 @@ def _without_nulls(
     """Leaves out the columns that are NULL in every row and would be NULL if left out (no
     server default): the SQLite driver binds a NULL ~4 times slower than a number, and most
     of a lead's optional columns are NULL in a whole file."""
-    by_column = list(zip(*values, strict=True))
     kept = [
         index
-        for index, (name, column) in enumerate(zip(columns, by_column, strict=True))
-        if table.c[name].server_default is not None or column.count(None) != len(column)
+        for index, name in enumerate(columns)
+        if table.c[name].server_default is not None or _any_value(values, index)
     ]
     if len(kept) == len(columns):
         return columns, values
-    return [columns[i] for i in kept], list(zip(*(by_column[i] for i in kept), strict=True))
+    pick = itemgetter(*kept) if len(kept) > 1 else lambda row: (row[kept[0]],)
+    return [columns[i] for i in kept], list(map(pick, values))
+
+
+def _any_value(rows: Sequence[tuple[Any, ...]], index: int) -> bool:
+    """True when some row has a value at ``index``: stops at the first one, in C."""
+    return any(map(is_not, map(itemgetter(index), rows), repeat(None)))
 
 
 def stored(session: Session, table: Table, column: str, value: Any) -> Any:
