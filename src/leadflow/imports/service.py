@@ -147,22 +147,36 @@ class ImportRun:
         """
         companies: CompanyResolver | None = None
         statistics = StatisticsRefresh(_GROWING_TABLES)
-        for first in chunks:
+        more = True
+        while more:
             with self.sessions.begin() as session:
                 job = self._job(session)
                 job.updated_at = utcnow()  # first write: holds the writer lock from here
                 session.flush()
                 companies = _rebind(companies, session, workspace_id)
-                ends = time.monotonic() + self.commit_seconds
-                chunk: ParsedChunk | None = first
-                while chunk is not None:
-                    self._take(session, job, chunk, companies)
-                    statistics.after_rows(session, chunk.rows)
-                    gc.collect(1)
-                    # Waits for at most one chunk's parsing while holding the writer lock.
-                    chunk = next(chunks, None) if time.monotonic() < ends else None
+                more = self._take_for_a_while(session, job, chunks, companies, statistics)
             self._report_progress(job)
         return self._finish()
+
+    def _take_for_a_while(
+        self,
+        session: Session,
+        job: ImportJob,
+        chunks: Iterator[ParsedChunk],
+        companies: CompanyResolver,
+        statistics: StatisticsRefresh,
+    ) -> bool:
+        """Takes chunks until the transaction has run ``commit_seconds``; False at the end of
+        the file. Waits for at most one chunk's parsing while holding the writer lock."""
+        ends = time.monotonic() + self.commit_seconds
+        while (chunk := next(chunks, None)) is not None:
+            self._take(session, job, chunk, companies)
+            statistics.after_rows(session, chunk.rows)
+            del chunk  # before the collector sweeps: a live chunk is thousands of objects
+            gc.collect(1)
+            if time.monotonic() >= ends:
+                return True
+        return False
 
     def _dry(self, chunks: Iterator[ParsedChunk], workspace_id: int) -> ImportReport:
         with self.sessions() as session:
