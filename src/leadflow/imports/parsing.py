@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import marshal
 import multiprocessing
 import queue
 from collections.abc import Iterator
@@ -20,7 +21,6 @@ from typing import Any
 from leadflow.identity.drafts import (
     InvalidLead,
     LeadDraft,
-    PlainDraft,
     draft_from_tidy_fields,
     drafts_from_plain,
     plain_drafts,
@@ -42,14 +42,14 @@ class ParsedChunk:
     offset: int = 0
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Sent to the importing process: plain tuples cost a third less to pickle.
+        # Sent to the importing process as plain tuples, lists and dicts in marshal's form:
+        # it writes and reads them in about half pickle's time (no memo of every object).
         state = (plain_drafts(self.drafts), self.rejections, self.rows, self.offset)
-        return (_unpickled_chunk, state)
+        return (_unmarshalled_chunk, (marshal.dumps(state),))
 
 
-def _unpickled_chunk(
-    drafts: list[PlainDraft], rejections: list[dict[str, Any]], rows: int, offset: int
-) -> ParsedChunk:
+def _unmarshalled_chunk(state: bytes) -> ParsedChunk:
+    drafts, rejections, rows, offset = marshal.loads(state)  # noqa: S302 - our own child's
     return ParsedChunk(drafts_from_plain(drafts), rejections, rows, offset)
 
 
