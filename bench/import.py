@@ -21,8 +21,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.databases import scratch_database
-
 
 def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -59,6 +57,10 @@ def _write_file(path: Path, rows: int) -> None:
 
 
 def main() -> None:
+    # Imported here, not above: the spawned parsing process imports this module again, and
+    # SQLAlchemy (which the database helper needs) would add 15 MB to it for nothing.
+    from bench.databases import scratch_database
+
     args = _args()
     workdir = Path(tempfile.mkdtemp(prefix="leadflow-bench-import-"))
     source = workdir / "leads.csv"
