@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -156,7 +156,8 @@ def one_connection(*, sqlite_cache_kib: int = _CACHE_KIB) -> Iterator[sessionmak
             yield sessionmaker(connection, expire_on_commit=False)
         finally:
             if isinstance(driver, sqlite3.Connection):
-                driver.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
+                with suppress(sqlite3.Error):  # never in place of the error that ended the block
+                    driver.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
 
 
 def reset_engine_cache() -> None:
