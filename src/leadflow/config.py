@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     port: int = 8000
     form_rate_limit_per_minute: int = Field(default=20, ge=1)
     import_chunk_rows: int = Field(default=5000, ge=1)
+    import_commit_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="an import commits once its transaction has run this long (0: every chunk); "
+        "other writers of a SQLite database wait for it meanwhile",
+    )
     log_level: str = "INFO"
 
     # The job runtime (huey): SQLite queue beside the database unless Redis is given.

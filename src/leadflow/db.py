@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ def is_sqlite(url: str) -> bool:
 
 
 WRITES = "leadflow_writes"  # execution option: this transaction will write
+_CACHE_KIB = 32 * 1024  # SQLite's page cache per connection
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -30,7 +31,7 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")  # durable across app crashes in WAL mode
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA cache_size=-32768")
+    cursor.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
     # Checkpoint every ~40 MB of log rather than 4 MB: each checkpoint waits on fsync, and an
     # import of a million rows spent a tenth of its time there.
     cursor.execute("PRAGMA wal_autocheckpoint=10000")
@@ -139,6 +140,24 @@ def unit_of_work(*, writes: bool = True) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def one_connection(*, sqlite_cache_kib: int = _CACHE_KIB) -> Iterator[sessionmaker[Session]]:
+    """Writing sessions that all use one connection, held for the block: a bulk job's
+    transactions find the pages they touched still in its cache (the pool hands connections
+    out in turn). On SQLite its page cache is ``sqlite_cache_kib`` for the block."""
+    engine = get_engine().execution_options(**{WRITES: True})
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        if isinstance(driver, sqlite3.Connection):  # a PRAGMA here begins no transaction
+            driver.execute(f"PRAGMA cache_size=-{sqlite_cache_kib}")
+        try:
+            yield sessionmaker(connection, expire_on_commit=False)
+        finally:
+            if isinstance(driver, sqlite3.Connection):
+                with suppress(sqlite3.Error):  # never in place of the error that ended the block
+                    driver.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
 
 
 def reset_engine_cache() -> None:

@@ -186,7 +186,9 @@ def test_a_crashed_import_resumes_where_it_stopped(
     session.commit()
 
     with pytest.raises(Crash):
-        ImportRun(job.id, chunk_rows=3, progress=crash_after(chunks_before_crash)).run()
+        ImportRun(
+            job.id, chunk_rows=3, commit_seconds=0, progress=crash_after(chunks_before_crash)
+        ).run()
     leave_running(session, job.id)
     half_done = session.get(ImportJob, job.id)
     assert half_done.rows == 3 * chunks_before_crash
@@ -209,7 +211,7 @@ from leadflow.imports.service import ImportRun
 def die(job):
     os.kill(os.getpid(), signal.SIGKILL)
 
-ImportRun(int(sys.argv[1]), chunk_rows=3, progress=die).run()
+ImportRun(int(sys.argv[1]), chunk_rows=3, commit_seconds=0, progress=die).run()
 """
 
 
@@ -235,6 +237,38 @@ def test_an_import_killed_mid_file_resumes_without_twins(session, people_file):
     assert len(leads(session, workspace.id)) == 2
 
     report = ImportRun(job.id, chunk_rows=3).run()
+    session.expire_all()
+
+    assert counts(report) == EXPECTED
+    assert people(session, workspace.id) == people(session, reference.id)
+    assert rejections(session, job.id) == rejections(session, reference_job.id)
+    assert table_counts(session, workspace.id) == table_counts(session, reference.id)
+
+
+def test_a_crash_inside_a_transaction_of_many_chunks_loses_that_transaction_only(
+    session, people_file, monkeypatch
+):
+    reference, reference_job, _ = clean_import(session, people_file)
+    workspace = make_workspace(session)
+    job = open_import(session, workspace=workspace, path=people_file)
+    session.commit()
+    parse_chunks = parsing.parse_chunks
+
+    def crash_at_the_third_chunk(parse_job):
+        for number, chunk in enumerate(parse_chunks(parse_job), 1):
+            if number == 3:
+                raise Crash("the parsing stopped")
+            yield chunk
+
+    monkeypatch.setattr(parsing, "parse_chunks", crash_at_the_third_chunk)
+    with pytest.raises(Crash):
+        ImportRun(job.id, chunk_rows=3, commit_seconds=3600).run()
+    leave_running(session, job.id)
+    assert session.get(ImportJob, job.id).rows == 0  # two chunks taken, none committed
+    assert leads(session, workspace.id) == []
+    monkeypatch.undo()
+
+    report = ImportRun(job.id, chunk_rows=3, commit_seconds=3600).run()
     session.expire_all()
 
     assert counts(report) == EXPECTED

@@ -4,7 +4,6 @@ plain tuples, the collector paused while imports run."""
 from __future__ import annotations
 
 import gc
-import pickle
 
 import pytest
 from hypothesis import given, settings
@@ -83,7 +82,7 @@ def test_a_chunk_arrives_in_the_importing_process_as_it_was_sent() -> None:
     without = draft_from_fields({"phone": "+1 415 555 2671"}, region="US")
     chunk = ParsedChunk([with_company, without], [{"line": 3, "reason": "x", "raw": ""}], 3, 99)
 
-    received = pickle.loads(pickle.dumps(chunk))
+    received = ParsedChunk.unpacked(chunk.packed())
 
     assert received == chunk
     assert [type(d) for d in received.drafts] == [LeadDraft, LeadDraft]

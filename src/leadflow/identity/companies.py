@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -31,6 +31,10 @@ def _facts(row: dict[str, Any]) -> tuple[Any, ...]:
 
 def _block(name_key: str) -> str:
     return name_key[:_BLOCK]
+
+
+def _unseen(values: Iterable[str | None], seen: dict[str, Any]) -> set[str]:
+    return {value for value in set(values) if value and value not in seen}
 
 
 class CompanyResolver:
@@ -65,14 +69,15 @@ class CompanyResolver:
         return resolved
 
     def _prefetch(self, drafts: Sequence[CompanyDraft]) -> None:
-        domains = set(filter(None, map(attrgetter("domain"), drafts))) - self._by_domain.keys()
-        keys = set(filter(None, map(attrgetter("name_key"), drafts))) - self._by_key.keys()
+        # Set minus dict keys would walk every key seen so far; these walk the batch's.
+        domains = _unseen(map(attrgetter("domain"), drafts), self._by_domain)
+        keys = _unseen(map(attrgetter("name_key"), drafts), self._by_key)
         if domains or keys:
             for row in repository.companies_by_keys(
                 self.session, self.workspace_id, domains=domains, name_keys=keys
             ):
                 self._remember(dict(row))
-        blocks = {_block(k) for k in keys if k not in self._by_key} - self._blocks.keys()
+        blocks = _unseen((_block(k) for k in keys if k not in self._by_key), self._blocks)
         for block in blocks:
             self._blocks[block] = {}
         for row in repository.company_name_keys_in_blocks(self.session, self.workspace_id, blocks):

@@ -25,21 +25,36 @@ def _rows(session: Session, statement: Select[Any]) -> Sequence[RowMapping]:
 
 
 def leads_by_column(
-    session: Session, workspace_id: int, column: str, values: Collection[str]
+    session: Session,
+    workspace_id: int,
+    column: str,
+    values: Collection[str],
+    *,
+    columns: Sequence[str],
 ) -> list[dict[str, Any]]:
-    """Lead rows whose ``column`` (email_key, phone, whatsapp_id) is one of ``values``."""
+    """``columns`` of the leads whose ``column`` (email_key, phone, whatsapp_id) is one of
+    ``values``."""
     return rows_where_one_of(
-        session, table(Lead), workspace_id=workspace_id, column=column, values=values
+        session,
+        table(Lead),
+        workspace_id=workspace_id,
+        column=column,
+        values=values,
+        columns=columns,
     )
 
 
 def leads_by_company_and_name(
-    session: Session, workspace_id: int, pairs: Collection[tuple[int, str]]
+    session: Session,
+    workspace_id: int,
+    pairs: Collection[tuple[int, str]],
+    *,
+    columns: Sequence[str],
 ) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     leads = table(Lead)
     for batch in _batches(pairs):
-        statement = select(leads).where(
+        statement = select(*(leads.c[name] for name in columns)).where(
             leads.c.workspace_id == workspace_id,
             tuple_(leads.c.company_id, leads.c.name_key).in_(batch),
         )

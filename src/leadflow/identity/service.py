@@ -39,6 +39,8 @@ _MERGE_COLUMNS = (
     "city", "country", "time_zone", "company_id", "consent_status", "custom_fields",
 )  # fmt: skip
 _STRONG_KEYS = (("email_key", "email"), ("phone", "phone"), ("whatsapp_id", "whatsapp"))
+# What matching and merging read of a lead found in the store.
+_MATCHED_COLUMNS = ("id", *_MERGE_COLUMNS)
 # A new lead's columns: the draft's own (its fields before custom_fields, in its order), then
 # what intake decides per lead, then what every lead of a batch shares.
 _DRAFT_WIDTH = LeadDraft._fields.index("custom_fields")
@@ -112,14 +114,18 @@ class LeadMatcher:
     def prefetch(self, drafts: Sequence[LeadDraft], company_ids: Sequence[int | None]) -> None:
         for column, _ in _STRONG_KEYS:
             values = set(filter(None, map(attrgetter(column), drafts)))
-            for row in repository.leads_by_column(self.session, self.workspace_id, column, values):
+            for row in repository.leads_by_column(
+                self.session, self.workspace_id, column, values, columns=_MATCHED_COLUMNS
+            ):
                 self.remember(row)
         pairs = {
             (company_id, draft.name_key)
             for draft, company_id in zip(drafts, company_ids, strict=True)
             if company_id and draft.name_key and not _has_strong_key(draft)
         }
-        for row in repository.leads_by_company_and_name(self.session, self.workspace_id, pairs):
+        for row in repository.leads_by_company_and_name(
+            self.session, self.workspace_id, pairs, columns=_MATCHED_COLUMNS
+        ):
             self.remember(row)
 
     def remember_new(self, draft: LeadDraft, company_id: int | None, index: int) -> None:

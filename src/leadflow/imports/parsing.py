@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import marshal
 import multiprocessing
 import queue
 from collections.abc import Iterator
@@ -20,7 +21,6 @@ from typing import Any
 from leadflow.identity.drafts import (
     InvalidLead,
     LeadDraft,
-    PlainDraft,
     draft_from_tidy_fields,
     drafts_from_plain,
     plain_drafts,
@@ -41,16 +41,16 @@ class ParsedChunk:
     rows: int = 0
     offset: int = 0
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Sent to the importing process: plain tuples cost a third less to pickle.
-        state = (plain_drafts(self.drafts), self.rejections, self.rows, self.offset)
-        return (_unpickled_chunk, state)
+    def packed(self) -> bytes:
+        """The chunk as plain tuples, lists and dicts in marshal's form, to send to the
+        importing process: about half pickle's time each way (no memo of every string), and a
+        fifth of the memory of the objects while it waits in the queue."""
+        return marshal.dumps((plain_drafts(self.drafts), self.rejections, self.rows, self.offset))
 
-
-def _unpickled_chunk(
-    drafts: list[PlainDraft], rejections: list[dict[str, Any]], rows: int, offset: int
-) -> ParsedChunk:
-    return ParsedChunk(drafts_from_plain(drafts), rejections, rows, offset)
+    @classmethod
+    def unpacked(cls, packed: bytes) -> ParsedChunk:
+        drafts, rejections, rows, offset = marshal.loads(packed)  # noqa: S302 - our own child's
+        return cls(drafts_from_plain(drafts), rejections, rows, offset)
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def parsed_chunks(job: ParseJob, *, size: int) -> Iterator[ParsedChunk]:
         yield from parse_chunks(job)
         return
     context = multiprocessing.get_context("spawn")
-    pipe: multiprocessing.Queue[ParsedChunk | BaseException | None] = context.Queue(_AHEAD)
+    pipe: multiprocessing.Queue[bytes | BaseException | None] = context.Queue(_AHEAD)
     worker = context.Process(target=_parse_into, args=(job, pipe), daemon=True)
     worker.start()
     try:
@@ -103,7 +103,7 @@ def _drain(pipe: Any, worker: Any) -> Iterator[ParsedChunk]:
             return
         if isinstance(item, BaseException):
             raise item
-        yield item
+        yield ParsedChunk.unpacked(item)
 
 
 def _parse_into(job: ParseJob, pipe: Any) -> None:
@@ -112,7 +112,8 @@ def _parse_into(job: ParseJob, pipe: Any) -> None:
     gc.disable()
     try:
         for chunk in parse_chunks(job):
-            pipe.put(chunk)
+            pipe.put(chunk.packed())
+            del chunk
             gc.collect(1)
     except Exception as error:  # handed to the importing process, which reports it
         pipe.put(RuntimeError(f"{type(error).__name__}: {error}"))

@@ -11,6 +11,6 @@ from leadflow.worker.registry import job
 
 @job(max_attempts=3, bulk=True)
 def run_import(session: Session, workspace_id: int, import_id: int) -> None:
-    # The import commits chunk by chunk in its own transactions and resumes after the last one,
+    # The import commits in transactions of its own and resumes after the last one,
     # so running it again after a crash goes on where it stopped.
     ImportRun(import_id, chunk_rows=get_settings().import_chunk_rows).run()

@@ -11,7 +11,8 @@ import json
 from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
-from operator import itemgetter
+from itertools import repeat
+from operator import is_not, itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Dialect, Table, func, select, text, update
@@ -128,15 +129,20 @@ def _without_nulls(
     """Leaves out the columns that are NULL in every row and would be NULL if left out (no
     server default): the SQLite driver binds a NULL ~4 times slower than a number, and most
     of a lead's optional columns are NULL in a whole file."""
-    by_column = list(zip(*values, strict=True))
     kept = [
         index
-        for index, (name, column) in enumerate(zip(columns, by_column, strict=True))
-        if table.c[name].server_default is not None or column.count(None) != len(column)
+        for index, name in enumerate(columns)
+        if table.c[name].server_default is not None or _any_value(values, index)
     ]
     if len(kept) == len(columns):
         return columns, values
-    return [columns[i] for i in kept], list(zip(*(by_column[i] for i in kept), strict=True))
+    pick = itemgetter(*kept) if len(kept) > 1 else lambda row: (row[kept[0]],)
+    return [columns[i] for i in kept], list(map(pick, values))
+
+
+def _any_value(rows: Sequence[tuple[Any, ...]], index: int) -> bool:
+    """True when some row has a value at ``index``: stops at the first one, in C."""
+    return any(map(is_not, map(itemgetter(index), rows), repeat(None)))
 
 
 def stored(session: Session, table: Table, column: str, value: Any) -> Any:
@@ -147,8 +153,9 @@ def stored(session: Session, table: Table, column: str, value: Any) -> Any:
 
 def _decoded(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     for name in _json_columns(table):
-        if isinstance(row.get(name), str):
-            row[name] = json.loads(row[name])
+        value = row.get(name)
+        if isinstance(value, str):
+            row[name] = {} if value == "{}" else json.loads(value)
     return row
 
 
@@ -158,9 +165,16 @@ def _json_columns(table: Table) -> tuple[str, ...]:
 
 
 def rows_where_one_of(
-    session: Session, table: Table, *, workspace_id: int, column: str, values: Collection[Any]
+    session: Session,
+    table: Table,
+    *,
+    workspace_id: int,
+    column: str,
+    values: Collection[Any],
+    columns: Sequence[str],
 ) -> list[dict[str, Any]]:
-    """Every row of the workspace whose ``column`` is one of ``values``, as plain dicts.
+    """``columns`` of every row of the workspace whose ``column`` is one of ``values``, as
+    plain dicts.
 
     One statement and one bound parameter however many values: the import asks this of
     thousands of keys per chunk, and only the few that exist come back.
@@ -169,19 +183,24 @@ def rows_where_one_of(
         return []
     dialect = session.get_bind().dialect
     name = dialect.identifier_preparer.format_table(table)
-    quoted = dialect.identifier_preparer.quote(column)
+    quote = dialect.identifier_preparer.quote
+    wanted = ", ".join(f"t.{quote(c)}" for c in columns)
     if dialect.name == "postgresql":
-        sql = f"SELECT * FROM {name} WHERE workspace_id = %s AND {quoted} = ANY(%s)"
+        sql = (
+            f"SELECT {wanted} FROM {name} AS t "
+            f"WHERE t.workspace_id = %s AND t.{quote(column)} = ANY(%s)"
+        )
         params: tuple[Any, ...] = (workspace_id, list(values))
     else:
+        # The values drive the loop (CROSS JOIN keeps that order) in sorted order, so each
+        # seek lands beside the last; "IN (SELECT ...)" would first copy them into a b-tree.
         sql = (
-            f"SELECT * FROM {name} WHERE workspace_id = ? "
-            f"AND {quoted} IN (SELECT value FROM json_each(?))"
+            f"SELECT {wanted} FROM json_each(?) AS k CROSS JOIN {name} AS t "
+            f"WHERE t.workspace_id = ? AND t.{quote(column)} = k.value"
         )
-        params = (workspace_id, json.dumps(list(values)))
+        params = (json.dumps(sorted(set(values))), workspace_id)
     result = session.connection().exec_driver_sql(sql, params)
-    names = list(result.keys())
-    return [_decoded(table, dict(zip(names, row, strict=True))) for row in result]
+    return [_decoded(table, dict(zip(columns, row, strict=True))) for row in result]
 
 
 def update_rows(
