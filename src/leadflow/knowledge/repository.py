@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from leadflow.knowledge.embedder import DIMENSIONS, Vectors
-from leadflow.knowledge.wording import query_words, searchable
+from leadflow.knowledge.wording import searchable
 from leadflow.models import KnowledgeBase, KnowledgeChunk, KnowledgeDocument
 from leadflow.models.base import table
 
@@ -216,10 +216,9 @@ def embeddings(
 
 
 def keyword_hits(
-    session: Session, workspace_id: int, kb_ids: Sequence[int], query: str, *, limit: int
+    session: Session, workspace_id: int, kb_ids: Sequence[int], words: list[str], *, limit: int
 ) -> list[KeywordHit]:
-    """The chunks that best match the query's words (any of them), best first."""
-    words = query_words(query)
+    """The chunks that best match the words (any of them), best first."""
     if not words or not kb_ids:
         return []
     if session.get_bind().dialect.name == "sqlite":
@@ -229,18 +228,9 @@ def keyword_hits(
     return [KeywordHit(chunk_id, rank) for rank, chunk_id in enumerate(rows, start=1)]
 
 
-# A word found in more than this share of the passages says little about any of them (its
-# weight in bm25 is near nothing), and ranking its every match costs the most: it is left out.
-COMMON_SHARE = 0.2
-MIN_COMMON = 200
-
-
 def _fts5_hits(
     session: Session, workspace_id: int, kb_ids: Sequence[int], words: list[str], limit: int
 ) -> list[int]:
-    words = _telling(session, kb_ids, words)
-    if not words:
-        return []
     match = " OR ".join(_phrase(word) for word in words)
     rows = session.execute(
         text(
@@ -255,21 +245,23 @@ def _fts5_hits(
     return [row[0] for row in rows]
 
 
-def _telling(session: Session, kb_ids: Sequence[int], words: list[str]) -> list[str]:
-    """The words that are not in most passages: counting stops at the limit, so this costs
-    at most a few thousand index entries a word."""
-    passages = session.scalar(
-        select(func.count()).where(KnowledgeChunk.knowledge_base_id.in_(list(kb_ids)))
+def passage_count(session: Session, kb_ids: Sequence[int]) -> int:
+    return (
+        session.scalar(
+            select(func.count()).where(KnowledgeChunk.knowledge_base_id.in_(list(kb_ids)))
+        )
+        or 0
     )
-    cap = max(MIN_COMMON, int((passages or 0) * COMMON_SHARE))
+
+
+def passages_with(session: Session, word: str, *, limit: int) -> int:
+    """How many passages of the SQLite keyword index hold the word, counted up to ``limit``
+    (so that a common word costs at most that many index entries)."""
     counted = text(
         "SELECT count(*) FROM (SELECT rowid FROM knowledge_chunk_fts "
-        "WHERE knowledge_chunk_fts MATCH :word LIMIT :cap)"
+        "WHERE knowledge_chunk_fts MATCH :word LIMIT :limit)"
     )
-    return [
-        word for word in words
-        if (session.scalar(counted, {"word": _phrase(word), "cap": cap}) or 0) < cap
-    ]  # fmt: skip
+    return session.scalar(counted, {"word": _phrase(word), "limit": limit}) or 0
 
 
 def _phrase(word: str) -> str:

@@ -14,6 +14,7 @@ question-passage pairs reach with this model (docs/adr/0008).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from leadflow.config import get_settings
 from leadflow.exceptions import NotFound
-from leadflow.knowledge import repository
+from leadflow.knowledge import keywords, repository
 from leadflow.knowledge.embedder import Vectors, get_embedder
 from leadflow.knowledge.repository import KeywordHit, VectorHit
 from leadflow.knowledge.vectors import VectorCache, nearest
@@ -52,6 +53,11 @@ class SearchHit:
 
 
 @cache
+def _query_embedding() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embedding")
+
+
+@cache
 def vector_cache() -> VectorCache:
     return VectorCache(get_settings().knowledge_vector_cache_mb * 1024 * 1024)
 
@@ -67,19 +73,25 @@ def search(
 ) -> list[SearchHit]:
     """The passages of the workspace's knowledge bases (or of those named) that answer the
     query best, best first, none below the similarity threshold."""
+    if not query.strip():
+        return []
+    # The model embeds the query on another thread while SQL finds the knowledge bases and the
+    # keyword side: both let go of the interpreter, and there are two cores.
+    embedding = _query_embedding().submit(get_embedder().embed_one, query)
     kbs = _knowledge_bases(session, workspace_id, kb_ids)
-    if not kbs or not query.strip():
+    if not kbs:
         return []
     threshold = get_settings().knowledge_similarity_threshold if threshold is None else threshold
-    vector = get_embedder().embed_one(query)
     wanted = max(limit * 4, MIN_CANDIDATES)
-    meaning = _MeaningSide(session, kbs, vector)
-    by_meaning = meaning.nearest(wanted)
+    words = keywords.words_to_match(session, kbs, query)
     ids = [kb.id for kb in kbs]
-    by_keywords = repository.keyword_hits(session, workspace_id, ids, query, limit=wanted)
+    by_keywords = repository.keyword_hits(session, workspace_id, ids, words, limit=wanted)
+    meaning = _MeaningSide(session, kbs)
+    vector = embedding.result()
+    by_meaning = meaning.nearest(vector, wanted)
     fused = _fused(by_meaning, by_keywords)
     cosine = {hit.chunk_id: hit.similarity for hit in by_meaning}
-    cosine.update(meaning.cosines([c for c in fused if c not in cosine]))
+    cosine.update(meaning.cosines(vector, [c for c in fused if c not in cosine]))
     ranked = sorted(fused, key=lambda chunk_id: -fused[chunk_id][0])
     kept = [c for c in ranked if c in cosine and scaled(cosine[c]) >= threshold]
     return _hits(session, workspace_id, kept[:limit], fused, cosine)
@@ -104,28 +116,28 @@ class _MeaningSide:
     """The chunks nearest the query in meaning, and any chunk's cosine to it: exact in memory,
     or through pgvector where PostgreSQL has it."""
 
-    def __init__(self, session: Session, kbs: Sequence[KnowledgeBase], vector: Vectors) -> None:
-        self._session, self._vector = session, vector
+    def __init__(self, session: Session, kbs: Sequence[KnowledgeBase]) -> None:
+        self._session = session
         self._workspace_id, self._kb_ids = kbs[0].workspace_id, [kb.id for kb in kbs]
         self._indexed = repository.has_vector_index(session)
         self._matrices = [] if self._indexed else [vector_cache().matrix(session, kb) for kb in kbs]
 
-    def nearest(self, limit: int) -> list[VectorHit]:
+    def nearest(self, vector: Vectors, limit: int) -> list[VectorHit]:
         if self._indexed:
             return repository.pgvector_hits(
-                self._session, self._workspace_id, self._kb_ids, self._vector, limit=limit
+                self._session, self._workspace_id, self._kb_ids, vector, limit=limit
             )
-        return nearest(self._matrices, self._vector, limit=limit)
+        return nearest(self._matrices, vector, limit=limit)
 
-    def cosines(self, chunk_ids: list[int]) -> dict[int, float]:
+    def cosines(self, vector: Vectors, chunk_ids: list[int]) -> dict[int, float]:
         if not chunk_ids:
             return {}
         if self._indexed:
             stored = repository.embeddings(self._session, self._workspace_id, chunk_ids)
-            return {chunk_id: float(vector @ self._vector) for chunk_id, vector in stored}
+            return {chunk_id: float(row @ vector) for chunk_id, row in stored}
         found: dict[int, float] = {}
         for matrix in self._matrices:
-            found.update(matrix.similarity_of(chunk_ids, self._vector))
+            found.update(matrix.similarity_of(chunk_ids, vector))
         return found
 
 

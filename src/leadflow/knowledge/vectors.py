@@ -76,7 +76,7 @@ def nearest(matrices: Sequence[Matrix], vector: Vectors, *, limit: int) -> list[
             continue
         scores = matrix.vectors @ vector
         if len(scores) > limit:
-            best = np.argpartition(-scores, limit - 1)[:limit]
+            best = np.argpartition(scores, len(scores) - limit)[-limit:]
         else:
             best = np.arange(len(scores))
         hits.extend(VectorHit(int(matrix.ids[i]), float(scores[i])) for i in best)
