@@ -8,7 +8,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run init serve test test-embedded test-scaleout lint typecheck check lock bench clean
+.PHONY: install browser run init serve test test-embedded test-scaleout lint typecheck check lock bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,19 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The dashboard's browser tests drive Debian's chromium through Playwright; without it they are
+# skipped, and say so.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "--- installing chromium for the browser tests"; \
+		apt-get install -y -q chromium >/dev/null 2>&1 \
+			|| { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; } \
+			|| echo "*** chromium could not be installed: the browser tests will be skipped"; \
+	else \
+		echo "*** chromium is not installed (apt-get install chromium): the browser tests will be skipped"; \
+	fi
 
 run: install
 	$(BIN)/leadflow init
@@ -32,7 +45,7 @@ init: install
 serve: install
 	$(BIN)/leadflow serve
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 	@if $(BIN)/python -c "import socket; [socket.create_connection(('127.0.0.1', p), 1).close() for p in (5432, 6379)]" 2>/dev/null; then \
 		$(MAKE) --no-print-directory test-scaleout; \
@@ -42,10 +55,10 @@ test: install
 		echo "*** Only the embedded suite (SQLite) ran. Start them and run 'make test-scaleout'."; \
 	fi
 
-test-embedded: install
+test-embedded: install browser
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
-test-scaleout: install
+test-scaleout: install browser
 	@echo "--- scale-out suite: PostgreSQL at $(PG_URL), Redis at $(REDIS_URL)"
 	LEADFLOW_TEST_DATABASE_URL=$(PG_URL) LEADFLOW_TEST_REDIS_URL=$(REDIS_URL) \
 		$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q -m "not embedded_only"

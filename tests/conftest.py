@@ -7,6 +7,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -109,3 +110,11 @@ def api(client: object, session: Session, workspace: object) -> object:
     from tests.builders import Api, make_api_key
 
     return Api(client, make_api_key(session, workspace), workspace)  # type: ignore[arg-type]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from tests.dashboard.support import SCREENSHOTS
+
+    shots = sorted(SCREENSHOTS.glob("*.png")) if SCREENSHOTS.exists() else []
+    if shots:
+        terminalreporter.write_line(f"dashboard screenshots ({len(shots)}): {SCREENSHOTS}")

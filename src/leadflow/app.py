@@ -7,13 +7,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from leadflow import __version__
 from leadflow.api import api_router
 from leadflow.chat import endpoints as chat_script
 from leadflow.config import get_settings
+from leadflow.dashboard import web as dashboard
 from leadflow.events.bell import RedisListener
 from leadflow.integrations.http import close_shared_clients
 from leadflow.logs import configure_logging
@@ -21,18 +21,6 @@ from leadflow.operations import endpoints as operations
 from leadflow.operations.tracing import REQUEST_ID_HEADER, RequestCorrelation
 from leadflow.problems import register_problem_handlers
 from leadflow.worker.consumer import EmbeddedWorker
-
-_HOME = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>leadflow</title><meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}
-code{background:#f3f3f3;padding:.1rem .3rem;border-radius:4px}</style></head><body>
-<h1>leadflow is running</h1>
-<p>Every inbound lead answered, qualified and followed up in seconds.</p>
-<ul><li><a href="/docs">API documentation</a>
-(OpenAPI at <a href="/openapi.json">/openapi.json</a>)</li>
-<li><a href="/health">Health</a></li></ul>
-<p>The web dashboard comes with a later release; the REST API and the CLI
-(<code>leadflow --help</code>) are complete today.</p></body></html>"""
 
 
 @asynccontextmanager
@@ -80,9 +68,5 @@ def create_app() -> FastAPI:
     app.include_router(api_router)
     app.include_router(operations.router)
     app.include_router(chat_script.script_router)
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home() -> str:
-        return _HOME
-
+    dashboard.install(app)
     return app

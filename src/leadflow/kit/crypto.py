@@ -63,10 +63,19 @@ def unseal(token: str) -> str:
         raise Unsealable("this value was sealed under another secret key, or altered") from None
 
 
+def derived_key(purpose: str) -> bytes:
+    """A key of its own for each use of the secret key, so that no use can reveal another's."""
+    return _derived(get_settings().secret_key, purpose)
+
+
+@lru_cache(maxsize=16)
+def _derived(secret_key: str, purpose: str) -> bytes:
+    info = f"leadflow/{purpose}".encode()
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
+        secret_key.encode()
+    )
+
+
 @lru_cache(maxsize=4)
 def _fernet(secret_key: str) -> Fernet:
-    # A key of its own for sealing, so that no other use of the secret key can reveal it.
-    derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"leadflow/seal/v1"
-    ).derive(secret_key.encode())
-    return Fernet(base64.urlsafe_b64encode(derived))
+    return Fernet(base64.urlsafe_b64encode(_derived(secret_key, "seal/v1")))

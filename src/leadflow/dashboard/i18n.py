@@ -1,0 +1,54 @@
+"""The dashboard's words in English and Arabic. Each area keeps its own catalogue,
+``locales/<area>.json``, holding ``{"en": {key: text}, "ar": {key: text}}``; a key missing in
+Arabic falls back to English, and a test keeps the two complete."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from starlette.requests import Request
+
+LANGUAGES = {"en": "English", "ar": "العربية"}
+RIGHT_TO_LEFT = frozenset({"ar"})
+DEFAULT = "en"
+COOKIE = "leadflow_lang"
+LOCALES = Path(__file__).parent / "locales"
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every key of every area, by language; a key defined by two areas is an error."""
+    merged: dict[str, dict[str, str]] = {language: {} for language in LANGUAGES}
+    for path in sorted(LOCALES.glob("*.json")):
+        for language, texts in json.loads(path.read_text(encoding="utf-8")).items():
+            if language not in merged:
+                raise ValueError(f"{path.name}: unknown language {language!r}")
+            twice = merged[language].keys() & texts.keys()
+            if twice:
+                raise ValueError(f"{path.name}: keys defined elsewhere too: {sorted(twice)}")
+            merged[language].update(texts)
+    return merged
+
+
+def translate(language: str, key: str, **values: object) -> str:
+    texts = catalogue()
+    text = texts.get(language, {}).get(key) or texts[DEFAULT].get(key) or key
+    return text.format(**values) if values else text
+
+
+def language_of(request: Request) -> str:
+    """The language the person chose, else the first of their browser's we speak."""
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return DEFAULT
+
+
+def direction(language: str) -> str:
+    return "rtl" if language in RIGHT_TO_LEFT else "ltr"

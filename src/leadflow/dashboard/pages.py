@@ -1,0 +1,133 @@
+"""What every dashboard page shares: who is looking (signed in, or sent to sign in), the CSRF
+check on every change, the words in their language, and rendering a template with all that."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from leadflow.dashboard import i18n
+from leadflow.dashboard.sessions import COOKIE, signed_in, workspaces_of
+from leadflow.dependencies import SessionDep
+from leadflow.models import User, Workspace
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+
+templates = Jinja2Templates(directory=TEMPLATES)
+
+
+class SignInRequired(Exception):
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+class CsrfRefused(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in person, the workspace they are looking at, and how to speak to them."""
+
+    user: User
+    workspace: Workspace
+    workspaces: list[Workspace]
+    language: str
+    csrf_token: str
+
+    @property
+    def direction(self) -> str:
+        return i18n.direction(self.language)
+
+    def t(self, key: str, **values: object) -> str:
+        return i18n.translate(self.language, key, **values)
+
+
+async def _csrf_sent(request: Request) -> str | None:
+    """The CSRF token a changing request carries: HTMX sends it as a header, forms as a field."""
+    if request.method in SAFE_METHODS:
+        return None
+    if sent := request.headers.get(CSRF_HEADER):
+        return sent
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        value = (await request.form()).get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _viewer(
+    request: Request,
+    session: SessionDep,
+    csrf_sent: Annotated[str | None, Depends(_csrf_sent)],
+) -> Viewer:
+    signed = signed_in(session, request.cookies.get(COOKIE))
+    if signed is None:
+        raise SignInRequired(_here(request))
+    if request.method not in SAFE_METHODS and csrf_sent != signed.csrf_token:
+        raise CsrfRefused()
+    return Viewer(
+        user=signed.user,
+        workspace=signed.workspace,
+        workspaces=workspaces_of(session, signed.user),
+        language=i18n.language_of(request),
+        csrf_token=signed.csrf_token,
+    )
+
+
+ViewerDep = Annotated[Viewer, Depends(_viewer)]
+
+
+def render(
+    request: Request, viewer: Viewer | None, template: str, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    language = viewer.language if viewer else i18n.language_of(request)
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "viewer": viewer,
+            "language": language,
+            "direction": i18n.direction(language),
+            "languages": i18n.LANGUAGES,
+            "t": lambda key, **values: i18n.translate(language, key, **values),
+            "now": datetime.now(UTC),
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+def redirect(url: str, request: Request) -> Response:
+    """Goes to ``url``: an HTMX request is told to, a plain one is redirected (303)."""
+    if request.headers.get("hx-request"):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def sign_in_required(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SignInRequired)
+    return redirect(f"/signin?next={quote(exc.next_url, safe='/')}", request)
+
+
+def csrf_refused(request: Request, exc: Exception) -> Response:
+    return render(request, None, "refused.html", status_code=403)
+
+
+def _here(request: Request) -> str:
+    if request.headers.get("hx-request") or request.method not in SAFE_METHODS:
+        # A fragment or a change is no place to come back to: the page it was made from is.
+        current = urlsplit(request.headers.get("hx-current-url", "/board"))
+        return current.path + (f"?{current.query}" if current.query else "")
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")

@@ -1,0 +1,59 @@
+"""The dashboard in a real browser: Debian's chromium driven by Playwright against a real
+leadflow server process on the test database. Screenshots go to LEADFLOW_SCREENSHOTS
+(default var/screenshots); the run prints where."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bench.servers import leadflow_server
+
+from tests.dashboard.support import PASSWORD, make_person
+
+CHROMIUM = Path(os.environ.get("LEADFLOW_CHROMIUM", "/usr/bin/chromium"))
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no chromium at {CHROMIUM}: 'make browser' installs Debian's package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        # --no-sandbox: the suite may run as root in a container, where chromium's sandbox
+        # cannot start; the pages it opens are our own.
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(database: str, tmp_path: Path) -> Iterator[str]:
+    env = {**os.environ, "LEADFLOW_EMBEDDED_WORKER": "true", "LEADFLOW_LOG_LEVEL": "WARNING"}
+    with (tmp_path / "server.log").open("wb") as out, leadflow_server(env, output=out) as (_, port):
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def page(chromium: Any, live_server: str) -> Iterator[Any]:
+    context = chromium.new_context(base_url=live_server, viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def signed_in_page(page: Any, workspace: Any) -> Any:
+    """A page signed in, through the form, as a new person of the test's workspace."""
+    email = make_person(workspace)
+    page.goto("/signin")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/board")
+    return page
