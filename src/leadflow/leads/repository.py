@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from leadflow.identity.keys import company_name_key, person_name_key
@@ -107,6 +107,20 @@ def list_leads(
         return leads, None
     last = leads[limit - 1]
     return leads[:limit], encode_cursor(order, getattr(last, sort.lstrip("-")), last.id)
+
+
+def count_by_stage(session: Session, workspace_id: int, filters: LeadFilters) -> dict[str, int]:
+    """How many of the workspace's leads match the filters, by stage."""
+    matching = _filtered(workspace_id, filters).with_only_columns(Lead.stage, func.count())
+    return dict(session.execute(matching.group_by(Lead.stage)).all())
+
+
+def matching_lead_ids(
+    session: Session, workspace_id: int, filters: LeadFilters, lead_ids: list[int]
+) -> set[int]:
+    """Which of these leads match the filters."""
+    matching = _filtered(workspace_id, filters).where(Lead.id.in_(lead_ids))
+    return set(session.scalars(matching.with_only_columns(Lead.id)))
 
 
 def activities(

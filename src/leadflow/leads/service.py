@@ -144,6 +144,7 @@ def _record_update(session: Session, lead: Lead, before: dict[str, Any], actor: 
     changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     if changed:
         kind = "lead.stage_changed" if set(changed) == {"stage"} else "lead.updated"
+        _announce_update(session, lead, kind, changed)
         session.add(
             Activity(
                 workspace_id=lead.workspace_id,
@@ -153,6 +154,15 @@ def _record_update(session: Session, lead: Lead, before: dict[str, Any], actor: 
                 data={"changes": changed},
             )
         )
+
+
+def _announce_update(session: Session, lead: Lead, kind: str, changed: dict[str, Any]) -> None:
+    """Tells the event log (and so the live board and webhooks) what a person or the API changed."""
+    if kind == "lead.stage_changed":
+        previous, stage = changed["stage"]
+        record(session, lead.workspace_id, kind, lead_id=lead.id, stage=stage, previous=previous)
+    else:
+        record(session, lead.workspace_id, kind, lead_id=lead.id, fields=sorted(changed))
 
 
 def timeline(

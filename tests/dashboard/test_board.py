@@ -1,0 +1,246 @@
+"""The board: a column per stage, cards that say what a salesperson needs, filters, moving a
+card (CSRF-checked, within the workspace), and its live stream of cards."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
+from sqlalchemy import select, update
+
+from leadflow.dashboard.board import CARDS_PER_COLUMN
+from leadflow.db import get_sessionmaker, unit_of_work
+from leadflow.models import Activity, Event, Lead, User, Workspace
+from tests.builders import make_api_key, make_lead, make_workspace, unique
+from tests.dashboard.support import PASSWORD, Browser, csrf_of, make_person
+
+
+def _lead(session: Any, workspace: Workspace, **columns: Any) -> Lead:
+    """A lead with a name and company, its other columns set as the pipeline would set them."""
+    fields = {k: columns.pop(k) for k in ("first_name", "last_name", "company", "source")
+              if k in columns}  # fmt: skip
+    # A company is known by its email domain too: each company here has its own.
+    domain = "".join(fields.get("company", "example").lower().split()) + ".example"
+    lead = make_lead(session, workspace, email=f"{unique('lead')}@{domain}", **fields)
+    if columns:
+        with unit_of_work() as writer:
+            writer.execute(update(Lead).where(Lead.id == lead.id).values(**columns))
+    return lead
+
+
+def _card(html: str, lead_id: int) -> Node | None:
+    return HTMLParser(html).css_first(f"#lead-{lead_id}")
+
+
+def _column_of(html: str, lead_id: int) -> str | None:
+    card = _card(html, lead_id)
+    return card.parent.attributes.get("data-stage") if card and card.parent else None
+
+
+def test_a_card_shows_the_lead_company_tier_score_channel_speed_and_progress(
+    client, session, workspace
+):
+    lead = _lead(
+        session, workspace, first_name="Noura", last_name="Hassan", company="Cedar Realty",
+        stage="qualifying", score=87, score_tier="HOT", pipeline_step="scoring the lead",
+        pipeline_progress=55, first_message_at=datetime.now(UTC) - timedelta(minutes=5),
+        first_response_ms=1400,
+    )  # fmt: skip
+    page = Browser(client, make_person(workspace)).get("/board").text
+    card = _card(page, lead.id)
+    assert card is not None
+    text = " ".join(card.text().split())
+    assert "Noura Hassan" in text
+    assert "Cedar Realty" in text
+    assert "Hot · 87" in text
+    assert "tests" in text  # the way it came in, as it has no conversation yet
+    assert "First message 5 min ago" in text
+    assert "Answered in 1.4 s" in text
+    assert "scoring the lead" in text
+    assert card.css_first('[role="progressbar"]').attributes["aria-valuenow"] == "55"
+    assert _column_of(page, lead.id) == "qualifying"
+
+
+def test_a_card_without_a_name_shows_the_email_and_a_waiting_first_response(
+    client, session, workspace
+):
+    lead = _lead(session, workspace, first_message_at=datetime.now(UTC) - timedelta(hours=2))
+    page = Browser(client, make_person(workspace)).get("/board").text
+    text = " ".join(_card(page, lead.id).text().split())  # type: ignore[union-attr]
+    assert lead.email in text
+    assert "First message 2 h ago" in text
+    assert "Not answered yet" in text
+    assert 'role="progressbar"' not in _card(page, lead.id).html  # type: ignore[union-attr]
+
+
+def test_a_column_counts_all_its_leads_and_shows_the_most_recent_with_more_a_click_away(
+    client, session, workspace
+):
+    leads = [_lead(session, workspace) for _ in range(CARDS_PER_COLUMN + 3)]
+    browser = Browser(client, make_person(workspace))
+    page = HTMLParser(browser.get("/board").text)
+    column = page.css_first('section[data-stage="harvested"]')
+    assert column.css_first("[data-count]").text() == str(len(leads))
+    assert len(column.css(".lead-card")) == CARDS_PER_COLUMN
+    more = column.css_first("#more-harvested a").attributes["hx-get"]
+    rest = browser.get(more)
+    assert rest.status_code == 200
+    shown = {int(card.attributes["data-lead-id"]) for card in column.css(".lead-card")}
+    shown |= {int(c.attributes["data-lead-id"]) for c in HTMLParser(rest.text).css(".lead-card")}
+    assert shown == {lead.id for lead in leads}
+    assert browser.get("/board/columns/nowhere").status_code == 404
+    assert browser.get("/board/columns/harvested?cursor=not-a-cursor").status_code in (200, 404)
+
+
+def test_the_filters_narrow_the_board_by_tier_owner_source_and_search(client, session, workspace):
+    email = make_person(workspace)
+    browser = Browser(client, email)
+    owner_id = session.scalar(select(User.id).where(User.email == email))
+    hot = _lead(session, workspace, company="Helix Analytics", source="ads", score_tier="HOT",
+                score=90, owner_id=owner_id)  # fmt: skip
+    cold = _lead(session, workspace, company="Oasis Foods", source="referral", score_tier="COLD",
+                 score=12)  # fmt: skip
+    for query, shown, hidden in [
+        ("tier=HOT", hot, cold), (f"owner={owner_id}", hot, cold),
+        ("source=referral", cold, hot), ("q=oasis", cold, hot),
+    ]:  # fmt: skip
+        page = browser.get(f"/board?{query}").text
+        assert _card(page, shown.id) is not None, query
+        assert _card(page, hidden.id) is None, query
+    fragment = browser.get("/board?tier=COLD", headers={"HX-Request": "true"}).text
+    assert fragment.lstrip().startswith('<div class="board" id="board-columns"')
+    assert 'data-stream="/board/stream?tier=COLD"' in fragment
+    nonsense = browser.get("/board?tier=LUKEWARM&owner=abc&q=%00")
+    assert nonsense.status_code == 200
+    assert _card(nonsense.text, hot.id) is not None
+    assert _card(nonsense.text, cold.id) is not None
+
+
+def test_moving_a_card_changes_the_stage_through_the_leads_domain(client, session, workspace):
+    lead = _lead(session, workspace, stage="completed", pipeline_progress=100)
+    browser = Browser(client, make_person(workspace))
+    moved = browser.post(f"/board/leads/{lead.id}/stage", data={"stage": "strategizing"})
+    assert moved.status_code == 200, moved.text
+    assert _column_of(f"<ol data-stage='x'>{moved.text}</ol>", lead.id) == "x"
+    assert 'data-stage="strategizing"' in moved.text
+    with get_sessionmaker(writes=False)() as reader:
+        assert reader.get(Lead, lead.id).stage == "strategizing"  # type: ignore[union-attr]
+        activity = reader.scalars(select(Activity).where(Activity.lead_id == lead.id)).one()
+        assert activity.kind == "lead.stage_changed"
+        assert activity.actor.startswith("user:")
+        event = reader.scalars(select(Event).where(Event.lead_id == lead.id)).one()
+        assert (event.type, event.data) == (
+            "lead.stage_changed", {"stage": "strategizing", "previous": "completed"},
+        )  # fmt: skip
+    assert _column_of(browser.get("/board").text, lead.id) == "strategizing"
+
+
+def test_a_move_is_refused_without_csrf_for_another_workspace_or_to_no_stage(
+    client, session, workspace
+):
+    lead = _lead(session, workspace)
+    stranger = _lead(session, make_workspace(session))
+    browser = Browser(client, make_person(workspace))
+    forged = client.post(f"/board/leads/{lead.id}/stage", data={"stage": "failed"})
+    assert forged.status_code == 403
+    elsewhere = browser.post(f"/board/leads/{stranger.id}/stage", data={"stage": "failed"})
+    assert elsewhere.status_code == 404
+    unknown = browser.post(f"/board/leads/{lead.id + 10**9}/stage", data={"stage": "failed"})
+    assert unknown.status_code == 404
+    nowhere = browser.post(f"/board/leads/{lead.id}/stage", data={"stage": "somewhere"})
+    assert nowhere.status_code == 422
+    assert "no such stage" in nowhere.text
+    assert browser.post(f"/board/leads/{lead.id}/stage", data={}).status_code == 422
+    with get_sessionmaker(writes=False)() as reader:
+        assert reader.get(Lead, lead.id).stage == "harvested"  # type: ignore[union-attr]
+        assert reader.get(Lead, stranger.id).stage == "harvested"  # type: ignore[union-attr]
+
+
+def _server_sent(response: httpx.Response) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    fields: dict[str, str] = {}
+    for line in response.iter_lines():
+        if line:
+            name, _, value = line.partition(":")
+            if name:  # a line starting with ":" is a comment (keep-alive)
+                fields[name] = value.removeprefix(" ")
+            continue
+        if "data" in fields:
+            yield fields.get("id", ""), fields.get("event", ""), json.loads(fields["data"])
+        fields = {}
+
+
+def _signed_in(http: httpx.Client, email: str) -> None:
+    signed = http.post("/signin", data={"email": email, "password": PASSWORD})
+    assert signed.status_code == 303, signed.text
+
+
+def test_the_stream_sends_a_new_leads_card_as_it_moves_through_the_stages(
+    live_server, session, workspace
+):
+    key = make_api_key(session, workspace)
+    email = make_person(workspace)
+    timeout = httpx.Timeout(15.0)
+    with httpx.Client(base_url=live_server, timeout=timeout) as http:
+        _signed_in(http, email)
+        with http.stream("GET", "/board/stream") as live:
+            assert live.headers["content-type"].startswith("text/event-stream")
+            created = http.post(
+                "/api/v1/leads", json={"email": "streamed@example.com", "company": "Iron Works"},
+                headers={"Authorization": f"Bearer {key}"},
+            )  # fmt: skip
+            assert created.status_code == 201, created.text
+            lead_id = created.json()["lead"]["id"]
+            cards = list(_cards_until_completed(_server_sent(live), lead_id))
+    assert "streamed@example.com" in cards[0][2]["html"]
+    assert "Iron Works" in cards[0][2]["html"]
+    stages = [body["stage"] for _, _, body in cards]
+    assert stages[0] == "harvested"
+    assert stages[-1] == "completed"
+    assert {"enriching", "qualifying"} <= set(stages)
+    assert cards[-1][2]["counts"]["completed"] == 1
+    ids = [int(event_id) for event_id, _, _ in cards]
+    assert ids == sorted(ids)
+
+
+def _cards_until_completed(
+    events: Iterator[tuple[str, str, dict[str, Any]]], lead_id: int
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for event in events:
+        if event[1] == "card" and event[2]["lead_id"] == lead_id:
+            yield event
+            if event[2]["stage"] == "completed":
+                return
+
+
+def test_the_stream_resumes_after_an_id_and_says_when_a_lead_leaves_the_filters(
+    live_server, session, workspace
+):
+    lead = _lead(session, workspace)
+    with unit_of_work() as writer:
+        last = writer.scalar(select(Event.id).order_by(Event.id.desc()).limit(1)) or 0
+    email = make_person(workspace)
+    with httpx.Client(base_url=live_server, timeout=httpx.Timeout(15.0)) as http:
+        _signed_in(http, email)
+        browser_csrf = _csrf(http)
+        moved = http.post(
+            f"/board/leads/{lead.id}/stage", data={"stage": "failed"},
+            headers={"X-CSRF-Token": browser_csrf},
+        )  # fmt: skip
+        assert moved.status_code == 200, moved.text
+        resume = {"Last-Event-ID": str(last)}
+        with http.stream("GET", "/board/stream?tier=HOT", headers=resume) as live:
+            event_id, kind, body = next(_server_sent(live))
+    assert int(event_id) > last
+    assert (kind, body["lead_id"]) == ("gone", lead.id)
+    assert body["counts"] == {}
+
+
+def _csrf(http: httpx.Client) -> str:
+    token = csrf_of(http.get("/board").text)
+    assert token
+    return token

@@ -1,0 +1,93 @@
+"""The board in Debian's chromium: a new inbound lead's card appears and moves through the
+stages as the pipeline runs, without a reload; a card dragged to another column stays there."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from leadflow.models import LeadStage
+from leadflow.pipeline.stages import ORDER
+from tests.builders import make_api_key
+from tests.dashboard.support import screenshot
+
+pytestmark = pytest.mark.slow
+
+# Every card put on the board is noted with the column it went into, to see a card move.
+WATCH_CARDS = """() => {
+  window.placed = [];
+  window.notReloaded = true;
+  new MutationObserver((changes) => {
+    for (const change of changes) for (const node of change.addedNodes) {
+      if (node.classList && node.classList.contains("lead-card")) {
+        window.placed.push([node.dataset.leadId, change.target.dataset.stage]);
+      }
+    }
+  }).observe(document.getElementById("board-columns"), {childList: true, subtree: true});
+}"""
+
+
+def _card(page: Any, lead_id: int, stage: str) -> Any:
+    return page.locator(f'.board-cards[data-stage="{stage}"] #lead-{lead_id}')
+
+
+def _new_lead(live_server: str, key: str, **fields: str) -> int:
+    created = httpx.post(
+        f"{live_server}/api/v1/leads", json=fields, headers={"Authorization": f"Bearer {key}"}
+    )
+    assert created.status_code == 201, created.text
+    return int(created.json()["lead"]["id"])
+
+
+def test_a_new_leads_card_arrives_and_moves_through_the_stages_live(
+    signed_in_page, live_server, session, workspace
+):
+    page = signed_in_page
+    page.evaluate(WATCH_CARDS)
+    page.wait_for_timeout(300)  # the stream connects
+    key = make_api_key(session, workspace)
+    lead_id = _new_lead(
+        live_server, key, first_name="Layla", last_name="Demir", company="Summit Labs",
+        email="layla@summit.example",
+    )  # fmt: skip
+
+    done = _card(page, lead_id, "completed")
+    done.wait_for()
+    assert "Layla Demir" in done.inner_text()
+    assert "Summit Labs" in done.inner_text()
+    assert page.evaluate("window.notReloaded") is True
+    placed = [stage for card, stage in page.evaluate("window.placed") if card == str(lead_id)]
+    order = [stage.value for stage in ORDER]
+    assert placed == sorted(placed, key=order.index), placed
+    assert placed[0] == "harvested"
+    assert placed[-1] == "completed"
+    assert len(set(placed)) >= 4, placed
+    assert page.locator(f"#lead-{lead_id}").count() == 1
+    assert page.locator('[data-count="completed"]').inner_text() == "1"
+    print(screenshot(page, "board"))
+
+
+def test_a_dragged_card_stays_in_its_new_column_after_a_reload(
+    signed_in_page, live_server, session, workspace
+):
+    page = signed_in_page
+    key = make_api_key(session, workspace)
+    lead_id = _new_lead(live_server, key, email="dragged@example.com", company="Falcon Works")
+    _card(page, lead_id, "completed").wait_for()
+
+    with page.expect_response(lambda answer: answer.url.endswith("/stage")) as moved:
+        _card(page, lead_id, "completed").drag_to(page.locator('.board-cards[data-stage="failed"]'))
+    assert moved.value.status == 200
+    _card(page, lead_id, "failed").wait_for()
+    page.reload()
+    _card(page, lead_id, "failed").wait_for()
+    assert page.locator('[data-count="failed"]').inner_text() == "1"
+
+    menu = page.get_by_label("Move dragged@example.com to stage")
+    with page.expect_response(lambda answer: answer.url.endswith("/stage")):
+        menu.select_option(LeadStage.strategizing.value)
+    _card(page, lead_id, "strategizing").wait_for()
+    page.reload()
+    assert _card(page, lead_id, "strategizing").count() == 1
