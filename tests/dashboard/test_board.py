@@ -20,7 +20,7 @@ from tests.builders import make_api_key, make_lead, make_workspace, unique
 from tests.dashboard.support import PASSWORD, Browser, csrf_of, make_person
 
 
-def _lead(session: Any, workspace: Workspace, **columns: Any) -> Lead:
+def board_lead(session: Any, workspace: Workspace, **columns: Any) -> Lead:
     """A lead with a name and company, its other columns set as the pipeline would set them."""
     fields = {k: columns.pop(k) for k in ("first_name", "last_name", "company", "source")
               if k in columns}  # fmt: skip
@@ -45,7 +45,7 @@ def _column_of(html: str, lead_id: int) -> str | None:
 def test_a_card_shows_the_lead_company_tier_score_channel_speed_and_progress(
     client, session, workspace
 ):
-    lead = _lead(
+    lead = board_lead(
         session, workspace, first_name="Noura", last_name="Hassan", company="Cedar Realty",
         stage="qualifying", score=87, score_tier="HOT", pipeline_step="scoring the lead",
         pipeline_progress=55, first_message_at=datetime.now(UTC) - timedelta(minutes=5),
@@ -69,7 +69,7 @@ def test_a_card_shows_the_lead_company_tier_score_channel_speed_and_progress(
 def test_a_card_without_a_name_shows_the_email_and_a_waiting_first_response(
     client, session, workspace
 ):
-    lead = _lead(session, workspace, first_message_at=datetime.now(UTC) - timedelta(hours=2))
+    lead = board_lead(session, workspace, first_message_at=datetime.now(UTC) - timedelta(hours=2))
     page = Browser(client, make_person(workspace)).get("/board").text
     text = " ".join(_card(page, lead.id).text().split())  # type: ignore[union-attr]
     assert lead.email in text
@@ -81,7 +81,7 @@ def test_a_card_without_a_name_shows_the_email_and_a_waiting_first_response(
 def test_a_column_counts_all_its_leads_and_shows_the_most_recent_with_more_a_click_away(
     client, session, workspace
 ):
-    leads = [_lead(session, workspace) for _ in range(CARDS_PER_COLUMN + 3)]
+    leads = [board_lead(session, workspace) for _ in range(CARDS_PER_COLUMN + 3)]
     browser = Browser(client, make_person(workspace))
     page = HTMLParser(browser.get("/board").text)
     column = page.css_first('section[data-stage="harvested"]')
@@ -101,10 +101,13 @@ def test_the_filters_narrow_the_board_by_tier_owner_source_and_search(client, se
     email = make_person(workspace)
     browser = Browser(client, email)
     owner_id = session.scalar(select(User.id).where(User.email == email))
-    hot = _lead(session, workspace, company="Helix Analytics", source="ads", score_tier="HOT",
-                score=90, owner_id=owner_id)  # fmt: skip
-    cold = _lead(session, workspace, company="Oasis Foods", source="referral", score_tier="COLD",
-                 score=12)  # fmt: skip
+    hot = board_lead(
+        session, workspace, company="Helix Analytics", source="ads", score_tier="HOT", score=90,
+        owner_id=owner_id,
+    )  # fmt: skip
+    cold = board_lead(
+        session, workspace, company="Oasis Foods", source="referral", score_tier="COLD", score=12
+    )
     for query, shown, hidden in [
         ("tier=HOT", hot, cold), (f"owner={owner_id}", hot, cold),
         ("source=referral", cold, hot), ("q=oasis", cold, hot),
@@ -122,7 +125,7 @@ def test_the_filters_narrow_the_board_by_tier_owner_source_and_search(client, se
 
 
 def test_moving_a_card_changes_the_stage_through_the_leads_domain(client, session, workspace):
-    lead = _lead(session, workspace, stage="completed", pipeline_progress=100)
+    lead = board_lead(session, workspace, stage="completed", pipeline_progress=100)
     browser = Browser(client, make_person(workspace))
     moved = browser.post(f"/board/leads/{lead.id}/stage", data={"stage": "strategizing"})
     assert moved.status_code == 200, moved.text
@@ -143,8 +146,8 @@ def test_moving_a_card_changes_the_stage_through_the_leads_domain(client, sessio
 def test_a_move_is_refused_without_csrf_for_another_workspace_or_to_no_stage(
     client, session, workspace
 ):
-    lead = _lead(session, workspace)
-    stranger = _lead(session, make_workspace(session))
+    lead = board_lead(session, workspace)
+    stranger = board_lead(session, make_workspace(session))
     browser = Browser(client, make_person(workspace))
     forged = client.post(f"/board/leads/{lead.id}/stage", data={"stage": "failed"})
     assert forged.status_code == 403
@@ -220,7 +223,7 @@ def _cards_until_completed(
 def test_the_stream_resumes_after_an_id_and_says_when_a_lead_leaves_the_filters(
     live_server, session, workspace
 ):
-    lead = _lead(session, workspace)
+    lead = board_lead(session, workspace)
     with unit_of_work() as writer:
         last = writer.scalar(select(Event.id).order_by(Event.id.desc()).limit(1)) or 0
     email = make_person(workspace)

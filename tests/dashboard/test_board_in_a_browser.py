@@ -3,6 +3,7 @@ stages as the pipeline runs, without a reload; a card dragged to another column 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ from leadflow.models import LeadStage
 from leadflow.pipeline.stages import ORDER
 from tests.builders import make_api_key
 from tests.dashboard.support import screenshot
+from tests.dashboard.test_board import board_lead
 
 pytestmark = pytest.mark.slow
 
@@ -66,7 +68,34 @@ def test_a_new_leads_card_arrives_and_moves_through_the_stages_live(
     assert len(set(placed)) >= 4, placed
     assert page.locator(f"#lead-{lead_id}").count() == 1
     assert page.locator('[data-count="completed"]').inner_text() == "1"
+
+    _a_busy_morning(session, workspace)
+    page.set_viewport_size({"width": 1920, "height": 900})
+    page.reload()
     print(screenshot(page, "board"))
+
+
+def _a_busy_morning(session: Any, workspace: Any) -> None:
+    """Leads at every stage, for the board's screenshot."""
+    now = datetime.now(UTC)
+    people = [
+        ("Noura", "Al-Qahtani", "Oasis Realty", "whatsapp", "harvested", "HOT", 91, None, 1, 0),
+        ("James", "Wilson", "Harbor Logistics", "import:1", "enriching", None, None, "reading "
+         "the phone number's country and time zone", None, 12),
+        ("Priya", "Raman", "Lumen Health", "web form", "qualifying", "WARM", 64,
+         "scoring the lead", 2, 48),
+        ("Omar", "Hassan", "Falcon Capital", "sms", "strategizing", "HOT", 88, None, 1, 60),
+        ("Emma", "Becker", "Verde Foods", "email", "finalizing", "COLD", 31, None, 3, 80),
+        ("Yusuf", "Demir", "Summit Energy", "whatsapp", "completed", "WARM", 58, None, 40, 100),
+    ]  # fmt: skip
+    for first, last, company, origin, stage, tier, score, step, minutes, progress in people:
+        board_lead(
+            session, workspace, first_name=first, last_name=last, company=company, origin=origin,
+            stage=stage,
+            score_tier=tier, score=score, pipeline_step=step, pipeline_progress=progress,
+            first_message_at=now - timedelta(minutes=minutes) if minutes else None,
+            first_response_ms=2_300 if minutes else None,
+        )  # fmt: skip
 
 
 def test_a_dragged_card_stays_in_its_new_column_after_a_reload(
