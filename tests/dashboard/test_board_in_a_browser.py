@@ -9,7 +9,6 @@ from typing import Any
 import httpx
 import pytest
 
-from leadflow.models import LeadStage
 from leadflow.pipeline.stages import ORDER
 from tests.builders import make_api_key
 from tests.dashboard.support import screenshot
@@ -114,9 +113,12 @@ def test_a_dragged_card_stays_in_its_new_column_after_a_reload(
     _card(page, lead_id, "failed").wait_for()
     assert page.locator('[data-count="failed"]').inner_text() == "1"
 
-    menu = page.get_by_label("Move dragged@example.com to stage")
+    page.get_by_role("button", name="Move dragged@example.com to another stage").press("Enter")
+    stages = page.get_by_role("dialog")
+    assert stages.get_by_role("button", name="Failed").is_disabled()  # where it is now
     with page.expect_response(lambda answer: answer.url.endswith("/stage")):
-        menu.select_option(LeadStage.strategizing.value)
+        stages.get_by_role("button", name="Planning").press("Enter")
     _card(page, lead_id, "strategizing").wait_for()
+    page.wait_for_function(f"document.activeElement.id === 'move-{lead_id}'")  # focus stays
     page.reload()
     assert _card(page, lead_id, "strategizing").count() == 1

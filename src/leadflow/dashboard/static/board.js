@@ -1,5 +1,5 @@
 // The board, live: cards arrive and move over server-sent events; a card dragged to another
-// column (or moved with its stage menu) is moved on the server, and snaps back if refused.
+// column (or moved with its Move button) is moved on the server, and snaps back if refused.
 (() => {
   "use strict";
   let stream = null;
@@ -29,6 +29,8 @@
     const shown = document.getElementById(`lead-${leadId}`);
     if (!target) return;
     const card = cardFrom(html);
+    // A live update must not take the keyboard's place away: focus moves to the new card.
+    const focused = shown && shown.contains(document.activeElement) ? document.activeElement.id : "";
     if (shown && shown.parentElement === target) {
       shown.replaceWith(card);
     } else {
@@ -36,6 +38,7 @@
       target.prepend(card);
     }
     htmx.process(card);
+    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
   }
 
   function remove(leadId) {
@@ -118,16 +121,35 @@
     });
   }
 
-  // Without a mouse: each card's stage menu moves it.
-  document.addEventListener("change", (event) => {
-    const menu = event.target.closest("[data-move-stage]");
-    if (!menu) return;
-    const before = menu.dataset.current;
-    move(menu.dataset.leadId, menu.value, () => { menu.value = before; }).then(() => {
-      const moved = document.getElementById(`move-${menu.dataset.leadId}`);
-      if (moved) moved.focus();
+  // Without a mouse: each card's Move button opens the stages to choose from.
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-move-lead]");
+    if (!button) return;
+    const dialog = document.getElementById("board-move");
+    const card = button.closest(".lead-card");
+    const title = dialog.querySelector("#board-move-title");
+    const name = card.querySelector("[data-testid=lead-name]").textContent.trim();
+    title.textContent = title.dataset.title.replace("{name}", name);
+    dialog.querySelectorAll("[data-stage]").forEach((choice) => {
+      choice.disabled = choice.dataset.stage === card.dataset.stage;
     });
+    dialog.dataset.leadId = button.dataset.moveLead;
+    dialog.showModal();
   });
+
+  document.addEventListener("close", (event) => {
+    const dialog = event.target;
+    if (dialog.id !== "board-move") return;
+    const leadId = dialog.dataset.leadId;
+    const refocus = () => {
+      const button = document.getElementById(`move-${leadId}`);
+      if (button) button.focus();
+    };
+    if (!dialog.returnValue) return refocus();
+    const stage = dialog.returnValue;
+    dialog.returnValue = "";
+    move(leadId, stage, () => {}).then(refocus);
+  }, true);
 
   // Shows more cards: those already on the board (from live updates) are not shown twice.
   document.addEventListener("htmx:afterSwap", (event) => {
