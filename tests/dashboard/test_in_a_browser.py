@@ -14,4 +14,4 @@ def test_signing_in_shows_the_board(signed_in_page):
     board = page.get_by_test_id("board")
     assert board.is_visible()
     assert page.locator(".board-column").count() == 7
-    print(screenshot(page, "board"))
+    print(screenshot(page, "signed_in"))

@@ -258,7 +258,7 @@ def more_cards(
     try:
         cards, more = _page(session, viewer.workspace.id, filters, stage, cursor[:500] or None)
     except LeadflowError:  # a cursor that was not one of ours
-        return render(request, viewer, "not_found.html", status_code=404)
+        return HTMLResponse(viewer.t("board.bad_cursor"), status_code=400)
     channels = _channels(session, viewer.workspace.id, [card.lead for card in cards])
     column = _column(stage, 0, cards, more, channels)
     return render(

@@ -162,6 +162,12 @@
     });
   });
 
+  // A refused "show more" or filter says why, where the board's messages go.
+  document.addEventListener("htmx:responseError", (event) => {
+    const text = (event.detail.xhr.responseText || "").trim();
+    say(text && text.length < 300 && !text.startsWith("<") ? text : live().dataset.refusedText);
+  });
+
   htmx.onLoad((element) => {
     element.querySelectorAll(".board-cards").forEach(sortable);
     if (element.id === "board-columns" || element.querySelector("#board-columns")) connect();
