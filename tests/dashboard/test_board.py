@@ -247,3 +247,31 @@ def _csrf(http: httpx.Client) -> str:
     token = csrf_of(http.get("/board").text)
     assert token
     return token
+
+
+def test_a_stream_far_behind_passes_over_old_events_and_redraws_the_board_once(
+    live_server, session, workspace
+):
+    lead = board_lead(session, workspace)
+    long_ago = datetime.now(UTC) - timedelta(minutes=10)
+    with unit_of_work() as writer:
+        last = writer.scalar(select(Event.id).order_by(Event.id.desc()).limit(1)) or 0
+        writer.add_all(
+            Event(workspace_id=workspace.id, type="lead.progress", lead_id=lead.id,
+                  data={"stage": "enriching", "progress": n}, occurred_at=long_ago)
+            for n in range(50)
+        )  # fmt: skip
+    email = make_person(workspace)
+    with httpx.Client(base_url=live_server, timeout=httpx.Timeout(15.0)) as http:
+        _signed_in(http, email)
+        moved = http.post(
+            f"/board/leads/{lead.id}/stage", data={"stage": "failed"},
+            headers={"X-CSRF-Token": _csrf(http)},
+        )  # fmt: skip
+        assert moved.status_code == 200, moved.text
+        with http.stream("GET", "/board/stream", headers={"Last-Event-ID": str(last)}) as live:
+            event_id, kind, _ = next(_server_sent(live))
+    with get_sessionmaker(writes=False)() as reader:
+        newest = reader.scalar(select(Event.id).where(Event.lead_id == lead.id).order_by(
+            Event.id.desc()).limit(1))  # fmt: skip
+    assert (kind, int(event_id)) == ("refresh", newest)

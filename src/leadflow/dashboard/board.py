@@ -39,6 +39,8 @@ CARDS_PER_COLUMN = 25
 TIERS = ("HOT", "WARM", "COLD")
 SORT = "-updated_at"
 _PIPELINE_EVENTS = frozenset({"lead.progress", "lead.stage_changed"})
+# A live event older than this when the stream reads it means the stream is behind.
+BEHIND_SECONDS = 3.0
 # Channels (and ways in) the board has words for; any other is shown as it is stored.
 CHANNELS = frozenset({"sms", "whatsapp", "email", "web", "chat", "web form", "api", "import"})
 
@@ -325,16 +327,33 @@ async def board_stream(
 async def _board_changes(
     workspace_id: int, filters: BoardFilters, language: str, after_id: int
 ) -> AsyncIterator[dict[str, Any]]:
+    """Each lead's event as its card; when the stream falls behind (an import of thousands, a
+    long-lost connection resumed), old events are passed over and the board is told to draw
+    itself again once the stream has caught up: one redraw, not a card for every event."""
+    behind = False
     async for event in event_stream(workspace_id, after_id):
-        if not event.get("event", "").startswith("lead."):
-            continue
+        if "data" not in event:
+            continue  # a keep-alive
         body = json.loads(event["data"])
-        if body.get("lead_id") is None:
+        if _age(body) > BEHIND_SECONDS:
+            behind = True
+            continue
+        if behind:
+            behind = False
+            yield {"id": event["id"], "event": "refresh", "data": "{}"}
+            continue
+        if not event["event"].startswith("lead.") or body.get("lead_id") is None:
             continue
         change = await run_in_threadpool(
             _change, workspace_id, filters, language, event["event"], body
         )
         yield {"id": event["id"], **change}
+
+
+def _age(body: dict[str, Any]) -> float:
+    occurred = datetime.fromisoformat(body["occurred_at"])
+    aware = occurred if occurred.tzinfo else occurred.replace(tzinfo=UTC)
+    return (datetime.now(UTC) - aware).total_seconds()
 
 
 def _change(

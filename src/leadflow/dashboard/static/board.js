@@ -65,6 +65,12 @@
       place(change.lead_id, change.stage, change.html);
       count(change.counts);
     });
+    // The stream fell behind and passed over old events: the columns are drawn again.
+    stream.addEventListener("refresh", () => {
+      htmx.ajax("GET", window.location.pathname + window.location.search, {
+        target: "#board-columns", swap: "outerHTML",
+      });
+    });
     stream.addEventListener("gone", (event) => {
       const change = JSON.parse(event.data);
       remove(change.lead_id);
