@@ -118,7 +118,7 @@ def test_the_filters_narrow_the_board_by_tier_owner_source_and_search(client, se
     fragment = browser.get("/board?tier=COLD", headers={"HX-Request": "true"}).text
     assert fragment.lstrip().startswith('<div class="board" id="board-columns"')
     assert 'data-stream="/board/stream?tier=COLD"' in fragment
-    nonsense = browser.get("/board?tier=LUKEWARM&owner=abc&q=%00")
+    nonsense = browser.get(f"/board?tier=LUKEWARM&owner={10**30}&q=%00")
     assert nonsense.status_code == 200
     assert _card(nonsense.text, hot.id) is not None
     assert _card(nonsense.text, cold.id) is not None
@@ -155,6 +155,8 @@ def test_a_move_is_refused_without_csrf_for_another_workspace_or_to_no_stage(
     assert elsewhere.status_code == 404
     unknown = browser.post(f"/board/leads/{lead.id + 10**9}/stage", data={"stage": "failed"})
     assert unknown.status_code == 404
+    too_big = browser.post(f"/board/leads/{10**30}/stage", data={"stage": "failed"})
+    assert too_big.status_code == 422
     nowhere = browser.post(f"/board/leads/{lead.id}/stage", data={"stage": "somewhere"})
     assert nowhere.status_code == 422
     assert "no such stage" in nowhere.text

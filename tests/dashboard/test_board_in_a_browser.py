@@ -73,6 +73,14 @@ def test_a_new_leads_card_arrives_and_moves_through_the_stages_live(
     page.reload()
     print(screenshot(page, "board"))
 
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: one column at a time
+    move = page.get_by_role("button", name="Move Noura Al-Qahtani to another stage")
+    box = move.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
 
 def _a_busy_morning(session: Any, workspace: Any) -> None:
     """Leads at every stage, for the board's screenshot."""

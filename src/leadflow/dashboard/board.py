@@ -26,6 +26,7 @@ from leadflow.db import get_sessionmaker
 from leadflow.dependencies import SessionDep
 from leadflow.events.stream import event_stream, starting_point
 from leadflow.exceptions import LeadflowError, NotFound
+from leadflow.kit.schemas import MAX_ID, IdPath
 from leadflow.leads import repository
 from leadflow.leads import service as leads
 from leadflow.leads.repository import LeadFilters
@@ -61,7 +62,7 @@ class BoardFilters:
         owner = params.get("owner", "").strip()
         return cls(
             tier=tier if tier in TIERS else None,
-            owner_id=int(owner) if owner.isdigit() and len(owner) < 19 else None,
+            owner_id=int(owner) if owner.isdigit() and int(owner) <= MAX_ID else None,
             source=_text(params.get("source"), 100),
             q=_text(params.get("q"), 200),
         )
@@ -273,7 +274,7 @@ def more_cards(
 
 @router.post("/board/leads/{lead_id}/stage")
 def move_card(
-    lead_id: int,
+    lead_id: IdPath,
     request: Request,
     viewer: ViewerDep,
     session: SessionDep,
