@@ -2,7 +2,7 @@
 
 Each column counts all its leads and shows the most recent few, with more a click away, so a
 workspace of thousands of leads opens as fast as an empty one. A card moves to another column
-by dragging it or with its stage menu; the leads domain makes the change and records it."""
+by dragging it or with its Move button; the leads domain makes the change and records it."""
 
 from __future__ import annotations
 
