@@ -64,9 +64,9 @@ def test_a_knowledge_base_is_created_and_listed(browser):
     page = browser.get(f"/knowledge/{kb_id}")
 
     assert listing.status_code == 200
-    assert f'href="/knowledge/{kb_id}">{name}</a>' in listing.text
+    assert f'href="/knowledge/{kb_id}" dir="auto">{name}</a>' in listing.text
     assert page.status_code == 200
-    assert f'<h1 class="h4 mb-1">{name}</h1>' in page.text
+    assert f'<h1 class="h4 mb-1" dir="auto">{name}</h1>' in page.text
     assert "Nothing here yet" in page.text
 
 

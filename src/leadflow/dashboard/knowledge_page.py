@@ -113,7 +113,7 @@ def documents(request: Request, viewer: ViewerDep, session: SessionDep, kb_id: I
         return _not_found(request, viewer)
     return render(
         request, viewer, "knowledge/documents.html", kb=kb, documents=_documents(session, kb),
-        unfinished=UNFINISHED,
+        unfinished=UNFINISHED, statistics=repository.statistics(session, kb.workspace_id, kb.id),
     )  # fmt: skip
 
 
@@ -195,7 +195,7 @@ def _search(session: SessionDep, kb: KnowledgeBase, query: str) -> list[SearchHi
 
 
 def _documents(session: SessionDep, kb: KnowledgeBase) -> list[KnowledgeDocument]:
-    return list(repository.documents(session, kb.workspace_id, kb.id, limit=DOCUMENTS_SHOWN))
+    return list(repository.latest_documents(session, kb.workspace_id, kb.id, limit=DOCUMENTS_SHOWN))
 
 
 def _valid(schema: type[Wanted], viewer: Viewer, **fields: object) -> Wanted:

@@ -86,6 +86,21 @@ def documents(
     ).all()
 
 
+def latest_documents(
+    session: Session, workspace_id: int, kb_id: int, *, limit: int
+) -> Sequence[KnowledgeDocument]:
+    """The knowledge base's documents, newest first."""
+    return session.scalars(
+        select(KnowledgeDocument)
+        .where(
+            KnowledgeDocument.workspace_id == workspace_id,
+            KnowledgeDocument.knowledge_base_id == kb_id,
+        )
+        .order_by(KnowledgeDocument.id.desc())
+        .limit(limit)
+    ).all()
+
+
 def statistics(session: Session, workspace_id: int, kb_id: int) -> dict[str, Any]:
     documents_by_status = dict(
         session.execute(
