@@ -205,10 +205,12 @@ def test_a_mapping_that_does_not_fit_the_file_is_refused(browser):
     mapping_url = uploaded(browser)
 
     too_few = start(browser, mapping_url, ["email"])
+    none = browser.post(urlsplit(mapping_url).path, data={}, follow_redirects=False)
     unknown = start(browser, mapping_url, ["full_name", "email", "shoe_size", "source"])
 
     assert too_few.status_code == 400
     assert "do not match the file" in too_few.text
+    assert none.status_code == 400
     assert unknown.status_code == 400
     assert "cannot be mapped to &#39;shoe_size&#39;" in unknown.text
 

@@ -140,7 +140,7 @@ def start(
     viewer: ViewerDep,
     session: SessionDep,
     name: UploadName,
-    target: Annotated[list[str], Form()],
+    target: Annotated[list[str] | None, Form()] = None,
     filename: Annotated[str, Form(max_length=500)] = "upload.csv",
     dry_run: Annotated[bool, Form()] = False,
 ) -> Response:
@@ -151,7 +151,7 @@ def start(
     started = repository.job_of_file(session, viewer.workspace.id, str(stored))
     if started is None:
         try:
-            started = _open(session, viewer, stored, filename, target, dry_run=dry_run)
+            started = _open(session, viewer, stored, filename, target or [], dry_run=dry_run)
         except LeadflowError as refused:
             return _mapping_page(
                 request, viewer, stored, filename, error=refused.message, status=refused.status
