@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from leadflow.config import get_settings
 from leadflow.dashboard import i18n
 from leadflow.dashboard.imports_page import TARGETS
 from leadflow.db import get_sessionmaker
@@ -177,6 +178,19 @@ def test_starting_twice_opens_one_import(browser):
     )
 
 
+def test_choosing_another_file_forgets_the_upload_unless_it_was_imported(browser):
+    abandoned, imported = uploaded(browser), uploaded(browser)
+    targets = ["full_name", "email", "custom", "source"]
+    job_url = start(browser, imported, targets).headers["location"]
+
+    for mapping_url in (abandoned, imported):
+        answer = browser.post(f"{urlsplit(mapping_url).path}/discard", follow_redirects=False)
+        assert answer.headers["location"] == "/imports"
+
+    assert browser.get(abandoned).status_code == 404
+    assert browser.get(imported, follow_redirects=False).headers["location"] == job_url
+
+
 @pytest.mark.parametrize(
     ("content", "name", "says"),
     [
@@ -228,7 +242,7 @@ def test_changes_without_the_csrf_token_are_refused(client, browser):
     assert as_form.status_code == 303
 
 
-def test_another_workspaces_import_and_upload_are_not_found(client, session, browser):
+def test_another_workspaces_import_and_upload_are_not_found(client, session, workspace, browser):
     import_id = started(browser)
     mapping_url = urlsplit(uploaded(browser)).path
     stranger = Browser(client, make_person(make_workspace(session)))
@@ -246,6 +260,9 @@ def test_another_workspaces_import_and_upload_are_not_found(client, session, bro
         assert "Not found" in answer.text
     refused = stranger.post(mapping_url, data={"target": ["email"]}, follow_redirects=False)
     assert refused.status_code == 404
+    assert stranger.post(f"{mapping_url}/discard").status_code == 404
+    name = mapping_url.rsplit("/", 1)[1]
+    assert (get_settings().upload_dir / workspace.slug / f"{name}.csv").is_file()
     assert stranger.get("/imports/999999999").status_code == 404
 
 

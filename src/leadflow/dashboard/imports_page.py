@@ -159,6 +159,16 @@ def start(
     return redirect(f"/imports/{started.id}", request)
 
 
+@router.post("/imports/uploads/{name}/discard")
+def discard(request: Request, viewer: ViewerDep, session: SessionDep, name: UploadName) -> Response:
+    """Another file is chosen instead: the one uploaded is not kept."""
+    try:
+        service.discard_upload(session, workspace=viewer.workspace, name=name)
+    except LeadflowError as missing:
+        return _not_found(request, viewer, missing.message)
+    return redirect("/imports", request)
+
+
 def _open(
     session: SessionDep,
     viewer: Viewer,

@@ -89,6 +89,13 @@ def stored_upload(workspace: Workspace, name: str) -> Path:
     return path
 
 
+def discard_upload(session: Session, *, workspace: Workspace, name: str) -> None:
+    """Removes an upload no import was started on (one that was is the import's to keep)."""
+    path = stored_upload(workspace, name)
+    if repository.job_of_file(session, workspace.id, str(path)) is None:
+        path.unlink(missing_ok=True)
+
+
 def _upload_folder(workspace: Workspace) -> Path:
     return get_settings().upload_dir / workspace.slug
 
