@@ -44,19 +44,19 @@ def upload(
         return _index(request, viewer, session, error=viewer.t("imports.error.no_file"), status=400)
     try:
         stored = service.keep_upload(file.file, viewer.workspace)
-        _mappable(stored, viewer)
+        _mappable(session, viewer, stored)
     except LeadflowError as refused:
         return _index(request, viewer, session, error=refused.message, status=refused.status)
     return redirect(f"/imports/uploads/{stored.stem}?filename={quote(file.filename)}", request)
 
 
-def _mappable(stored: Path, viewer: Viewer) -> None:
+def _mappable(session: SessionDep, viewer: Viewer, stored: Path) -> None:
     """Refuses, and forgets, a file whose columns cannot be read."""
     try:
         if not service.read_columns(stored, sample_rows=0).columns.header:
             raise BadRequest(viewer.t("imports.error.no_columns"))
     except LeadflowError:
-        stored.unlink(missing_ok=True)
+        service.discard_upload(session, workspace=viewer.workspace, name=stored.stem)
         raise
 
 
@@ -69,10 +69,7 @@ def _index(
     status: int = 200,
 ) -> Response:
     jobs = repository.recent_jobs(session, viewer.workspace.id)
-    return render(
-        request, viewer, "imports/index.html", status_code=status, jobs=jobs, error=error,
-        percent=_percent,
-    )  # fmt: skip
+    return render(request, viewer, "imports/index.html", status_code=status, jobs=jobs, error=error)
 
 
 @router.get("/imports/uploads/{name}")
@@ -90,12 +87,13 @@ def mapping(
     started = repository.job_of_file(session, viewer.workspace.id, str(stored))
     if started is not None:
         return redirect(f"/imports/{started.id}", request)
-    return _mapping_page(request, viewer, stored, filename[:500])
+    return _mapping_page(request, viewer, session, stored, filename[:500])
 
 
 def _mapping_page(
     request: Request,
     viewer: Viewer,
+    session: SessionDep,
     stored: Path,
     filename: str,
     *,
@@ -105,7 +103,7 @@ def _mapping_page(
     try:
         read = service.read_columns(stored)
     except LeadflowError as refused:
-        return _index_error(request, viewer, refused)
+        return _index(request, viewer, session, error=refused.message, status=refused.status)
     columns = [
         (index, header, _target(read.columns, index), _samples(read, index))
         for index, header in enumerate(read.columns.header)
@@ -118,13 +116,6 @@ def _mapping_page(
 
 def _samples(read: service.FileColumns, index: int) -> list[str]:
     return [row[index] for row in read.samples if index < len(row) and row[index]]
-
-
-def _index_error(request: Request, viewer: Viewer, refused: LeadflowError) -> Response:
-    return render(
-        request, viewer, "imports/index.html", status_code=refused.status, jobs=[],
-        error=refused.message, percent=_percent,
-    )  # fmt: skip
 
 
 def _target(columns: ColumnMap, index: int) -> str:
@@ -154,7 +145,13 @@ def start(
             started = _open(session, viewer, stored, filename, target or [], dry_run=dry_run)
         except LeadflowError as refused:
             return _mapping_page(
-                request, viewer, stored, filename, error=refused.message, status=refused.status
+                request,
+                viewer,
+                session,
+                stored,
+                filename,
+                error=refused.message,
+                status=refused.status,
             )
     return redirect(f"/imports/{started.id}", request)
 
