@@ -3,7 +3,6 @@ ingestion progress, uploading a document, adding an FAQ, and trying a search."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -14,7 +13,6 @@ from leadflow.config import get_settings
 from leadflow.dashboard.pages import Viewer, ViewerDep, redirect, render
 from leadflow.dependencies import SessionDep
 from leadflow.exceptions import BadRequest, LeadflowError
-from leadflow.kit import uploads
 from leadflow.kit.schemas import IdPath
 from leadflow.knowledge import repository, service
 from leadflow.knowledge.schemas import FaqIn, KnowledgeBaseIn
@@ -140,17 +138,11 @@ def _added_file(
     session: SessionDep, viewer: Viewer, kb: KnowledgeBase, file: UploadFile | None
 ) -> KnowledgeDocument:
     """Keeps the upload and queues it as a document, as the API does."""
-    name = " ".join((file.filename or "").replace("\x00", "").split())[:500] if file else ""
-    if file is None or not name:
+    if file is None or not (file.filename or "").strip():
         raise BadRequest(viewer.t("knowledge.error.no_file"))
-    settings = get_settings()
-    stored = uploads.keep(
-        file.file, settings.upload_dir / viewer.workspace.slug / "knowledge",
-        suffix=Path(name).suffix, limit=settings.knowledge_max_document_bytes,
-    )  # fmt: skip
-    return service.add_document(
-        session, kb, origin="file", source=name, stored_path=str(stored),
-        filename=file.filename, media_type=file.content_type,
+    return service.add_file(
+        session, kb, file.file, workspace_slug=viewer.workspace.slug, filename=file.filename,
+        media_type=file.content_type,
     )  # fmt: skip
 
 
