@@ -11,7 +11,7 @@ from leadflow.config import get_settings
 from leadflow.dashboard import i18n
 from leadflow.models import DocumentStatus
 from tests.builders import make_workspace, settle_jobs, unique
-from tests.dashboard.support import Browser, make_person
+from tests.dashboard.support import Browser, make_person, screenshot
 
 BROCHURE = """# Hittin Gardens
 
@@ -203,3 +203,28 @@ def test_every_status_and_origin_has_words():
         assert f"knowledge.status.{status}" in words
     for origin in ("file", "url", "text", "faq"):
         assert f"knowledge.origin.{origin}" in words
+
+
+@pytest.mark.slow
+def test_in_a_browser_a_document_becomes_ready_and_a_search_finds_it(signed_in_page, tmp_path):
+    from playwright.sync_api import expect
+
+    page = signed_in_page
+    page.get_by_role("link", name="Knowledge").click()
+    page.get_by_label("Name").fill(unique("Villas "))
+    page.get_by_role("button", name="Create").click()
+    brochure = tmp_path / "hittin-gardens.md"
+    brochure.write_text(BROCHURE, encoding="utf-8")
+    page.get_by_label("Document", exact=True).set_input_files(brochure)
+    page.get_by_role("button", name="Upload", exact=True).click()
+
+    document = page.locator("[data-document-id]")
+    expect(document).to_have_attribute("data-status", "ready", timeout=60_000)  # polled live
+    page.get_by_label("Search this knowledge base").fill("Hittin Gardens payment")
+    page.get_by_role("button", name="Search", exact=True).click()
+
+    results = page.get_by_test_id("search-results")
+    expect(results).to_contain_text("Hittin Gardens")
+    expect(results).to_contain_text("ten percent on signing")
+    assert "?q=" not in page.url  # answered in place by htmx, not by loading the page again
+    print(screenshot(page, "knowledge"))
