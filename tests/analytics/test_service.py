@@ -43,10 +43,12 @@ def test_the_funnel_counts_every_stage_in_order(session, workspace):
     _leads(session, workspace, 1, stage="failed")
     _leads(session, make_workspace(session), 4, stage="completed")  # another workspace's
     funnel = service.funnel(session, workspace.id)
-    assert [s.stage for s in funnel][0] == "harvested"
+    assert funnel[0].stage == "harvested"
     assert funnel[-1].stage == "failed"
     counts = {s.stage: s.leads for s in funnel}
-    assert counts["harvested"] == 3 and counts["completed"] == 2 and counts["failed"] == 1
+    assert counts["harvested"] == 3
+    assert counts["completed"] == 2
+    assert counts["failed"] == 1
     assert counts["qualifying"] == 0
 
 
@@ -58,7 +60,8 @@ def test_speed_to_lead_is_percentiles_and_buckets(session, workspace):
     _leads(session, workspace, 1)  # never wrote
     speed = service.speed_to_lead(session, workspace.id)
     assert (speed.leads_with_messages, speed.answered, speed.unanswered) == (5, 4, 1)
-    assert speed.p50_ms == 30_000 and speed.p99_ms == 90_000_000
+    assert speed.p50_ms == 30_000
+    assert speed.p99_ms == 90_000_000
     assert speed.buckets["within 10s"] == 1
     assert speed.buckets["within 5m"] == 3
     assert speed.buckets["later"] == 1
@@ -86,5 +89,7 @@ def test_calibration_sets_won_share_beside_the_score(session, workspace):
     _leads(session, workspace, 5, score=50)  # no outcome yet: not counted
     buckets = service.score_calibration(session, workspace.id)
     assert [(b.low, b.high, b.leads, b.won) for b in buckets] == [(0, 19, 4, 1), (80, 100, 4, 3)]
-    assert buckets[0].won_share == 0.25 and buckets[1].won_share == 0.75
-    assert buckets[1].mean_score == 92.5 and buckets[1].predicted == 0.925
+    assert buckets[0].won_share == 0.25
+    assert buckets[1].won_share == 0.75
+    assert buckets[1].mean_score == 92.5
+    assert buckets[1].predicted == 0.925

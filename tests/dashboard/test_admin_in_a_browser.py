@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from leadflow.models import Conversation, Lead, Message
+from leadflow.models.base import utcnow
 from tests.builders import make_lead
 from tests.dashboard.support import screenshot
 
@@ -27,6 +29,8 @@ def _with_figures(session: Any, workspace: Any) -> None:
     ):  # fmt: skip
         lead = make_lead(session, workspace, first_name=f"Lead{n}", email=f"lead{n}@example.com")
         lead.stage, lead.score, lead.outcome = stage, score, outcome
+        lead.first_message_at = utcnow() - timedelta(hours=1)
+        lead.first_response_ms = (3_000, 8_000, 40_000, 150_000, 2_000_000, None)[n]
         _exchange(session, lead, replied=n % 2 == 0)
     session.commit()
 
@@ -67,7 +71,7 @@ def test_the_outbox_is_searched(signed_in_page, session, workspace):
     page = signed_in_page
     page.goto("/outbox")
     assert page.locator(".outbox-row").count() == 6
-    page.get_by_label("Search messages").fill("Lead3")
+    page.get_by_role("searchbox", name="Search messages").fill("Lead3")
     page.get_by_role("button", name="Search", exact=True).click()
     page.wait_for_url("**/outbox?q=Lead3*")
     rows = page.locator(".outbox-row")

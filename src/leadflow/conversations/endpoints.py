@@ -6,7 +6,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from leadflow.analytics import service as analytics
-
 from leadflow.conversations import repository, service
 from leadflow.conversations.schemas import (
     ConversationOut,
@@ -84,9 +83,7 @@ def reply(
 @router.get("/analytics/speed-to-lead", response_model=SpeedToLeadOut)
 def speed_to_lead(session: SessionDep, workspace: WorkspaceDep) -> SpeedToLeadOut:
     """Time from each lead's first message to the first answer handed to a channel."""
-    return SpeedToLeadOut.model_validate(
-        asdict(analytics.speed_to_lead(session, workspace.id))
-    )
+    return SpeedToLeadOut.model_validate(asdict(analytics.speed_to_lead(session, workspace.id)))
 
 
 def _conversation(session: SessionDep, workspace_id: int, conversation_id: int) -> Conversation:

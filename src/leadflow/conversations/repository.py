@@ -106,7 +106,7 @@ def outbox(
     status: str = "",
     before_id: int | None = None,
     limit: int = 50,
-) -> Sequence[Row[tuple[Message, str | None, Lead]]]:
+) -> Sequence[Row[Message, str | None, Lead]]:
     """Messages going out, newest first, with the recipient's address and the lead; ``text``
     matches the body or the address."""
     query = (

@@ -21,13 +21,14 @@ def analytics_page(request: Request, viewer: ViewerDep, session: SessionDep) -> 
     replies = analytics.reply_rates(session, workspace_id)
     calibration = analytics.score_calibration(session, workspace_id)
     bands = _per_bucket(list(speed.buckets.values()))
+    speed_labels = [_speed_label(viewer, bucket) for bucket in speed.buckets]
     charts = {
         "funnel": {
             "labels": [viewer.t(f"stage.{s.stage}") for s in funnel],
             "values": [s.leads for s in funnel],
         },
         "speed": {
-            "labels": [_speed_label(viewer, bucket) for bucket in speed.buckets],
+            "labels": speed_labels,
             "values": bands,
         },
         "replies": {
@@ -35,14 +36,15 @@ def analytics_page(request: Request, viewer: ViewerDep, session: SessionDep) -> 
             "values": [round(r.rate * 100, 1) for r in replies],
         },
         "calibration": {
-            "labels": [f"{c.low}–{c.high}" for c in calibration],
+            "labels": [f"{c.low}-{c.high}" for c in calibration],
             "predicted": [round(c.predicted * 100, 1) for c in calibration],
             "won": [round(c.won_share * 100, 1) for c in calibration],
         },
     }
+    speed_bands = list(zip(speed_labels, bands, strict=True))
     return render(
         request, viewer, "analytics/index.html", funnel=funnel, speed=speed, replies=replies,
-        calibration=calibration, charts=charts, speed_bands=zip(charts["speed"]["labels"], bands),
+        calibration=calibration, charts=charts, speed_bands=speed_bands,
     )  # fmt: skip
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -30,9 +30,10 @@ def outbox(
         session, viewer.workspace.id, text=q.strip(), channel=channel, status=status,
         before_id=before, limit=PAGE_SIZE + 1,
     )  # fmt: skip
-    context = {
+    more = rows[PAGE_SIZE - 1][0].id if len(rows) > PAGE_SIZE else None
+    context: dict[str, Any] = {
         "rows": rows[:PAGE_SIZE],
-        "more": rows[PAGE_SIZE - 1][0].id if len(rows) > PAGE_SIZE else None,
+        "more": more,
         "filters": {"q": q, "channel": channel, "status": status},
     }
     if before is not None:

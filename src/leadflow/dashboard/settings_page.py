@@ -69,13 +69,20 @@ def _page(
 
 def _providers(session: Session, workspace_id: int) -> list[dict[str, Any]]:
     connected = {c.provider for c in connections.connections(session, workspace_id)}
-    return [_provider(session, workspace_id, kind, kind.slug in connected) for kind in PROVIDERS.values()]
+    return [
+        _provider(session, workspace_id, kind, kind.slug in connected)
+        for kind in PROVIDERS.values()
+    ]
 
 
-def _provider(session: Session, workspace_id: int, kind: ProviderKind, connected: bool) -> dict[str, Any]:
+def _provider(
+    session: Session, workspace_id: int, kind: ProviderKind, connected: bool
+) -> dict[str, Any]:
     schema = kind.settings.model_json_schema()
     secrets = connections.secret_fields(kind)
-    saved = connections.saved_secrets(session, workspace_id, kind.slug) if connected else frozenset()
+    saved = (
+        connections.saved_secrets(session, workspace_id, kind.slug) if connected else frozenset()
+    )
     values = connections.public_settings(session, workspace_id, kind.slug) if connected else {}
     required = set(schema.get("required", []))
     fields = [
@@ -144,7 +151,9 @@ def add_rule(request: Request, viewer: ViewerDep, session: SessionDep, form: For
 
 
 @router.get("/rules/{rule_id}")
-def edit_rule(rule_id: IdPath, request: Request, viewer: ViewerDep, session: SessionDep) -> Response:
+def edit_rule(
+    rule_id: IdPath, request: Request, viewer: ViewerDep, session: SessionDep
+) -> Response:
     try:
         rule = icp.get_rule(session, workspace_id=viewer.workspace.id, rule_id=rule_id)
     except NotFound as error:
@@ -169,7 +178,9 @@ def change_rule(
 
 
 @router.post("/rules/{rule_id}/delete")
-def delete_rule(rule_id: IdPath, request: Request, viewer: ViewerDep, session: SessionDep) -> Response:
+def delete_rule(
+    rule_id: IdPath, request: Request, viewer: ViewerDep, session: SessionDep
+) -> Response:
     def change() -> Response:
         icp.remove_rule(session, workspace_id=viewer.workspace.id, rule_id=rule_id)
         return redirect("/settings#icp", request)
@@ -178,7 +189,9 @@ def delete_rule(rule_id: IdPath, request: Request, viewer: ViewerDep, session: S
 
 
 @router.post("/tiers")
-def change_tiers(request: Request, viewer: ViewerDep, session: SessionDep, form: FormDep) -> Response:
+def change_tiers(
+    request: Request, viewer: ViewerDep, session: SessionDep, form: FormDep
+) -> Response:
     def change() -> Response:
         current = icp.scoring_settings(viewer.workspace).model_dump()
         wanted = {"hot": _text(form, "hot"), "warm": _text(form, "warm")}
@@ -193,7 +206,9 @@ def change_tiers(request: Request, viewer: ViewerDep, session: SessionDep, form:
 
 
 @router.post("/hours")
-def change_hours(request: Request, viewer: ViewerDep, session: SessionDep, form: FormDep) -> Response:
+def change_hours(
+    request: Request, viewer: ViewerDep, session: SessionDep, form: FormDep
+) -> Response:
     def change() -> Response:
         days = [_day(value) for value in form.getlist("days")]
         workspaces.set_business_hours(
@@ -244,19 +259,25 @@ def disconnect_provider(
 
 
 @router.post("/api-keys")
-def create_api_key(request: Request, viewer: ViewerDep, session: SessionDep, form: FormDep) -> Response:
+def create_api_key(
+    request: Request, viewer: ViewerDep, session: SessionDep, form: FormDep
+) -> Response:
     def change() -> Response:
         name = _text(form, "name")
         if len(name) > 100:
             raise LeadflowError("an API key's name is at most 100 characters", status=400)
-        api_key, plaintext = workspaces.create_api_key(session, workspace=viewer.workspace, name=name)
+        api_key, plaintext = workspaces.create_api_key(
+            session, workspace=viewer.workspace, name=name
+        )
         return _page(request, viewer, session, status_code=201, new_key=(api_key, plaintext))
 
     return _change(request, viewer, session, change)
 
 
 @router.post("/api-keys/{key_id}/revoke")
-def revoke_api_key(key_id: IdPath, request: Request, viewer: ViewerDep, session: SessionDep) -> Response:
+def revoke_api_key(
+    key_id: IdPath, request: Request, viewer: ViewerDep, session: SessionDep
+) -> Response:
     def change() -> Response:
         workspaces.revoke_api_key(session, workspace_id=viewer.workspace.id, key_id=key_id)
         return redirect("/settings#api-keys", request)
@@ -268,7 +289,9 @@ def revoke_api_key(key_id: IdPath, request: Request, viewer: ViewerDep, session:
 
 
 @router.post("/webhooks")
-def create_endpoint(request: Request, viewer: ViewerDep, session: SessionDep, form: FormDep) -> Response:
+def create_endpoint(
+    request: Request, viewer: ViewerDep, session: SessionDep, form: FormDep
+) -> Response:
     def change() -> Response:
         types = [part.strip() for part in _text(form, "event_types").split(",") if part.strip()]
         fields = EndpointCreate.model_validate(
@@ -300,7 +323,9 @@ def endpoint_deliveries(
 ) -> Response:
     workspace_id = viewer.workspace.id
     try:
-        endpoint = webhooks.get_endpoint(session, workspace_id=workspace_id, endpoint_id=endpoint_id)
+        endpoint = webhooks.get_endpoint(
+            session, workspace_id=workspace_id, endpoint_id=endpoint_id
+        )
     except NotFound as error:
         return render(request, viewer, "not_found.html", status_code=404, detail=error.message)
     rows, _ = webhooks.deliveries(

@@ -5,7 +5,6 @@ from datetime import UTC
 from fastapi import APIRouter, Response
 
 from leadflow.dependencies import SessionDep, WorkspaceDep
-from leadflow.exceptions import NotFound
 from leadflow.kit.schemas import IdPath
 from leadflow.leads.service import get_lead
 from leadflow.models import Activity

@@ -98,7 +98,10 @@ def set_business_hours(
         raise BadRequest("business hours need at least one day of the week, Monday 0 to Sunday 6")
     _check_time_zone(time_zone)
     workspace.time_zone = time_zone
-    workspace.settings = {**(workspace.settings or {}), "business_hours": {"days": sorted(set(days))}}
+    workspace.settings = {
+        **(workspace.settings or {}),
+        "business_hours": {"days": sorted(set(days))},
+    }
     session.flush()
 
 
