@@ -93,3 +93,5 @@ def test_an_icp_rule_is_added_in_settings(signed_in_page):
     rules = page.get_by_test_id("icp-rules")
     assert "Sells software" in rules.inner_text()
     assert "software, saas" in rules.inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    print(screenshot(page, "settings-phone"))

@@ -6,7 +6,7 @@ own service, as the API's does."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -21,7 +21,7 @@ from leadflow.connections.registry import PROVIDERS, ProviderKind
 from leadflow.dashboard.pages import Viewer, ViewerDep, redirect, render
 from leadflow.dashboard.rule_form import rule_fields, value_as_text
 from leadflow.dependencies import SessionDep
-from leadflow.exceptions import LeadflowError, NotFound
+from leadflow.exceptions import BadRequest, LeadflowError, NotFound
 from leadflow.kit.schemas import IdPath
 from leadflow.scoring import icp
 from leadflow.scoring.schemas import Operator, ScoringSettingsIn
@@ -31,7 +31,7 @@ from leadflow.workspaces import service as workspaces
 
 router = APIRouter(prefix="/settings")
 ProviderSlug = Annotated[str, Path(max_length=40, pattern=r"^[a-z0-9_-]+$")]
-OPERATORS = Operator.__args__  # type: ignore[attr-defined]
+OPERATORS = get_args(Operator)
 TIME_ZONES = sorted(available_timezones())
 DELIVERIES_SHOWN = 50
 NO_STORE = {"Cache-Control": "no-store"}
@@ -265,7 +265,7 @@ def create_api_key(
     def change() -> Response:
         name = _text(form, "name")
         if len(name) > 100:
-            raise LeadflowError("an API key's name is at most 100 characters", status=400)
+            raise BadRequest("an API key's name is at most 100 characters")
         api_key, plaintext = workspaces.create_api_key(
             session, workspace=viewer.workspace, name=name
         )
