@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from leadflow.connections.registry import TwilioSettings
-from leadflow.connections.service import settings_of
+from leadflow.connections.service import connect, settings_of
 from leadflow.db import get_sessionmaker
 from leadflow.models import ApiKey, IcpRule, WebhookAttempt, Workspace
 from leadflow.scoring import icp
@@ -238,3 +238,26 @@ def test_webhook_endpoints_and_their_delivery_log(client, session, workspace):
     assert "busy" in log.text
     assert browser.post(f"/settings/webhooks/{endpoint.id}/delete").status_code == 200
     assert "https://hooks.example.com/log" not in browser.get("/settings").text
+
+
+def test_no_page_shows_a_saved_secret(client, session, workspace):
+    secrets = {"twilio": {"account_sid": SID, "auth_token": TOKEN},
+               "stackai": {"org_id": "o", "flow_id": "f", "api_key": "stack-secret-0042"},
+               "calcom": {"webhook_secret": "calcom-secret-0042"}}  # fmt: skip
+    for provider, settings in secrets.items():
+        connect(session, workspace_id=workspace.id, provider=provider, settings=settings)
+    endpoint, signing_secret = make_webhook_endpoint(session, workspace)
+    session.commit()
+    browser = _browser(client, workspace)
+    answers = [
+        browser.get("/settings"),
+        browser.get(f"/settings/webhooks/{endpoint.id}"),
+        browser.post("/settings/providers/twilio", data={"account_sid": "bad", "auth_token": ""}),
+        browser.post("/settings/tiers", data={"hot": "1", "warm": "2"}),
+        browser.get("/outbox"),
+        browser.get("/analytics"),
+    ]
+    hidden = [TOKEN, "stack-secret-0042", "calcom-secret-0042", signing_secret]
+    for answer in answers:
+        assert not [secret for secret in hidden if secret in answer.text], answer.url
+    assert answers[0].text.count('data-secret-state="set"') == 3
