@@ -6,7 +6,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from leadflow.dashboard import board, signin
+from leadflow.dashboard import board, lead_page, signin
 from leadflow.dashboard.pages import (
     STATIC,
     CsrfRefused,
@@ -20,6 +20,7 @@ from leadflow.dashboard.sessions import COOKIE
 router = APIRouter(include_in_schema=False)
 router.include_router(signin.router)
 router.include_router(board.router)
+router.include_router(lead_page.router)
 
 
 @router.get("/")
