@@ -8,8 +8,17 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   }
 });
 
-document.addEventListener("htmx:afterSettle", (event) => {
-  const selector = event.detail.requestConfig && event.detail.requestConfig.elt.dataset.refocus;
-  const next = selector && document.querySelector(selector);
-  if (next) next.focus();
+// The element that asked is swapped out with what it changed, and events on it no longer reach
+// the document: remember where focus goes when the request leaves, and move it once new
+// content has loaded.
+let refocus = null;
+document.addEventListener("htmx:beforeRequest", (event) => {
+  refocus = event.detail.elt.dataset ? event.detail.elt.dataset.refocus || null : null;
+});
+document.addEventListener("htmx:load", () => {
+  const next = refocus && document.querySelector(refocus);
+  if (next) {
+    refocus = null;
+    next.focus();
+  }
 });
