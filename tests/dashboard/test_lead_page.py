@@ -31,9 +31,16 @@ QUESTION = "How much does a three-bedroom villa cost?"
 
 def make_scored_lead(api: Any, **fields: Any) -> int:
     """A lead with a company, scored by an ideal-customer-profile rule of the workspace."""
-    rule = {"field": "industry", "operator": "in", "value": ["Real Estate"], "points": 30,
-            "reason": "works in real estate"}  # fmt: skip
-    assert api.post("/api/v1/scoring/rules", json=rule).status_code == 201
+    rules = [
+        {"field": "industry", "operator": "in", "value": ["Real Estate"], "points": 30,
+         "reason": "works in real estate"},
+        {"field": "employee_count", "operator": "at_least", "value": 1000, "points": 15,
+         "reason": "a company of 1,000 people or more"},
+        {"field": "country", "operator": "not_in", "value": ["US"], "points": -10,
+         "reason": "outside the United States"},
+    ]  # fmt: skip
+    for rule in rules:
+        assert api.post("/api/v1/scoring/rules", json=rule).status_code == 201
     phone = f"+96650{secrets.randbelow(10**7):07d}"
     lead = {
         "first_name": "Nora", "last_name": "Haddad", "email": f"{unique('nora')}@example.com",
@@ -110,7 +117,7 @@ def test_the_page_shows_profile_company_and_the_score_with_reasons_adding_up(api
     points = [int(p) for p in re.findall(r'data-testid="score-reason" data-points="(-?\d+)"',
                                          page.text)]  # fmt: skip
     score = int(re.search(r'data-testid="score-value">(\d+)<', page.text).group(1))
-    assert points
+    assert sorted(points) == [-10, 15, 30]
     assert sum(points) == score
     assert int(re.search(r'data-testid="score-total">(-?\d+)<', page.text).group(1)) == score
     assert "Score history (1 changes)" in words
@@ -269,7 +276,7 @@ def test_another_workspaces_lead_is_not_found_on_every_route(api, client, sessio
         mine = make_lead(reader, stranger)  # a lead of the viewer's own workspace
     base = f"/leads/{answered}/conversations/{conversation}"
     for url in (f"/leads/{answered}", f"/leads/{answered}/timeline", f"/leads/{answered}/stream",
-                "/leads/999999999"):  # fmt: skip
+                "/leads/999999999", "/leads/99999999999999999999", "/leads/abc"):  # fmt: skip
         found = browser.get(url)
         assert found.status_code == 404, url
         assert "no such lead" in found.text
@@ -282,28 +289,52 @@ def test_another_workspaces_lead_is_not_found_on_every_route(api, client, sessio
     assert [m.author for m in messages_of(answered)] == ["lead", "agent"]
 
 
-def test_the_live_stream_sends_this_leads_thread_as_it_changes(api, answered):
-    other = make_scored_lead(api)
+def first_update(workspace: Workspace, lead_id: int, on_page: set[int], *writes: Any) -> Any:
+    """The first update the lead's stream sends once ``writes`` have happened."""
 
-    async def first_update() -> dict[str, Any]:
+    async def listen() -> dict[str, Any]:
         with get_sessionmaker(writes=False)() as session:
             user = session.scalars(select(User)).first()
-            workspace = session.get(Workspace, api.workspace.id)
+            here = session.get(Workspace, workspace.id)
             session.expunge_all()
-        viewer = Viewer(user=user, workspace=workspace, workspaces=[workspace], language="en",
+        viewer = Viewer(user=user, workspace=here, workspaces=[here], language="en",
                         csrf_token="token")  # fmt: skip
-        after = await starting_point(api.workspace.id, None)
-        write_in(api.workspace, other, "a message of another lead")
-        write_in(api.workspace, answered, "Is there a pool?")
-        events = lead_events(viewer, answered, after)
+        after = await starting_point(workspace.id, None)
+        for write in writes:
+            write()
+        events = lead_events(viewer, lead_id, after, on_page)
         try:
             return await asyncio.wait_for(anext(events), timeout=10)
         finally:
             await events.aclose()
 
-    update = asyncio.run(first_update())
+    return asyncio.run(listen())
+
+
+def test_the_live_stream_sends_this_leads_thread_as_it_changes(api, answered):
+    other = make_scored_lead(api)
+    shown = conversation_id(answered)
+    update = first_update(
+        api.workspace, answered, {shown},
+        lambda: write_in(api.workspace, other, "a message of another lead"),
+        lambda: write_in(api.workspace, answered, "Is there a pool?"),
+    )  # fmt: skip
     assert update["event"] == "lead"
     assert "Is there a pool?" in update["data"]
     assert "a message of another lead" not in update["data"]
-    assert f'id="conversation-{conversation_id(answered)}-messages"' in update["data"]
+    assert (
+        f'<ol class="list-unstyled vstack gap-2 thread mb-3" id="conversation-{shown}-messages"'
+        in update["data"]
+    )
     assert 'hx-swap-oob="true"' in update["data"]
+    assert "beforeend:#conversation-list" not in update["data"]
+
+
+def test_a_conversation_the_page_does_not_show_yet_is_added_whole(api, agency):
+    lead_id = make_scored_lead(api)
+    on_page: set[int] = set()
+    update = first_update(api.workspace, lead_id, on_page,
+                          lambda: write_in(api.workspace, lead_id, "First message!"))  # fmt: skip
+    assert 'hx-swap-oob="beforeend:#conversation-list"' in update["data"]
+    assert 'data-testid="reply"' in update["data"]  # with its reply box
+    assert on_page == {conversation_id(lead_id)}  # the next update swaps it in place

@@ -25,8 +25,10 @@ from leadflow.conversations.schemas import ReplyIn
 from leadflow.dashboard.pages import Viewer, ViewerDep, redirect, render, templates
 from leadflow.db import get_sessionmaker
 from leadflow.dependencies import SessionDep
+from leadflow.events import repository as events
 from leadflow.events.stream import event_stream, starting_point
 from leadflow.exceptions import LeadflowError
+from leadflow.kit.schemas import MAX_ID
 from leadflow.knowledge import repository as knowledge
 from leadflow.leads import repository as leads
 from leadflow.leads import service as lead_service
@@ -67,8 +69,8 @@ class Thread:
 
 
 @router.get("/leads/{lead_id}")
-def lead_page(lead_id: int, request: Request, viewer: ViewerDep, session: SessionDep) -> Response:
-    lead = leads.get_lead(session, viewer.workspace.id, lead_id)
+def lead_page(lead_id: str, request: Request, viewer: ViewerDep, session: SessionDep) -> Response:
+    lead = _lead(session, viewer, lead_id)
     if lead is None:
         return _not_found(request, viewer)
     return _page(request, viewer, session, lead)
@@ -76,10 +78,10 @@ def lead_page(lead_id: int, request: Request, viewer: ViewerDep, session: Sessio
 
 @router.get("/leads/{lead_id}/timeline")
 def lead_timeline(
-    lead_id: int, request: Request, viewer: ViewerDep, session: SessionDep, cursor: Cursor = None
+    lead_id: str, request: Request, viewer: ViewerDep, session: SessionDep, cursor: Cursor = None
 ) -> Response:
     """A further page of the timeline, for the "more" button."""
-    lead = leads.get_lead(session, viewer.workspace.id, lead_id)
+    lead = _lead(session, viewer, lead_id)
     if lead is None:
         return _not_found(request, viewer)
     try:
@@ -104,8 +106,22 @@ def _page(
         request, viewer, "lead/page.html", status_code,
         lead=lead, owner=owner, history=scoring.score_history(session, lead.workspace_id, lead.id),
         threads=_threads(session, lead), notice=notice, draft=draft,
+        drawn_at=events.last_event_id(session, lead.workspace_id),
         **_timeline(session, lead, None),
     )  # fmt: skip
+
+
+def row_id(text: str) -> int | None:
+    """The id a path names, or None for anything that names no row (a word, zero, too big)."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def _lead(session: Session, viewer: Viewer, lead_id: str) -> Lead | None:
+    number = row_id(lead_id)
+    return leads.get_lead(session, viewer.workspace.id, number) if number else None
 
 
 def _not_found(request: Request, viewer: Viewer) -> Response:
@@ -171,7 +187,7 @@ def _people(session: Session, messages: Sequence[Message]) -> dict[int, str]:
 
 @router.post("/leads/{lead_id}/conversations/{conversation_id}/takeover")
 def take_over(
-    lead_id: int, conversation_id: int, request: Request, viewer: ViewerDep, session: SessionDep
+    lead_id: str, conversation_id: str, request: Request, viewer: ViewerDep, session: SessionDep
 ) -> Response:
     """The person answers from now on; the agent stays quiet until released."""
     found = _lead_and_conversation(session, viewer, lead_id, conversation_id)
@@ -185,7 +201,7 @@ def take_over(
 
 @router.post("/leads/{lead_id}/conversations/{conversation_id}/release")
 def release(
-    lead_id: int, conversation_id: int, request: Request, viewer: ViewerDep, session: SessionDep
+    lead_id: str, conversation_id: str, request: Request, viewer: ViewerDep, session: SessionDep
 ) -> Response:
     """The agent answers again."""
     found = _lead_and_conversation(session, viewer, lead_id, conversation_id)
@@ -199,8 +215,8 @@ def release(
 
 @router.post("/leads/{lead_id}/conversations/{conversation_id}/reply")
 def reply(
-    lead_id: int,
-    conversation_id: int,
+    lead_id: str,
+    conversation_id: str,
     request: Request,
     viewer: ViewerDep,
     session: SessionDep,
@@ -229,10 +245,10 @@ def reply(
 
 @router.post("/leads/{lead_id}/merges/{merge_id}/undo")
 def undo_merge(
-    lead_id: int, merge_id: int, request: Request, viewer: ViewerDep, session: SessionDep
+    lead_id: str, merge_id: str, request: Request, viewer: ViewerDep, session: SessionDep
 ) -> Response:
     """Splits a merged arrival back out as its own lead."""
-    lead = leads.get_lead(session, viewer.workspace.id, lead_id)
+    lead = _lead(session, viewer, lead_id)
     merge = _merge_of(session, lead, merge_id) if lead else None
     if lead is None or merge is None:
         return _not_found(request, viewer)
@@ -247,18 +263,21 @@ def undo_merge(
 
 
 def _lead_and_conversation(
-    session: Session, viewer: Viewer, lead_id: int, conversation_id: int
+    session: Session, viewer: Viewer, lead_id: str, conversation_id: str
 ) -> tuple[Lead, Conversation] | None:
-    lead = leads.get_lead(session, viewer.workspace.id, lead_id)
-    conversation = conversations.conversation(session, viewer.workspace.id, conversation_id)
+    lead = _lead(session, viewer, lead_id)
+    number = row_id(conversation_id)
+    conversation = (
+        conversations.conversation(session, viewer.workspace.id, number) if number else None
+    )
     if lead is None or conversation is None or conversation.lead_id != lead.id:
         return None
     return lead, conversation
 
 
-def _merge_of(session: Session, lead: Lead, merge_id: int) -> MergeRecord | None:
+def _merge_of(session: Session, lead: Lead, merge_id: str) -> MergeRecord | None:
     merges = leads.merges_into(session, lead.workspace_id, lead.id)
-    return next((m for m in merges if m.id == merge_id), None)
+    return next((m for m in merges if m.id == row_id(merge_id)), None)
 
 
 def _actor(viewer: Viewer) -> str:
@@ -303,23 +322,32 @@ def _refused_reply(
 
 @router.get("/leads/{lead_id}/stream")
 async def lead_stream(
-    lead_id: int,
+    lead_id: str,
     request: Request,
     viewer: ViewerDep,
     session: SessionDep,
+    after: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+    shown: Annotated[str, Query(max_length=2000, pattern=r"^[0-9,]*$")] = "",
     last_event_id: Annotated[str | None, Header(max_length=40)] = None,
 ) -> Response:
-    """The lead's threads (and score) re-rendered as server-sent events whenever they change."""
-    found = await run_in_threadpool(leads.get_lead, session, viewer.workspace.id, lead_id)
+    """The lead's threads (and score) re-rendered as server-sent events whenever they change:
+    from the event the page was drawn at (``after``), with the conversations it showed."""
+    found = await run_in_threadpool(_lead, session, viewer, lead_id)
     if found is None:
         return _not_found(request, viewer)
+    if last_event_id is None and after is not None:
+        last_event_id = str(after)
     after_id = await starting_point(viewer.workspace.id, last_event_id)
-    return EventSourceResponse(lead_events(viewer, found.id, after_id), ping=None)
+    on_page = {int(n) for n in shown.split(",") if n}
+    return EventSourceResponse(lead_events(viewer, found.id, after_id, on_page), ping=None)
 
 
-async def lead_events(viewer: Viewer, lead_id: int, after_id: int) -> AsyncIterator[dict[str, Any]]:
+async def lead_events(
+    viewer: Viewer, lead_id: int, after_id: int, on_page: set[int]
+) -> AsyncIterator[dict[str, Any]]:
     """The workspace's events after ``after_id`` that concern the lead, each as the parts of
-    the page it changes (swapped in out of band), under the SSE event name "lead"."""
+    the page it changes (swapped in out of band), under the SSE event name "lead". A
+    conversation the page does not show yet is added to it whole."""
     async for event in event_stream(viewer.workspace.id, after_id):
         if "comment" in event:
             yield event
@@ -327,7 +355,9 @@ async def lead_events(viewer: Viewer, lead_id: int, after_id: int) -> AsyncItera
         kind = event["event"]
         if json.loads(event["data"]).get("lead_id") != lead_id or not _shown(kind):
             continue
-        parts = await run_in_threadpool(_live_parts, viewer, lead_id, kind == SCORE_EVENT)
+        parts = await run_in_threadpool(
+            _live_parts, viewer, lead_id, on_page, with_score=kind == SCORE_EVENT
+        )
         if parts is not None:
             yield {"id": event["id"], "event": "lead", "data": parts}
 
@@ -336,13 +366,17 @@ def _shown(kind: str) -> bool:
     return kind == SCORE_EVENT or kind.startswith(THREAD_EVENTS)
 
 
-def _live_parts(viewer: Viewer, lead_id: int, with_score: bool) -> str | None:
+def _live_parts(viewer: Viewer, lead_id: int, on_page: set[int], *, with_score: bool) -> str | None:
+    """The parts of the page to swap; ``on_page`` learns of the conversations added."""
     with get_sessionmaker(writes=False)() as session:
         lead = leads.get_lead(session, viewer.workspace.id, lead_id)
         if lead is None:
             return None
+        threads = _threads(session, lead)
         history = scoring.score_history(session, lead.workspace_id, lead.id) if with_score else []
-        return templates.get_template("lead/live.html").render(
-            viewer=viewer, t=viewer.t, lead=lead, threads=_threads(session, lead),
-            oob=True, with_score=with_score, history=history,
+        html = templates.get_template("lead/live.html").render(
+            viewer=viewer, t=viewer.t, lead=lead, threads=threads, on_page=set(on_page),
+            with_score=with_score, history=history,
         )  # fmt: skip
+        on_page.update(thread.conversation.id for thread in threads)
+        return html
