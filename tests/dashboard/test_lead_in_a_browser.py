@@ -45,3 +45,8 @@ def test_reading_the_score_taking_over_and_replying(signed_in_page, api):
     expect(page.get_by_test_id("message").last).to_contain_text("Yes please, after 5 pm.")
     assert re.search(r"/leads/\d+$", page.url)
     print(screenshot(page, "lead"))
+
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    expect(page.get_by_role("button", name="Send")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    print(screenshot(page, "lead-phone"))

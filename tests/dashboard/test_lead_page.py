@@ -144,6 +144,15 @@ def test_the_thread_shows_the_agents_answer_its_decision_and_the_knowledge_it_ci
     assert "The agent is answering" in words
 
 
+def test_the_page_speaks_arabic_right_to_left(api, client, answered):
+    browser = Browser(client, make_person(api.workspace))
+    browser.post("/language", data={"language": "ar"})
+    page = browser.get(f"/leads/{answered}").text
+    assert '<html lang="ar" dir="rtl">' in page
+    for words in ("سبب هذا التقييم", "تولَّ المحادثة", "المعرفة المستشهد بها", "السجل الزمني"):
+        assert words in page
+
+
 def test_the_timeline_is_newest_first_and_pages_with_more(api, client, session):
     lead_id = make_scored_lead(api)
     for n in range(25):

@@ -22,3 +22,10 @@ document.addEventListener("htmx:load", () => {
     next.focus();
   }
 });
+
+// A thread reads from its newest message: keep each one scrolled to its end as it grows.
+document.addEventListener("htmx:load", (event) => {
+  const root = event.detail.elt;
+  const threads = root.matches && root.matches(".thread") ? [root] : root.querySelectorAll(".thread");
+  threads.forEach((thread) => { thread.scrollTop = thread.scrollHeight; });
+});
