@@ -70,6 +70,7 @@ class Thread:
 
 @router.get("/leads/{lead_id}")
 def lead_page(lead_id: str, request: Request, viewer: ViewerDep, session: SessionDep) -> Response:
+    """Everything about one lead of the viewer's workspace."""
     lead = _lead(session, viewer, lead_id)
     if lead is None:
         return _not_found(request, viewer)
@@ -101,12 +102,14 @@ def _page(
     notice: str | None = None,
     draft: tuple[int, str, str] | None = None,
 ) -> Response:
+    # Read before the rest: whatever the page shows, the stream then only adds to.
+    drawn_at = events.last_event_id(session, lead.workspace_id)
     owner = session.get(User, lead.owner_id) if lead.owner_id else None
     return render(
         request, viewer, "lead/page.html", status_code,
         lead=lead, owner=owner, history=scoring.score_history(session, lead.workspace_id, lead.id),
         threads=_threads(session, lead), notice=notice, draft=draft,
-        drawn_at=events.last_event_id(session, lead.workspace_id),
+        drawn_at=drawn_at,
         **_timeline(session, lead, None),
     )  # fmt: skip
 
