@@ -6,7 +6,14 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from leadflow.dashboard import analytics_page, board, outbox_page, settings_page, signin
+from leadflow.dashboard import (
+    analytics_page,
+    board,
+    lead_page,
+    outbox_page,
+    settings_page,
+    signin,
+)
 from leadflow.dashboard.pages import (
     STATIC,
     CsrfRefused,
@@ -20,6 +27,7 @@ from leadflow.dashboard.sessions import COOKIE
 router = APIRouter(include_in_schema=False)
 router.include_router(signin.router)
 router.include_router(board.router)
+router.include_router(lead_page.router)
 router.include_router(outbox_page.router)
 router.include_router(analytics_page.router)
 router.include_router(settings_page.router)
