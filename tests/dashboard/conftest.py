@@ -17,7 +17,9 @@ from tests.dashboard.support import PASSWORD, make_person
 CHROMIUM = Path(os.environ.get("LEADFLOW_CHROMIUM", "/usr/bin/chromium"))
 
 
-@pytest.fixture(scope="session")
+# Per module: the sync API keeps an event loop running in the main thread while it is open, and
+# tests elsewhere that start their own (anyio.run) must not find one there.
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip(f"no chromium at {CHROMIUM}: 'make browser' installs Debian's package")

@@ -41,7 +41,11 @@ class Browser:
             "/signin", data={"email": email, "password": PASSWORD}, follow_redirects=False
         )
         assert signed.status_code == 303, signed.text
-        token = csrf_of(client.get("/board").text)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Takes the CSRF token from a page again, as a browser does after its session changes."""
+        token = csrf_of(self.client.get("/board").text)
         assert token, "a signed-in page holds the CSRF token"
         self.csrf = token
 

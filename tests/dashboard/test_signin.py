@@ -89,12 +89,20 @@ def test_a_new_password_ends_every_session(client, workspace):
     assert client.get("/board", follow_redirects=False).status_code == 303
 
 
-def test_a_person_switches_only_to_their_own_workspaces(client, session, workspace):
-    second, stranger = make_workspace(session, name="Second Co"), make_workspace(session)
-    browser = Browser(client, make_person(workspace, second))
+def test_a_person_switches_only_to_their_own_workspaces(client, session):
+    first, second = (
+        make_workspace(session, name="Aardvark Co"),
+        make_workspace(session, name="Zebra Co"),
+    )
+    stranger = make_workspace(session)
+    browser = Browser(client, make_person(first, second))
+    assert "Aardvark Co" in browser.get("/board").text  # the first by name, to begin with
     switched = browser.post("/workspace", data={"workspace_id": second.id}, follow_redirects=False)
     assert switched.status_code == 303
-    assert "Second Co" in browser.get("/board").text
+    stale = browser.csrf
+    browser.refresh()
+    assert browser.csrf != stale  # a new session: pages opened before it can change nothing
+    assert "Zebra Co" in browser.get("/board").text
     refused = browser.post("/workspace", data={"workspace_id": stranger.id})
     assert refused.status_code == 404
 

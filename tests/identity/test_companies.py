@@ -30,6 +30,20 @@ def test_a_misspelt_name_finds_the_company_in_a_later_request(session, workspace
     assert misspelt == original
 
 
+def test_a_misspelt_name_finds_its_company_beside_a_known_name_of_the_same_block(
+    session, workspace
+):
+    known, other = resolve(
+        session, workspace, company("Northgate Holdings"), company("Northgate Trading")
+    )
+    # A later import meets the first by its exact name, then the second misspelt: finding the
+    # first must not stop it from reading the rest of their block from the database.
+    exact, misspelt = resolve(
+        session, workspace, company("Northgate Holdings"), company("Northgate Tradng")
+    )
+    assert (exact, misspelt) == (known, other)
+
+
 def test_a_misspelt_name_finds_a_company_made_earlier_in_the_same_batch(session, workspace):
     first, second = resolve(
         session, workspace, company("Brightpath Logistics"), company("Brightpath Logistcs")

@@ -122,6 +122,16 @@ def test_an_override_can_leave_a_column_out(target: str) -> None:
     assert columns.describe() == {"Title": "ignore", "Job Title": "title", "Notes": "custom:notes"}
 
 
+def test_an_override_can_keep_a_named_column_as_a_custom_field() -> None:
+    columns = ColumnMap.from_header(["Email", "Source", "Lead Source"], {"Source": "custom"})
+
+    assert columns.fields == {0: "email", 2: "source"}
+    assert columns.custom == {1: "source"}
+    assert columns.describe() == {
+        "Email": "email", "Source": "custom:source", "Lead Source": "source",
+    }  # fmt: skip
+
+
 def test_an_override_to_an_unknown_field_is_refused() -> None:
     with pytest.raises(ValueError, match=r"'Notes' cannot be mapped to 'remarks'.*first_name"):
         ColumnMap.from_header(["Email", "Notes"], {"Notes": "remarks"})

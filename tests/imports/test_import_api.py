@@ -164,6 +164,17 @@ def test_columns_overrides_map_odd_headers(api, session, leads_file):
     assert refused[2]["reason"] == "phone: not a valid phone number for its country: '12'"
 
 
+def test_a_named_column_can_be_kept_as_a_custom_field(api, session, leads_file):
+    columns = json.dumps({"Full Name": "custom"})
+    response = upload(api, leads_file, columns=columns)
+
+    assert response.status_code == 202, response.text
+    assert response.json()["column_map"]["mapping"]["Full Name"] == "custom:full_name"
+    finished(api, response.json()["id"])
+    ann = next(lead for lead in leads(session, api.workspace.id) if lead.email == "ann@example.com")
+    assert (ann.first_name, ann.custom_fields["full_name"]) == (None, "Ann Lee")
+
+
 @pytest.mark.parametrize(
     ("columns", "detail"),
     [

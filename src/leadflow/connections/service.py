@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -48,6 +48,48 @@ def connect(
     session.flush()
     _changed()
     return connection
+
+
+def connect_keeping_secrets(
+    session: Session, *, workspace_id: int, provider: str, settings: dict[str, Any]
+) -> ProviderConnection:
+    """Like ``connect``, but a secret left empty keeps the one already saved: a form never
+    shows a secret back, so an empty field means "unchanged"."""
+    kind = provider_kind(provider)
+    kept = _stored(session, workspace_id, provider)
+    merged = dict(settings)
+    for name in secret_fields(kind):
+        if not merged.get(name) and name in kept:
+            merged[name] = kept[name]
+    return connect(session, workspace_id=workspace_id, provider=provider, settings=merged)
+
+
+def secret_fields(kind: ProviderKind) -> frozenset[str]:
+    """The settings that are secrets: written, never read back."""
+    return frozenset(
+        name for name, field in kind.settings.model_fields.items() if field.annotation is SecretStr
+    )
+
+
+def public_settings(session: Session, workspace_id: int, provider: str) -> dict[str, Any]:
+    """The saved settings that are not secrets, to fill a form with."""
+    hidden = secret_fields(provider_kind(provider))
+    stored = _stored(session, workspace_id, provider)
+    return {name: value for name, value in stored.items() if name not in hidden}
+
+
+def saved_secrets(session: Session, workspace_id: int, provider: str) -> frozenset[str]:
+    """Which secrets have a value saved (never the values)."""
+    stored = _stored(session, workspace_id, provider)
+    return frozenset(n for n in secret_fields(provider_kind(provider)) if stored.get(n))
+
+
+def _stored(session: Session, workspace_id: int, provider: str) -> dict[str, Any]:
+    connection = _find(session, workspace_id, provider)
+    if connection is None:
+        return {}
+    stored = json.loads(unseal(connection.sealed_config))
+    return stored if isinstance(stored, dict) else {}
 
 
 def _changed() -> None:

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
 
+from leadflow.analytics import service as analytics
 from leadflow.conversations import repository, service
 from leadflow.conversations.schemas import (
     ConversationOut,
@@ -16,10 +17,9 @@ from leadflow.dependencies import SessionDep, WorkspaceDep
 from leadflow.exceptions import NotFound
 from leadflow.kit.schemas import IdPath, IdQuery
 from leadflow.leads.service import get_lead
-from leadflow.models import Conversation, Lead
+from leadflow.models import Conversation
 
 router = APIRouter(tags=["conversations"])
-BUCKETS_MS = {"10s": 10_000, "1m": 60_000, "5m": 300_000, "1h": 3_600_000, "24h": 86_400_000}
 
 
 @router.get("/leads/{lead_id}/conversations", response_model=list[ConversationOut])
@@ -83,37 +83,7 @@ def reply(
 @router.get("/analytics/speed-to-lead", response_model=SpeedToLeadOut)
 def speed_to_lead(session: SessionDep, workspace: WorkspaceDep) -> SpeedToLeadOut:
     """Time from each lead's first message to the first answer handed to a channel."""
-    rows = (
-        session.execute(
-            select(Lead.first_response_ms).where(
-                Lead.workspace_id == workspace.id, Lead.first_message_at.is_not(None)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    answered = sorted(ms for ms in rows if ms is not None)
-    return SpeedToLeadOut(
-        leads_with_messages=len(rows), answered=len(answered),
-        unanswered=len(rows) - len(answered),
-        p50_ms=_percentile(answered, 50), p90_ms=_percentile(answered, 90),
-        p95_ms=_percentile(answered, 95), p99_ms=_percentile(answered, 99),
-        buckets=_buckets(answered),
-    )  # fmt: skip
-
-
-def _percentile(ordered: list[int], percent: int) -> int | None:
-    if not ordered:
-        return None
-    return ordered[min(len(ordered) - 1, max(0, round(percent / 100 * len(ordered)) - 1))]
-
-
-def _buckets(ordered: list[int]) -> dict[str, int]:
-    counts = {
-        f"within {name}": sum(ms <= bound for ms in ordered) for name, bound in BUCKETS_MS.items()
-    }
-    counts["later"] = sum(ms > BUCKETS_MS["24h"] for ms in ordered)
-    return counts
+    return SpeedToLeadOut.model_validate(asdict(analytics.speed_to_lead(session, workspace.id)))
 
 
 def _conversation(session: SessionDep, workspace_id: int, conversation_id: int) -> Conversation:

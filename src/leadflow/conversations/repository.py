@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session
 
-from leadflow.models import Conversation, Message
+from leadflow.models import Conversation, Lead, Message
 
 
 def conversation(session: Session, workspace_id: int, conversation_id: int) -> Conversation | None:
@@ -95,3 +95,46 @@ def agent_decisions(session: Session, conversation_id: int) -> list[dict[str, ob
         )
     ).all()
     return [row for row in rows if row]
+
+
+def outbox(
+    session: Session,
+    workspace_id: int,
+    *,
+    text: str = "",
+    channel: str = "",
+    status: str = "",
+    before_id: int | None = None,
+    limit: int = 50,
+) -> Sequence[Row[Message, str | None, Lead]]:
+    """Messages going out, newest first, with the recipient's address and the lead; ``text``
+    matches the body or the address."""
+    query = (
+        select(Message, Conversation.address, Lead)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .join(Lead, Lead.id == Message.lead_id)
+        .where(Message.workspace_id == workspace_id, Message.direction == "out")
+    )
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                Message.body.ilike(pattern, escape="\\"),
+                Conversation.address.ilike(pattern, escape="\\"),
+            )
+        )
+    if channel:
+        query = query.where(Message.channel == channel)
+    if status:
+        query = query.where(Message.status == status)
+    if before_id is not None:
+        query = query.where(Message.id < before_id)
+    return session.execute(query.order_by(Message.id.desc()).limit(limit)).all()
+
+
+def outbox_choices(session: Session, workspace_id: int) -> tuple[list[str], list[str]]:
+    """The channels and the statuses the workspace's outgoing messages have."""
+    outgoing = (Message.workspace_id == workspace_id, Message.direction == "out")
+    channels = session.scalars(select(Message.channel).where(*outgoing).distinct()).all()
+    statuses = session.scalars(select(Message.status).where(*outgoing).distinct()).all()
+    return sorted(channels), sorted(statuses)

@@ -6,7 +6,16 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from leadflow.dashboard import board, signin
+from leadflow.dashboard import (
+    analytics_page,
+    board,
+    imports_page,
+    knowledge_page,
+    lead_page,
+    outbox_page,
+    settings_page,
+    signin,
+)
 from leadflow.dashboard.pages import (
     STATIC,
     CsrfRefused,
@@ -20,6 +29,12 @@ from leadflow.dashboard.sessions import COOKIE
 router = APIRouter(include_in_schema=False)
 router.include_router(signin.router)
 router.include_router(board.router)
+router.include_router(lead_page.router)
+router.include_router(outbox_page.router)
+router.include_router(analytics_page.router)
+router.include_router(settings_page.router)
+router.include_router(imports_page.router)
+router.include_router(knowledge_page.router)
 
 
 @router.get("/")

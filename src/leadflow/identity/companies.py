@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -33,7 +33,7 @@ def _block(name_key: str) -> str:
     return name_key[:_BLOCK]
 
 
-def _unseen(values: Iterable[str | None], seen: dict[str, Any]) -> set[str]:
+def _unseen(values: Iterable[str | None], seen: Container[str]) -> set[str]:
     return {value for value in set(values) if value and value not in seen}
 
 
@@ -54,6 +54,9 @@ class CompanyResolver:
         # An arrival with a website is compared only with companies that have none.
         self._blocks: dict[str, dict[str, tuple[int, list[str]]]] = {}
         self._blocks_without_domain: dict[str, dict[str, tuple[int, list[str]]]] = {}
+        # Blocks read whole from the database. A block in ``_blocks`` may hold only what was
+        # found by exact key or planned here, so it does not tell whether the rest was read.
+        self._read_blocks: set[str] = set()
         # The fillable facts of each company seen, to fill its blanks from later arrivals.
         self._facts: dict[int, tuple[Any, ...]] = {}
         self._placeholders: list[tuple[dict[str, Any], str]] = []
@@ -77,9 +80,8 @@ class CompanyResolver:
                 self.session, self.workspace_id, domains=domains, name_keys=keys
             ):
                 self._remember(dict(row))
-        blocks = _unseen((_block(k) for k in keys if k not in self._by_key), self._blocks)
-        for block in blocks:
-            self._blocks[block] = {}
+        blocks = _unseen((_block(k) for k in keys if k not in self._by_key), self._read_blocks)
+        self._read_blocks |= blocks
         for row in repository.company_name_keys_in_blocks(self.session, self.workspace_id, blocks):
             self._index_name(row["id"], row["name_key"], row["domain"])
 

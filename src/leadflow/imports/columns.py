@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from leadflow.identity.drafts import LEAD_FIELDS
 
 IGNORE = "ignore"
+CUSTOM = "custom"  # keep the column as a custom field, even where its name is a lead field's
 # Columns leadflow's own export adds (its ids, stages, scores): facts of the workspace the file
 # came from, so an import leaves them out instead of keeping them as custom fields.
 SYSTEM_PREFIX = "leadflow:"
@@ -117,7 +118,8 @@ class ColumnMap:
     @classmethod
     def from_header(cls, header: list[str], overrides: dict[str, str] | None = None) -> ColumnMap:
         """Map each column by its name. ``overrides`` maps a header, as written, to a lead
-        field or to "" or "ignore" to leave the column out; it wins over the names."""
+        field, to "custom" to keep it as a custom field, or to "" or "ignore" to leave the
+        column out; it wins over the names."""
         targets = _override_targets(overrides or {})
         if missing := [name for name in targets if name not in header]:
             raise ValueError(f"no column named {', '.join(map(repr, missing))} in this file")
@@ -154,10 +156,11 @@ class ColumnMap:
 def _override_targets(overrides: dict[str, str]) -> dict[str, str]:
     targets = {}
     for header, target in overrides.items():
-        if target not in LEAD_FIELDS and target not in ("", IGNORE):
+        if target not in LEAD_FIELDS and target not in ("", IGNORE, CUSTOM):
             raise ValueError(
                 f"column {header!r} cannot be mapped to {target!r}: use one of "
-                f"{', '.join(LEAD_FIELDS)}, or {IGNORE!r} to leave it out"
+                f"{', '.join(LEAD_FIELDS)}, {CUSTOM!r} to keep it as a custom field, "
+                f"or {IGNORE!r} to leave it out"
             )
         targets[header] = target or IGNORE
     return targets
@@ -174,7 +177,7 @@ def _claim_fields(header: list[str], targets: dict[str, str]) -> dict[int, str]:
     ]
     claimed: dict[str, int] = {}
     for index, field in [*overridden, *named]:
-        if field is not None and field != IGNORE:
+        if field is not None and field not in (IGNORE, CUSTOM):
             claimed.setdefault(field, index)
     return dict(sorted((index, field) for field, index in claimed.items()))
 

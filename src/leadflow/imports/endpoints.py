@@ -1,26 +1,18 @@
 from __future__ import annotations
 
-import csv
-import io
 import json
-import shutil
-import uuid
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
-from leadflow.config import get_settings
-from leadflow.db import unit_of_work
 from leadflow.dependencies import SessionDep, WorkspaceDep
 from leadflow.exceptions import BadRequest, NotFound
 from leadflow.imports import repository, service
 from leadflow.imports.schemas import ImportJobOut, RejectionOut
 from leadflow.imports.tasks import run_import
 from leadflow.kit.schemas import IdPath
-from leadflow.kit.spreadsheet import defuse
 from leadflow.models import ImportJob
 from leadflow.worker import enqueue
 
@@ -52,24 +44,22 @@ def upload_import(
     workspace: WorkspaceDep,
     file: Annotated[UploadFile, File(description="CSV file (UTF-8, UTF-8 with BOM or cp1252)")],
     dry_run: Annotated[bool, Form()] = False,
-    columns: Annotated[str | None, Form(description='JSON {"header": "field"} overrides')] = None,
+    columns: Annotated[
+        str | None,
+        Form(
+            description='JSON {"header": "field"} overrides: a lead field, "custom" to keep the '
+            'column as a custom field, or "ignore" to leave it out'
+        ),
+    ] = None,
 ) -> ImportJobOut:
     """Upload a CSV of leads; it is imported in the background. Poll the job for progress."""
     overrides = _overrides(columns)
-    name = file.filename or "upload.csv"
-    folder = get_settings().upload_dir / workspace.slug
-    folder.mkdir(parents=True, exist_ok=True)
-    stored = folder / f"{uuid.uuid4().hex}.csv"
-    with stored.open("wb") as target:
-        shutil.copyfileobj(file.file, target, length=1024 * 1024)
-    if stored.stat().st_size == 0:
-        stored.unlink()
-        raise BadRequest("the uploaded file is empty")
+    stored = service.keep_upload(file.file, workspace)
     job = service.open_import(
         session,
         workspace=workspace,
         path=stored,
-        filename=name,
+        filename=file.filename or "upload.csv",
         dry_run=dry_run,
         overrides=overrides,
     )
@@ -97,20 +87,6 @@ def list_rejections(
     return [RejectionOut.model_validate(r) for r in rows]
 
 
-def _rejections_csv(import_id: int) -> Iterator[str]:
-    with unit_of_work(writes=False) as session:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["line", "reason", "row"])
-        for count, row in enumerate(repository.rejection_rows(session, import_id), start=1):
-            writer.writerow([row["line"], defuse(row["reason"]), defuse(row["raw"])])
-            if count % 1000 == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-
 @router.get(
     "/imports/{import_id}/rejections.csv",
     response_class=StreamingResponse,
@@ -122,7 +98,7 @@ def download_rejections(
     """The refused rows as CSV: line, reason and the row as it was, to fix and import again."""
     _job(session, workspace.id, import_id)
     return StreamingResponse(
-        _rejections_csv(import_id),
+        service.rejections_csv(import_id),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="import-{import_id}-rejected.csv"'},
     )

@@ -36,3 +36,22 @@ def rejections_page(
         .limit(limit)
     )
     return list(session.scalars(statement))
+
+
+def recent_jobs(session: Session, workspace_id: int, *, limit: int = 20) -> list[ImportJob]:
+    statement = (
+        select(ImportJob)
+        .where(ImportJob.workspace_id == workspace_id)
+        .order_by(ImportJob.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
+
+
+def job_of_file(session: Session, workspace_id: int, stored_path: str) -> ImportJob | None:
+    """The job that imports the stored file, if one was started already."""
+    return session.scalar(
+        select(ImportJob).where(
+            ImportJob.workspace_id == workspace_id, ImportJob.stored_path == stored_path
+        )
+    )

@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import csv
 import gc
+import io
+import re
+import shutil
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
+from typing import BinaryIO
 
 import structlog
 from sqlalchemy.orm import Session
 
 from leadflow.config import get_settings
-from leadflow.db import get_sessionmaker, one_connection
+from leadflow.db import get_sessionmaker, one_connection, unit_of_work
 from leadflow.exceptions import BadRequest, NotFound
 from leadflow.identity.companies import CompanyResolver
 from leadflow.identity.service import Intake
@@ -29,6 +35,7 @@ from leadflow.imports.parsing import ParsedChunk, ParseJob, parsed_chunks
 from leadflow.imports.reader import CsvSource
 from leadflow.kit.bulk import StatisticsRefresh, insert_rows
 from leadflow.kit.collector import collector_paused
+from leadflow.kit.spreadsheet import defuse
 from leadflow.models import ImportJob, ImportRejection, ImportStatus, Workspace
 from leadflow.models.base import table, utcnow
 
@@ -37,6 +44,7 @@ _GROWING_TABLES = ("lead", "company", "merge_record", "activity")
 # Room for the index pages a transaction's random keys land on: at a million leads, twice the
 # default cut SQLite's share of a row by a tenth; more gained nothing.
 _SQLITE_CACHE_KIB = 64 * 1024
+_UPLOAD_NAME = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass
@@ -58,6 +66,71 @@ class ImportReport:
 Progress = Callable[[ImportJob], None]
 
 
+def keep_upload(upload: BinaryIO, workspace: Workspace) -> Path:
+    """Writes an uploaded file into the workspace's upload folder; refuses it empty. Its name
+    (``path.stem``) finds it again with ``stored_upload``."""
+    folder = _upload_folder(workspace)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = folder / f"{uuid.uuid4().hex}.csv"
+    with stored.open("wb") as target:
+        shutil.copyfileobj(upload, target, length=1024 * 1024)
+    if stored.stat().st_size == 0:
+        stored.unlink()
+        raise BadRequest("the uploaded file is empty")
+    return stored
+
+
+def stored_upload(workspace: Workspace, name: str) -> Path:
+    """The file ``keep_upload`` kept for this workspace under ``name``; another workspace's
+    name is not found."""
+    path = _upload_folder(workspace) / f"{name}.csv"
+    if not _UPLOAD_NAME.fullmatch(name) or not path.is_file():
+        raise NotFound("this upload is not there any more: upload the file again")
+    return path
+
+
+def discard_upload(session: Session, *, workspace: Workspace, name: str) -> None:
+    """Removes an upload no import was started on (one that was is the import's to keep)."""
+    path = stored_upload(workspace, name)
+    if repository.job_of_file(session, workspace.id, str(path)) is None:
+        path.unlink(missing_ok=True)
+
+
+def _upload_folder(workspace: Workspace) -> Path:
+    return get_settings().upload_dir / workspace.slug
+
+
+@dataclass(frozen=True)
+class FileColumns:
+    """A file's columns as an import would map them, and its first rows as written."""
+
+    columns: ColumnMap
+    samples: list[list[str]]
+    encoding: str
+    delimiter: str
+
+
+def read_columns(
+    path: Path, *, overrides: dict[str, str] | None = None, sample_rows: int = 3
+) -> FileColumns:
+    """How an import of the file would map its columns, before any job is recorded."""
+    source, columns = _readable(path, overrides)
+    try:
+        samples = [list(row.cells) for row in islice(source.rows(), sample_rows)]
+    except (OSError, ValueError, csv.Error) as error:
+        raise BadRequest(f"cannot import this file: {error}") from None
+    return FileColumns(columns, samples, source.format.encoding, source.format.delimiter)
+
+
+def _readable(path: Path, overrides: dict[str, str] | None) -> tuple[CsvSource, ColumnMap]:
+    try:
+        source = CsvSource(path)
+        columns = ColumnMap.from_header(source.header, overrides)
+    except (OSError, ValueError, csv.Error) as error:
+        raise BadRequest(f"cannot import this file: {error}") from None
+    return source, columns
+
+
 def open_import(
     session: Session,
     *,
@@ -68,11 +141,7 @@ def open_import(
     overrides: dict[str, str] | None = None,
 ) -> ImportJob:
     """Checks the file can be read and its columns mapped, and records the job."""
-    try:
-        source = CsvSource(path)
-        columns = ColumnMap.from_header(source.header, overrides)
-    except (OSError, ValueError, csv.Error) as error:
-        raise BadRequest(f"cannot import this file: {error}") from None
+    source, columns = _readable(path, overrides)
     job = ImportJob(
         workspace_id=workspace.id,
         filename=filename or path.name,
@@ -86,6 +155,22 @@ def open_import(
     session.add(job)
     session.flush()
     return job
+
+
+def rejections_csv(import_id: int) -> Iterator[str]:
+    """The import's refused rows as CSV text, in parts: line, reason and the row as it was,
+    with cells a spreadsheet would run as formulas defused."""
+    with unit_of_work(writes=False) as session:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["line", "reason", "row"])
+        for count, row in enumerate(repository.rejection_rows(session, import_id), start=1):
+            writer.writerow([row["line"], defuse(row["reason"]), defuse(row["raw"])])
+            if count % 1000 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
 
 
 class ImportRun:

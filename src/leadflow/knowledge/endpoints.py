@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
@@ -8,7 +7,7 @@ from fastapi import Path as PathParam
 
 from leadflow.config import get_settings
 from leadflow.dependencies import SessionDep, WorkspaceDep
-from leadflow.exceptions import BadRequest, NotFound
+from leadflow.exceptions import NotFound
 from leadflow.kit import uploads
 from leadflow.kit.schemas import IdPath, IdQuery
 from leadflow.knowledge import repository, service
@@ -115,16 +114,9 @@ def ingest_file(
     """Upload a document; it is ingested in the background (watch its progress). Uploading the
     same name again replaces it."""
     kb = service.get_knowledge_base(session, workspace.id, kb_id)
-    name = _source_name(source or file.filename or "upload")
-    stored = uploads.keep(
-        file.file,
-        get_settings().upload_dir / workspace.slug / "knowledge",
-        suffix=Path(file.filename or name).suffix,
-        limit=get_settings().knowledge_max_document_bytes,
-    )
-    document = service.add_document(
-        session, kb, origin="file", source=name, stored_path=str(stored),
-        filename=file.filename, media_type=file.content_type,
+    document = service.add_file(
+        session, kb, file.file, workspace_slug=workspace.slug, filename=file.filename,
+        media_type=file.content_type, source=source,
     )  # fmt: skip
     return _queued(session, document)
 
@@ -228,10 +220,3 @@ def _document(session: SessionDep, workspace_id: int, document_id: int) -> Knowl
 def _queued(session: SessionDep, document: KnowledgeDocument) -> DocumentOut:
     enqueue(session, ingest_document, document.workspace_id, document.id)
     return DocumentOut.model_validate(document)
-
-
-def _source_name(name: str) -> str:
-    cleaned = " ".join(name.replace("\x00", "").split())[:500]
-    if not cleaned:
-        raise BadRequest("the document needs a name")
-    return cleaned

@@ -1,11 +1,11 @@
-"""The keyword side of search on SQLite: which of a query's words are worth matching.
+"""The keyword side of search: which of a query's words are worth matching.
 
 A word found in more than a fifth of the passages says little about any of them (its weight in
-bm25 is near nothing), and ranking its every match costs the most, so it is left out. FTS5 keeps
-no document frequencies, so finding out counts the word's matches (up to the cap); the answer
-is kept for as long as the knowledge bases stay at the same revisions, as a search engine keeps
-its terms' statistics with the index. Queries share most of their words, so after the first few
-a search asks FTS5 only to rank.
+bm25 or ts_rank is near nothing), and ranking its every match costs the most, so it is left
+out. Neither FTS5 nor PostgreSQL keeps document frequencies at hand, so finding out counts the
+word's matches (up to the cap); the answer is kept for as long as the knowledge bases stay at
+the same revisions, as a search engine keeps its terms' statistics with the index. Queries
+share most of their words, so after the first few a search asks the index only to rank.
 """
 
 from __future__ import annotations
@@ -87,9 +87,7 @@ _statistics = WordStatistics()
 def words_to_match(session: Session, kbs: Sequence[KnowledgeBase], query: str) -> list[str]:
     """The query's words the keyword side should match in these knowledge bases."""
     words = query_words(query)
-    if not words or session.get_bind().dialect.name != "sqlite":
-        return words  # PostgreSQL's ranking weighs common words down itself
-    return _statistics.telling(session, kbs, words)
+    return _statistics.telling(session, kbs, words) if words else []
 
 
 def forget() -> None:

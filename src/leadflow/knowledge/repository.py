@@ -86,6 +86,21 @@ def documents(
     ).all()
 
 
+def latest_documents(
+    session: Session, workspace_id: int, kb_id: int, *, limit: int
+) -> Sequence[KnowledgeDocument]:
+    """The knowledge base's documents, newest first."""
+    return session.scalars(
+        select(KnowledgeDocument)
+        .where(
+            KnowledgeDocument.workspace_id == workspace_id,
+            KnowledgeDocument.knowledge_base_id == kb_id,
+        )
+        .order_by(KnowledgeDocument.id.desc())
+        .limit(limit)
+    ).all()
+
+
 def statistics(session: Session, workspace_id: int, kb_id: int) -> dict[str, Any]:
     documents_by_status = dict(
         session.execute(
@@ -255,13 +270,20 @@ def passage_count(session: Session, kb_ids: Sequence[int]) -> int:
 
 
 def passages_with(session: Session, word: str, *, limit: int) -> int:
-    """How many passages of the SQLite keyword index hold the word, counted up to ``limit``
-    (so that a common word costs at most that many index entries)."""
-    counted = text(
-        "SELECT count(*) FROM (SELECT rowid FROM knowledge_chunk_fts "
-        "WHERE knowledge_chunk_fts MATCH :word LIMIT :limit)"
-    )
-    return session.scalar(counted, {"word": _phrase(word), "limit": limit}) or 0
+    """How many passages of the keyword index hold the word, counted up to ``limit`` (so that
+    a common word costs at most that many index entries)."""
+    if session.get_bind().dialect.name == "sqlite":
+        counted = text(
+            "SELECT count(*) FROM (SELECT rowid FROM knowledge_chunk_fts "
+            "WHERE knowledge_chunk_fts MATCH :word LIMIT :limit)"
+        )
+        word = _phrase(word)
+    else:
+        counted = text(
+            "SELECT count(*) FROM (SELECT 1 FROM knowledge_chunk "
+            "WHERE search_vector @@ plainto_tsquery('english', :word) LIMIT :limit) AS found"
+        )
+    return session.scalar(counted, {"word": word, "limit": limit}) or 0
 
 
 def _phrase(word: str) -> str:
@@ -277,8 +299,7 @@ def _tsvector_hits(
             "SELECT c.id FROM knowledge_chunk AS c, "
             "CAST(replace(CAST(plainto_tsquery('english', :words) AS text), '&', '|') AS tsquery)"
             " AS q WHERE c.workspace_id = :workspace_id AND c.knowledge_base_id = ANY(:kb_ids) "
-            "AND to_tsvector('english', c.search_text) @@ q "
-            "ORDER BY ts_rank(to_tsvector('english', c.search_text), q) DESC LIMIT :limit"
+            "AND c.search_vector @@ q ORDER BY ts_rank(c.search_vector, q) DESC LIMIT :limit"
         ),
         {"words": " ".join(words), "workspace_id": workspace_id, "kb_ids": list(kb_ids),
          "limit": limit},

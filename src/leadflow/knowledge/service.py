@@ -8,16 +8,17 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from sqlalchemy.orm import Session
 
 from leadflow.config import get_settings
 from leadflow.events.service import record
-from leadflow.exceptions import Conflict, NotFound, UnprocessableInput
+from leadflow.exceptions import BadRequest, Conflict, NotFound, UnprocessableInput
 from leadflow.integrations.parsing.base import Block, UnreadableDocument, kind_of
 from leadflow.integrations.parsing.factory import get_parser
-from leadflow.kit import fetch, ssrf
+from leadflow.kit import fetch, ssrf, uploads
 from leadflow.kit.fetch import FetchFailed
 from leadflow.knowledge import repository
 from leadflow.knowledge.chunking import Chunk, chunk_blocks, faq_text
@@ -159,6 +160,38 @@ def add_document(
     document.status, document.progress, document.error = DocumentStatus.queued, 0, None
     session.flush()
     return document
+
+
+def add_file(
+    session: Session,
+    kb: KnowledgeBase,
+    upload: BinaryIO,
+    *,
+    workspace_slug: str,
+    filename: str | None,
+    media_type: str | None,
+    source: str | None = None,
+) -> KnowledgeDocument:
+    """Keeps an uploaded document (refused empty or over the size limit) and queues it under
+    ``source``, by default its file name."""
+    name = source_name(source or filename or "upload")
+    settings = get_settings()
+    stored = uploads.keep(
+        upload, settings.upload_dir / workspace_slug / "knowledge",
+        suffix=Path(filename or name).suffix, limit=settings.knowledge_max_document_bytes,
+    )  # fmt: skip
+    return add_document(
+        session, kb, origin="file", source=name, stored_path=str(stored), filename=filename,
+        media_type=media_type,
+    )  # fmt: skip
+
+
+def source_name(name: str) -> str:
+    """A document's name as shown and matched: one line, no NUL, at most 500 characters."""
+    cleaned = " ".join(name.replace("\x00", "").split())[:500]
+    if not cleaned:
+        raise BadRequest("the document needs a name")
+    return cleaned
 
 
 def add_faq(session: Session, kb: KnowledgeBase, question: str, answer: str) -> KnowledgeDocument:

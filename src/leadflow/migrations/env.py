@@ -10,11 +10,14 @@ from leadflow.models import Base
 
 target_metadata = Base.metadata
 
-# Search indexes a migration makes by hand, per engine (0004): not in the models, by design.
+# Search indexes a migration makes by hand, per engine (0004, 0007): not in the models, by
+# design.
 UNMODELLED = (
     "knowledge_chunk_fts",
     "ix_knowledge_chunk_text_search",
     "ix_knowledge_chunk_embedding",
+    "ix_knowledge_chunk_search_vector",
+    "search_vector",
 )
 
 

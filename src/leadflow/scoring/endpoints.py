@@ -5,12 +5,11 @@ from datetime import UTC
 from fastapi import APIRouter, Response
 
 from leadflow.dependencies import SessionDep, WorkspaceDep
-from leadflow.exceptions import NotFound
 from leadflow.kit.schemas import IdPath
 from leadflow.leads.service import get_lead
-from leadflow.models import Activity, IcpRule
+from leadflow.models import Activity
 from leadflow.models.base import utcnow
-from leadflow.scoring import repository, service
+from leadflow.scoring import icp, repository, service
 from leadflow.scoring.predictive import NotEnoughOutcomes, check_outcomes
 from leadflow.scoring.schemas import (
     ActivityIn,
@@ -33,15 +32,13 @@ router = APIRouter(tags=["scoring"])
 @router.get("/scoring/rules", response_model=list[RuleOut])
 def list_rules(session: SessionDep, workspace: WorkspaceDep) -> list[RuleOut]:
     """The workspace's ideal-customer-profile rules."""
-    return [RuleOut.model_validate(r) for r in repository.rules(session, workspace.id)]
+    return [RuleOut.model_validate(r) for r in icp.rules(session, workspace_id=workspace.id)]
 
 
 @router.post("/scoring/rules", response_model=RuleOut, status_code=201)
 def create_rule(payload: RuleIn, session: SessionDep, workspace: WorkspaceDep) -> RuleOut:
     """Add a rule: when a lead's field meets the condition, its fit moves by the points."""
-    rule = IcpRule(workspace_id=workspace.id, **payload.model_dump())
-    session.add(rule)
-    session.flush()
+    rule = icp.add_rule(session, workspace_id=workspace.id, fields=payload)
     return RuleOut.model_validate(rule)
 
 
@@ -50,31 +47,21 @@ def replace_rule(
     rule_id: IdPath, payload: RuleIn, session: SessionDep, workspace: WorkspaceDep
 ) -> RuleOut:
     """Change a rule."""
-    rule = _rule(session, workspace.id, rule_id)
-    for name, value in payload.model_dump().items():
-        setattr(rule, name, value)
-    session.flush()
+    rule = icp.change_rule(session, workspace_id=workspace.id, rule_id=rule_id, fields=payload)
     return RuleOut.model_validate(rule)
 
 
 @router.delete("/scoring/rules/{rule_id}", status_code=204)
 def delete_rule(rule_id: IdPath, session: SessionDep, workspace: WorkspaceDep) -> Response:
     """Remove a rule."""
-    session.delete(_rule(session, workspace.id, rule_id))
+    icp.remove_rule(session, workspace_id=workspace.id, rule_id=rule_id)
     return Response(status_code=204)
-
-
-def _rule(session: SessionDep, workspace_id: int, rule_id: int) -> IcpRule:
-    rule = repository.rule(session, workspace_id, rule_id)
-    if rule is None:
-        raise NotFound(f"rule {rule_id} not found")
-    return rule
 
 
 @router.get("/scoring/settings", response_model=ScoringSettingsIn)
 def get_scoring_settings(workspace: WorkspaceDep) -> ScoringSettingsIn:
     """Tier thresholds, intent half-life, the model's share and the personas."""
-    return ScoringSettingsIn.model_validate((workspace.settings or {}).get("scoring") or {})
+    return icp.scoring_settings(workspace)
 
 
 @router.put("/scoring/settings", response_model=ScoringSettingsIn)
@@ -82,8 +69,7 @@ def put_scoring_settings(
     payload: ScoringSettingsIn, session: SessionDep, workspace: WorkspaceDep
 ) -> ScoringSettingsIn:
     """Change the tier thresholds, half-life, model share or personas."""
-    workspace.settings = {**(workspace.settings or {}), "scoring": payload.model_dump()}
-    session.flush()
+    icp.change_scoring_settings(session, workspace=workspace, settings=payload)
     return payload
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -34,3 +36,15 @@ def membership(session: Session, workspace_id: int, user_id: int) -> WorkspaceMe
 
 def lead_count(session: Session, workspace_id: int) -> int:
     return session.scalar(select(func.count()).where(Lead.workspace_id == workspace_id)) or 0
+
+
+def api_keys(session: Session, workspace_id: int) -> Sequence[ApiKey]:
+    return session.scalars(
+        select(ApiKey).where(ApiKey.workspace_id == workspace_id).order_by(ApiKey.id.desc())
+    ).all()
+
+
+def api_key(session: Session, workspace_id: int, key_id: int) -> ApiKey | None:
+    return session.scalar(
+        select(ApiKey).where(ApiKey.id == key_id, ApiKey.workspace_id == workspace_id)
+    )

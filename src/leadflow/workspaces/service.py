@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,10 +38,7 @@ def create_workspace(
     region = default_region.upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise BadRequest(f"unknown phone region {default_region!r}")
-    try:
-        ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise BadRequest(f"unknown time zone {time_zone!r}") from None
+    _check_time_zone(time_zone)
     workspace = Workspace(
         slug=slug,
         name=name or slug,
@@ -73,6 +71,45 @@ def create_api_key(session: Session, *, workspace: Workspace, name: str = "") ->
     session.add(api_key)
     session.flush()
     return api_key, plaintext
+
+
+def api_keys(session: Session, *, workspace_id: int) -> Sequence[ApiKey]:
+    """The workspace's keys, newest first, revoked ones too (only their prefixes)."""
+    return repository.api_keys(session, workspace_id)
+
+
+def revoke_api_key(session: Session, *, workspace_id: int, key_id: int) -> ApiKey:
+    """The key stops working at once; revoking it again changes nothing."""
+    api_key = repository.api_key(session, workspace_id, key_id)
+    if api_key is None:
+        raise NotFound(f"API key {key_id} not found")
+    if api_key.revoked_at is None:
+        api_key.revoked_at = utcnow()
+        session.flush()
+    return api_key
+
+
+def set_business_hours(
+    session: Session, *, workspace: Workspace, days: Collection[int], time_zone: str
+) -> None:
+    """The days of the week (Monday 0) the business works, and the time zone it keeps; the
+    agent offers meetings only then."""
+    if not days or any(not 0 <= day <= 6 for day in days):
+        raise BadRequest("business hours need at least one day of the week, Monday 0 to Sunday 6")
+    _check_time_zone(time_zone)
+    workspace.time_zone = time_zone
+    workspace.settings = {
+        **(workspace.settings or {}),
+        "business_hours": {"days": sorted(set(days))},
+    }
+    session.flush()
+
+
+def _check_time_zone(time_zone: str) -> None:
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadRequest(f"unknown time zone {time_zone!r}") from None
 
 
 def workspace_for_api_key(session: Session, plaintext: str) -> Workspace | None:

@@ -1,0 +1,206 @@
+"""Knowledge: the workspace's knowledge bases; in one, its documents and FAQs with their
+ingestion progress, uploading a document, adding an FAQ, and trying a search."""
+
+from __future__ import annotations
+
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from leadflow.config import get_settings
+from leadflow.dashboard.pages import Viewer, ViewerDep, redirect, render
+from leadflow.dependencies import SessionDep
+from leadflow.exceptions import BadRequest, LeadflowError
+from leadflow.kit.schemas import IdPath
+from leadflow.knowledge import repository, service
+from leadflow.knowledge.schemas import FaqIn, KnowledgeBaseIn
+from leadflow.knowledge.search import SearchHit, search
+from leadflow.knowledge.tasks import ingest_document
+from leadflow.models import DocumentStatus, KnowledgeBase, KnowledgeDocument
+from leadflow.worker import enqueue
+
+router = APIRouter()
+DOCUMENTS_SHOWN = 200
+SEARCH_RESULTS = 5
+UNFINISHED = frozenset({DocumentStatus.queued, DocumentStatus.ingesting})
+ACCEPTED_FILES = ".pdf,.docx,.html,.htm,.md,.markdown,.txt"
+SearchQuery = Annotated[str, Query(max_length=2000)]
+Wanted = TypeVar("Wanted", KnowledgeBaseIn, FaqIn)
+
+
+@router.get("/knowledge")
+def knowledge_bases(request: Request, viewer: ViewerDep, session: SessionDep) -> Response:
+    return _index(request, viewer, session)
+
+
+@router.post("/knowledge")
+def create_knowledge_base(
+    request: Request,
+    viewer: ViewerDep,
+    session: SessionDep,
+    name: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        wanted = _valid(KnowledgeBaseIn, viewer, name=name.strip(), description=description or None)
+        kb = service.create_knowledge_base(
+            session, workspace_id=viewer.workspace.id, name=wanted.name,
+            description=wanted.description,
+        )  # fmt: skip
+    except LeadflowError as refused:
+        return _index(request, viewer, session, error=refused.message, status=refused.status)
+    return redirect(f"/knowledge/{kb.id}", request)
+
+
+def _index(
+    request: Request,
+    viewer: Viewer,
+    session: SessionDep,
+    *,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    bases = [
+        (kb, repository.statistics(session, viewer.workspace.id, kb.id))
+        for kb in repository.knowledge_bases(session, viewer.workspace.id)
+    ]
+    return render(
+        request, viewer, "knowledge/index.html", status_code=status, bases=bases, error=error
+    )
+
+
+@router.get("/knowledge/{kb_id}")
+def knowledge_base(
+    request: Request,
+    viewer: ViewerDep,
+    session: SessionDep,
+    kb_id: IdPath,
+    q: SearchQuery = "",
+) -> Response:
+    kb = repository.knowledge_base(session, viewer.workspace.id, kb_id)
+    if kb is None:
+        return _not_found(request, viewer)
+    return _page(request, viewer, session, kb, query=q)
+
+
+def _page(
+    request: Request,
+    viewer: Viewer,
+    session: SessionDep,
+    kb: KnowledgeBase,
+    *,
+    query: str = "",
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request, viewer, "knowledge/knowledge_base.html", status_code=status, kb=kb,
+        documents=_documents(session, kb), unfinished=UNFINISHED,
+        statistics=repository.statistics(session, kb.workspace_id, kb.id),
+        query=query, hits=_search(session, kb, query), error=error, accepted=ACCEPTED_FILES,
+    )  # fmt: skip
+
+
+@router.get("/knowledge/{kb_id}/documents")
+def documents(request: Request, viewer: ViewerDep, session: SessionDep, kb_id: IdPath) -> Response:
+    """The documents' list alone: the page polls it while any is being ingested."""
+    kb = repository.knowledge_base(session, viewer.workspace.id, kb_id)
+    if kb is None:
+        return _not_found(request, viewer)
+    return render(
+        request, viewer, "knowledge/documents.html", kb=kb, documents=_documents(session, kb),
+        unfinished=UNFINISHED, statistics=repository.statistics(session, kb.workspace_id, kb.id),
+    )  # fmt: skip
+
+
+@router.post("/knowledge/{kb_id}/documents")
+def upload_document(
+    request: Request,
+    viewer: ViewerDep,
+    session: SessionDep,
+    kb_id: IdPath,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    kb = repository.knowledge_base(session, viewer.workspace.id, kb_id)
+    if kb is None:
+        return _not_found(request, viewer)
+    try:
+        document = _added_file(session, viewer, kb, file)
+    except LeadflowError as refused:
+        return _page(request, viewer, session, kb, error=refused.message, status=refused.status)
+    enqueue(session, ingest_document, kb.workspace_id, document.id)
+    return redirect(f"/knowledge/{kb.id}", request)
+
+
+def _added_file(
+    session: SessionDep, viewer: Viewer, kb: KnowledgeBase, file: UploadFile | None
+) -> KnowledgeDocument:
+    """Keeps the upload and queues it as a document, as the API does."""
+    if file is None or not (file.filename or "").strip():
+        raise BadRequest(viewer.t("knowledge.error.no_file"))
+    return service.add_file(
+        session, kb, file.file, workspace_slug=viewer.workspace.slug, filename=file.filename,
+        media_type=file.content_type,
+    )  # fmt: skip
+
+
+@router.post("/knowledge/{kb_id}/faqs")
+def add_faq(
+    request: Request,
+    viewer: ViewerDep,
+    session: SessionDep,
+    kb_id: IdPath,
+    question: Annotated[str, Form()] = "",
+    answer: Annotated[str, Form()] = "",
+) -> Response:
+    kb = repository.knowledge_base(session, viewer.workspace.id, kb_id)
+    if kb is None:
+        return _not_found(request, viewer)
+    try:
+        faq = _valid(FaqIn, viewer, question=question.strip(), answer=answer.strip())
+    except LeadflowError as refused:
+        return _page(request, viewer, session, kb, error=refused.message, status=refused.status)
+    document = service.add_faq(session, kb, faq.question, faq.answer)
+    enqueue(session, ingest_document, kb.workspace_id, document.id)
+    return redirect(f"/knowledge/{kb.id}", request)
+
+
+@router.get("/knowledge/{kb_id}/search")
+def try_a_search(
+    request: Request, viewer: ViewerDep, session: SessionDep, kb_id: IdPath, q: SearchQuery = ""
+) -> Response:
+    kb = repository.knowledge_base(session, viewer.workspace.id, kb_id)
+    if kb is None:
+        return _not_found(request, viewer)
+    return render(request, viewer, "knowledge/results.html", query=q, hits=_search(session, kb, q))
+
+
+def _search(session: SessionDep, kb: KnowledgeBase, query: str) -> list[SearchHit]:
+    if not query.strip():
+        return []
+    return search(
+        session, workspace_id=kb.workspace_id, query=query, kb_ids=[kb.id],
+        limit=SEARCH_RESULTS, threshold=get_settings().knowledge_similarity_threshold,
+    )  # fmt: skip
+
+
+def _documents(session: SessionDep, kb: KnowledgeBase) -> list[KnowledgeDocument]:
+    return list(repository.latest_documents(session, kb.workspace_id, kb.id, limit=DOCUMENTS_SHOWN))
+
+
+def _valid(schema: type[Wanted], viewer: Viewer, **fields: object) -> Wanted:
+    """The form's fields checked by the API's own schema; a refusal names what is wrong."""
+    try:
+        return schema.model_validate(fields)
+    except ValidationError as invalid:
+        wrong = {str(error["loc"][0]) for error in invalid.errors()}
+        named = ", ".join(viewer.t(f"knowledge.field.{field}") for field in sorted(wrong))
+        raise BadRequest(viewer.t("knowledge.error.invalid", fields=named)) from None
+
+
+def _not_found(request: Request, viewer: Viewer) -> Response:
+    return render(
+        request, viewer, "not_found.html", status_code=404, detail=viewer.t("knowledge.not_found")
+    )
