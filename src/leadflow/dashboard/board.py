@@ -86,8 +86,8 @@ def _text(value: str | None, longest: int) -> str | None:
 
 @dataclass(frozen=True)
 class Card:
-    """A lead as its card shows it; while an event is being shown, the pipeline's state is the
-    event's (the lead may already be further on: the events that follow will show that)."""
+    """A lead as its card shows it: on the live stream, with the pipeline's state as the stream's
+    events last told it (see PipelineSeen)."""
 
     lead: Lead
     channel: str | None
@@ -103,17 +103,16 @@ class Card:
             progress=lead.pipeline_progress, error=lead.pipeline_error,
         )  # fmt: skip
 
-    def as_of(self, event_type: str, data: Mapping[str, Any]) -> Card:
-        if event_type == "lead.created":  # a new lead starts at the start, wherever it is now
-            return replace(self, stage=LeadStage.harvested, step=None, progress=0, error=None)
-        if event_type not in _PIPELINE_EVENTS or data.get("stage") not in COLUMNS:
+    def as_of(self, pipeline: Mapping[str, Any] | None) -> Card:
+        """The card with the pipeline's state as the last pipeline event told it."""
+        if pipeline is None:
             return self
         return replace(
             self,
-            stage=data["stage"],
-            step=data.get("step"),
-            progress=int(data.get("progress", self.progress)),
-            error=data.get("error", self.error),
+            stage=pipeline["stage"],
+            step=pipeline.get("step"),
+            progress=int(pipeline.get("progress", self.progress)),
+            error=pipeline.get("error", self.error),
         )
 
     @property
@@ -332,6 +331,7 @@ async def _board_changes(
     long-lost connection resumed), old events are passed over and the board is told to draw
     itself again once the stream has caught up: one redraw, not a card for every event."""
     behind = False
+    pipeline = PipelineSeen()
     async for event in event_stream(workspace_id, after_id):
         if "data" not in event:
             continue  # a keep-alive
@@ -345,10 +345,33 @@ async def _board_changes(
             continue
         if not event["event"].startswith("lead.") or body.get("lead_id") is None:
             continue
-        change = await run_in_threadpool(
-            _change, workspace_id, filters, language, event["event"], body
-        )
+        state = pipeline.note(int(body["lead_id"]), event["event"], body.get("data") or {})
+        change = await run_in_threadpool(_change, workspace_id, filters, language, body, state)
         yield {"id": event["id"], **change}
+
+
+class PipelineSeen:
+    """The pipeline's state of each lead as this stream's events last told it. A card is drawn
+    with it, not with the lead's row, which may be further on: its card moves column by column
+    in the order of the events, never ahead and then back."""
+
+    REMEMBERED = 1_000
+
+    def __init__(self) -> None:
+        self.states: dict[int, dict[str, Any]] = {}
+
+    def note(self, lead_id: int, event_type: str, data: Mapping[str, Any]) -> dict[str, Any] | None:
+        if event_type == "lead.created":  # a new lead starts at the start, wherever it is now
+            self._keep(lead_id, {"stage": LeadStage.harvested.value, "progress": 0, "error": None})
+        elif event_type in _PIPELINE_EVENTS and data.get("stage") in COLUMNS:
+            self._keep(lead_id, dict(data))
+        return self.states.get(lead_id)
+
+    def _keep(self, lead_id: int, state: dict[str, Any]) -> None:
+        self.states.pop(lead_id, None)
+        self.states[lead_id] = state
+        if len(self.states) > self.REMEMBERED:
+            del self.states[next(iter(self.states))]
 
 
 def _age(body: dict[str, Any]) -> float:
@@ -358,7 +381,11 @@ def _age(body: dict[str, Any]) -> float:
 
 
 def _change(
-    workspace_id: int, filters: BoardFilters, language: str, event_type: str, body: dict[str, Any]
+    workspace_id: int,
+    filters: BoardFilters,
+    language: str,
+    body: dict[str, Any],
+    pipeline: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     """What the board does with a lead's event: draw its card, or take it off."""
     lead_id = int(body["lead_id"])
@@ -371,7 +398,7 @@ def _change(
         if lead is None or not shown:
             return {"event": "gone", "data": json.dumps({"lead_id": lead_id, "counts": counts})}
         channel = _channels(session, workspace_id, [lead]).get(lead_id)
-        card = Card.of(lead, channel).as_of(event_type, body.get("data") or {})
+        card = Card.of(lead, channel).as_of(pipeline)
         html = card_html(card, language)
     message = {"lead_id": lead_id, "stage": card.stage, "html": html, "counts": counts}
     return {"event": "card", "data": json.dumps(message)}
