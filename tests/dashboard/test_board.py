@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 from sqlalchemy import select, update
 
-from leadflow.dashboard.board import CARDS_PER_COLUMN
+from leadflow.dashboard.board import CARDS_PER_COLUMN, PipelineSeen
 from leadflow.db import get_sessionmaker, unit_of_work
 from leadflow.models import Activity, Event, Lead, User, Workspace
 from tests.builders import make_api_key, make_lead, make_workspace, unique
@@ -277,3 +277,19 @@ def test_a_stream_far_behind_passes_over_old_events_and_redraws_the_board_once(
         newest = reader.scalar(select(Event.id).where(Event.lead_id == lead.id).order_by(
             Event.id.desc()).limit(1))  # fmt: skip
     assert (kind, int(event_id)) == ("refresh", newest)
+
+
+def test_the_stream_draws_a_card_at_the_stage_its_events_last_told():
+    seen = PipelineSeen()
+    assert seen.note(7, "lead.score_changed", {"score": 40}) is None  # the lead's row, then
+    assert seen.note(7, "lead.created", {"origin": "api"})["stage"] == "harvested"  # type: ignore[index]
+    seen.note(
+        7, "lead.progress", {"stage": "qualifying", "step": "scoring the lead", "progress": 45}
+    )
+    later = seen.note(7, "lead.score_changed", {"score": 80})
+    assert later == {"stage": "qualifying", "step": "scoring the lead", "progress": 45}
+    assert seen.note(7, "lead.stage_changed", {"stage": "nowhere"}) == later
+    for lead_id in range(PipelineSeen.REMEMBERED + 5):
+        seen.note(100 + lead_id, "lead.created", {})
+    assert len(seen.states) == PipelineSeen.REMEMBERED
+    assert seen.note(7, "lead.hot", {}) is None  # forgotten: the row tells it again
