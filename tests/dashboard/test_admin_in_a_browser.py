@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from leadflow.models import Conversation, Lead, Message
+from leadflow.db import unit_of_work
+from leadflow.models import Conversation, Lead, Message, Workspace
 from leadflow.models.base import utcnow
 from tests.builders import make_lead
 from tests.dashboard.support import screenshot
@@ -22,7 +23,14 @@ def _console_errors(page: Any) -> list[str]:
     return errors
 
 
-def _with_figures(session: Any, workspace: Any) -> None:
+def _with_figures(workspace: Any) -> None:
+    # Its own writing transaction, taken up front: the live server's worker writes to the same
+    # database, and a session that read first could not turn into a writer after that.
+    with unit_of_work() as session:
+        _write_figures(session, session.get(Workspace, workspace.id))
+
+
+def _write_figures(session: Any, workspace: Any) -> None:
     for n, (stage, score, outcome) in enumerate(
         [("completed", 92, "won"), ("completed", 81, "won"), ("completed", 75, "lost"),
          ("qualifying", 55, None), ("harvested", 30, "lost"), ("completed", 12, "lost")]
@@ -32,7 +40,6 @@ def _with_figures(session: Any, workspace: Any) -> None:
         lead.first_message_at = utcnow() - timedelta(hours=1)
         lead.first_response_ms = (3_000, 8_000, 40_000, 150_000, 2_000_000, None)[n]
         _exchange(session, lead, replied=n % 2 == 0)
-    session.commit()
 
 
 def _exchange(session: Any, lead: Lead, *, replied: bool) -> None:
@@ -52,7 +59,7 @@ def _exchange(session: Any, lead: Lead, *, replied: bool) -> None:
 
 
 def test_analytics_draw_without_errors(signed_in_page, session, workspace):
-    _with_figures(session, workspace)
+    _with_figures(workspace)
     page = signed_in_page
     errors = _console_errors(page)
     page.goto("/analytics")
@@ -67,7 +74,7 @@ def test_analytics_draw_without_errors(signed_in_page, session, workspace):
 
 
 def test_the_outbox_is_searched(signed_in_page, session, workspace):
-    _with_figures(session, workspace)
+    _with_figures(workspace)
     page = signed_in_page
     page.goto("/outbox")
     assert page.locator(".outbox-row").count() == 6

@@ -26,10 +26,16 @@ def board_lead(session: Any, workspace: Workspace, **columns: Any) -> Lead:
               if k in columns}  # fmt: skip
     # A company is known by its email domain too: each company here has its own.
     domain = "".join(fields.get("company", "example").lower().split()) + ".example"
-    lead = make_lead(session, workspace, email=f"{unique('lead')}@{domain}", **fields)
-    if columns:
-        with unit_of_work() as writer:
-            writer.execute(update(Lead).where(Lead.id == lead.id).values(**columns))
+    # Written in a transaction of its own, taken up front: a live server may be writing too,
+    # and a session that has read cannot become a writer once another has committed.
+    with unit_of_work() as writer:
+        made = make_lead(writer, writer.get(Workspace, workspace.id),
+                         email=f"{unique('lead')}@{domain}", **fields)  # fmt: skip
+        lead_id = made.id
+        if columns:
+            writer.execute(update(Lead).where(Lead.id == lead_id).values(**columns))
+    lead = session.get(Lead, lead_id)
+    assert lead is not None
     return lead
 
 
