@@ -21,7 +21,7 @@ from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from leadflow.dashboard import i18n
-from leadflow.dashboard.pages import ViewerDep, render, templates
+from leadflow.dashboard.pages import ViewerDep, not_found, render, templates
 from leadflow.db import get_sessionmaker
 from leadflow.dependencies import SessionDep
 from leadflow.events.stream import event_stream, starting_point
@@ -255,7 +255,7 @@ def more_cards(
 ) -> Response:
     """The next cards of a column, after the ones shown."""
     if stage not in COLUMNS:
-        return render(request, viewer, "not_found.html", status_code=404)
+        return not_found(request, viewer)
     filters = BoardFilters.from_query(request.query_params)
     try:
         cards, more = _page(session, viewer.workspace.id, filters, stage, cursor[:500] or None)
@@ -289,7 +289,7 @@ def move_card(
             changes=LeadUpdate(stage=LeadStage(stage)), actor=_actor(viewer.user),
         )  # fmt: skip
     except NotFound:
-        return render(request, viewer, "not_found.html", status_code=404)
+        return not_found(request, viewer)
     except LeadflowError as refused:
         return HTMLResponse(refused.message, status_code=refused.status)
     channel = _channels(session, viewer.workspace.id, [lead]).get(lead.id)

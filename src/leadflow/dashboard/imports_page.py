@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import Response, StreamingResponse
 
-from leadflow.dashboard.pages import Viewer, ViewerDep, redirect, render
+from leadflow.dashboard.pages import Viewer, ViewerDep, not_found, redirect, render
 from leadflow.dependencies import SessionDep
 from leadflow.exceptions import BadRequest, LeadflowError
 from leadflow.identity.drafts import LEAD_FIELDS
@@ -83,7 +83,7 @@ def mapping(
     try:
         stored = service.stored_upload(viewer.workspace, name)
     except LeadflowError as missing:
-        return _not_found(request, viewer, missing.message)
+        return not_found(request, viewer, missing.message)
     started = repository.job_of_file(session, viewer.workspace.id, str(stored))
     if started is not None:
         return redirect(f"/imports/{started.id}", request)
@@ -138,7 +138,7 @@ def start(
     try:
         stored = service.stored_upload(viewer.workspace, name)
     except LeadflowError as missing:
-        return _not_found(request, viewer, missing.message)
+        return not_found(request, viewer, missing.message)
     started = repository.job_of_file(session, viewer.workspace.id, str(stored))
     if started is None:
         try:
@@ -162,7 +162,7 @@ def discard(request: Request, viewer: ViewerDep, session: SessionDep, name: Uplo
     try:
         service.discard_upload(session, workspace=viewer.workspace, name=name)
     except LeadflowError as missing:
-        return _not_found(request, viewer, missing.message)
+        return not_found(request, viewer, missing.message)
     return redirect("/imports", request)
 
 
@@ -198,7 +198,7 @@ def import_job(
 ) -> Response:
     job = repository.get_job(session, viewer.workspace.id, import_id)
     if job is None:
-        return _not_found(request, viewer, viewer.t("imports.not_found"))
+        return not_found(request, viewer, viewer.t("imports.not_found"))
     return render(request, viewer, "imports/job.html", job=job, percent=_percent(job))
 
 
@@ -208,7 +208,7 @@ def progress(
 ) -> Response:
     job = repository.get_job(session, viewer.workspace.id, import_id)
     if job is None:
-        return _not_found(request, viewer, viewer.t("imports.not_found"))
+        return not_found(request, viewer, viewer.t("imports.not_found"))
     return render(request, viewer, "imports/progress.html", job=job, percent=_percent(job))
 
 
@@ -218,7 +218,7 @@ def rejected_rows(
 ) -> Response:
     job = repository.get_job(session, viewer.workspace.id, import_id)
     if job is None:
-        return _not_found(request, viewer, viewer.t("imports.not_found"))
+        return not_found(request, viewer, viewer.t("imports.not_found"))
     return StreamingResponse(
         service.rejections_csv(job.id),
         media_type="text/csv; charset=utf-8",
@@ -228,7 +228,3 @@ def rejected_rows(
 
 def _percent(job: ImportJob) -> float:
     return ImportJobOut.model_validate(job).progress_percent
-
-
-def _not_found(request: Request, viewer: Viewer, detail: str) -> Response:
-    return render(request, viewer, "not_found.html", status_code=404, detail=detail)

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from leadflow.config import get_settings
-from leadflow.dashboard.pages import Viewer, ViewerDep, redirect, render
+from leadflow.dashboard.pages import Viewer, ViewerDep, not_found, redirect, render
 from leadflow.dependencies import SessionDep
 from leadflow.exceptions import BadRequest, LeadflowError
 from leadflow.kit.schemas import IdPath
@@ -81,7 +81,7 @@ def knowledge_base(
 ) -> Response:
     kb = repository.knowledge_base(session, viewer.workspace.id, kb_id)
     if kb is None:
-        return _not_found(request, viewer)
+        return not_found(request, viewer, viewer.t("knowledge.not_found"))
     return _page(request, viewer, session, kb, query=q)
 
 
@@ -108,7 +108,7 @@ def documents(request: Request, viewer: ViewerDep, session: SessionDep, kb_id: I
     """The documents' list alone: the page polls it while any is being ingested."""
     kb = repository.knowledge_base(session, viewer.workspace.id, kb_id)
     if kb is None:
-        return _not_found(request, viewer)
+        return not_found(request, viewer, viewer.t("knowledge.not_found"))
     return render(
         request, viewer, "knowledge/documents.html", kb=kb, documents=_documents(session, kb),
         unfinished=UNFINISHED, statistics=repository.statistics(session, kb.workspace_id, kb.id),
@@ -125,7 +125,7 @@ def upload_document(
 ) -> Response:
     kb = repository.knowledge_base(session, viewer.workspace.id, kb_id)
     if kb is None:
-        return _not_found(request, viewer)
+        return not_found(request, viewer, viewer.t("knowledge.not_found"))
     try:
         document = _added_file(session, viewer, kb, file)
     except LeadflowError as refused:
@@ -157,7 +157,7 @@ def add_faq(
 ) -> Response:
     kb = repository.knowledge_base(session, viewer.workspace.id, kb_id)
     if kb is None:
-        return _not_found(request, viewer)
+        return not_found(request, viewer, viewer.t("knowledge.not_found"))
     try:
         faq = _valid(FaqIn, viewer, question=question.strip(), answer=answer.strip())
     except LeadflowError as refused:
@@ -173,7 +173,7 @@ def try_a_search(
 ) -> Response:
     kb = repository.knowledge_base(session, viewer.workspace.id, kb_id)
     if kb is None:
-        return _not_found(request, viewer)
+        return not_found(request, viewer, viewer.t("knowledge.not_found"))
     return render(request, viewer, "knowledge/results.html", query=q, hits=_search(session, kb, q))
 
 
@@ -198,9 +198,3 @@ def _valid(schema: type[Wanted], viewer: Viewer, **fields: object) -> Wanted:
         wrong = {str(error["loc"][0]) for error in invalid.errors()}
         named = ", ".join(viewer.t(f"knowledge.field.{field}") for field in sorted(wrong))
         raise BadRequest(viewer.t("knowledge.error.invalid", fields=named)) from None
-
-
-def _not_found(request: Request, viewer: Viewer) -> Response:
-    return render(
-        request, viewer, "not_found.html", status_code=404, detail=viewer.t("knowledge.not_found")
-    )

@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from leadflow.conversations import repository as conversations
 from leadflow.conversations import service as conversation_service
 from leadflow.conversations.schemas import ReplyIn
-from leadflow.dashboard.pages import Viewer, ViewerDep, redirect, render, templates
+from leadflow.dashboard.pages import Viewer, ViewerDep, not_found, redirect, render, templates
 from leadflow.db import get_sessionmaker
 from leadflow.dependencies import SessionDep
 from leadflow.events import repository as events
@@ -73,7 +73,7 @@ def lead_page(lead_id: str, request: Request, viewer: ViewerDep, session: Sessio
     """Everything about one lead of the viewer's workspace."""
     lead = _lead(session, viewer, lead_id)
     if lead is None:
-        return _not_found(request, viewer)
+        return not_found(request, viewer, viewer.t("lead.not_found"))
     return _page(request, viewer, session, lead)
 
 
@@ -84,7 +84,7 @@ def lead_timeline(
     """A further page of the timeline, for the "more" button."""
     lead = _lead(session, viewer, lead_id)
     if lead is None:
-        return _not_found(request, viewer)
+        return not_found(request, viewer, viewer.t("lead.not_found"))
     try:
         context = _timeline(session, lead, cursor)
     except LeadflowError:
@@ -125,10 +125,6 @@ def row_id(text: str) -> int | None:
 def _lead(session: Session, viewer: Viewer, lead_id: str) -> Lead | None:
     number = row_id(lead_id)
     return leads.get_lead(session, viewer.workspace.id, number) if number else None
-
-
-def _not_found(request: Request, viewer: Viewer) -> Response:
-    return render(request, viewer, "not_found.html", 404, detail=viewer.t("lead.not_found"))
 
 
 def _timeline(session: Session, lead: Lead, cursor: str | None) -> dict[str, Any]:
@@ -195,7 +191,7 @@ def take_over(
     """The person answers from now on; the agent stays quiet until released."""
     found = _lead_and_conversation(session, viewer, lead_id, conversation_id)
     if found is None:
-        return _not_found(request, viewer)
+        return not_found(request, viewer, viewer.t("lead.not_found"))
     lead, conversation = found
     if conversation.handled_by != "person":
         conversation_service.take_over(session, conversation, viewer.user.id)
@@ -209,7 +205,7 @@ def release(
     """The agent answers again."""
     found = _lead_and_conversation(session, viewer, lead_id, conversation_id)
     if found is None:
-        return _not_found(request, viewer)
+        return not_found(request, viewer, viewer.t("lead.not_found"))
     lead, conversation = found
     if conversation.handled_by != "agent":
         conversation_service.release(session, conversation)
@@ -228,7 +224,7 @@ def reply(
     """Sends the person's reply through the conversation's channel; a refusal is shown."""
     found = _lead_and_conversation(session, viewer, lead_id, conversation_id)
     if found is None:
-        return _not_found(request, viewer)
+        return not_found(request, viewer, viewer.t("lead.not_found"))
     lead, conversation = found
     try:
         text = ReplyIn(body=body.strip()).body
@@ -254,7 +250,7 @@ def undo_merge(
     lead = _lead(session, viewer, lead_id)
     merge = _merge_of(session, lead, merge_id) if lead else None
     if lead is None or merge is None:
-        return _not_found(request, viewer)
+        return not_found(request, viewer, viewer.t("lead.not_found"))
     try:
         lead_service.undo_merge(
             session, workspace_id=lead.workspace_id, merge_id=merge.id, actor=_actor(viewer)
@@ -337,7 +333,7 @@ async def lead_stream(
     from the event the page was drawn at (``after``), with the conversations it showed."""
     found = await run_in_threadpool(_lead, session, viewer, lead_id)
     if found is None:
-        return _not_found(request, viewer)
+        return not_found(request, viewer, viewer.t("lead.not_found"))
     if last_event_id is None and after is not None:
         last_event_id = str(after)
     after_id = await starting_point(viewer.workspace.id, last_event_id)

@@ -109,6 +109,11 @@ def render(
     )
 
 
+def not_found(request: Request, viewer: Viewer, detail: str | None = None) -> HTMLResponse:
+    """The 404 page: for an id of another workspace as for one that never was."""
+    return render(request, viewer, "not_found.html", status_code=404, detail=detail)
+
+
 def redirect(url: str, request: Request) -> Response:
     """Goes to ``url``: an HTMX request is told to, a plain one is redirected (303)."""
     if request.headers.get("hx-request"):

@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 from leadflow.agent.hours import working_days
 from leadflow.connections import service as connections
 from leadflow.connections.registry import PROVIDERS, ProviderKind
-from leadflow.dashboard.pages import Viewer, ViewerDep, redirect, render
+from leadflow.dashboard.pages import Viewer, ViewerDep, not_found, redirect, render
 from leadflow.dashboard.rule_form import rule_fields, value_as_text
 from leadflow.dependencies import SessionDep
 from leadflow.exceptions import BadRequest, LeadflowError, NotFound
@@ -110,7 +110,7 @@ def _change(
         return change()
     except NotFound as error:
         session.rollback()
-        return render(request, viewer, "not_found.html", status_code=404, detail=error.message)
+        return not_found(request, viewer, error.message)
     except LeadflowError as error:
         session.rollback()
         return _page(request, viewer, session, status_code=error.status, error=_words(error))
@@ -157,7 +157,7 @@ def edit_rule(
     try:
         rule = icp.get_rule(session, workspace_id=viewer.workspace.id, rule_id=rule_id)
     except NotFound as error:
-        return render(request, viewer, "not_found.html", status_code=404, detail=error.message)
+        return not_found(request, viewer, error.message)
     return render(
         request, viewer, "settings/rule.html", rule=rule, operators=OPERATORS,
         value_as_text=value_as_text,
@@ -327,7 +327,7 @@ def endpoint_deliveries(
             session, workspace_id=workspace_id, endpoint_id=endpoint_id
         )
     except NotFound as error:
-        return render(request, viewer, "not_found.html", status_code=404, detail=error.message)
+        return not_found(request, viewer, error.message)
     rows, _ = webhooks.deliveries(
         session, workspace_id=workspace_id, endpoint_id=endpoint.id, state=None,
         limit=DELIVERIES_SHOWN, cursor=None,
