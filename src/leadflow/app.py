@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from leadflow import __version__
 from leadflow.api import api_router
+from leadflow.bodies import JsonBodyLimits
 from leadflow.chat import endpoints as chat_script
 from leadflow.config import get_settings
 from leadflow.dashboard import web as dashboard
@@ -50,6 +51,9 @@ def create_app() -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
     )
+    # Innermost first: a body refused here still leaves with the CORS headers another site's
+    # page needs to read the refusal.
+    app.add_middleware(JsonBodyLimits)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],  # API keys travel in headers, never cookies; forms post from anywhere

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import phonenumbers
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me-in-production"  # noqa: S105 - the value we refuse, not a secret
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name in the data directory (`leadflow init`)
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class MissingSecretKey(RuntimeError):
+    """No secret key is configured and none was written to the data directory."""
 
 
 class Settings(BaseSettings):
@@ -22,7 +31,16 @@ class Settings(BaseSettings):
         default="",
         description="SQLAlchemy URL; empty means a SQLite file (WAL) inside the data directory.",
     )
-    secret_key: str = PLACEHOLDER_SECRET
+    secret_key: str = Field(
+        default="",
+        description="signs tokens and seals stored secrets; empty: the random key `leadflow "
+        "init` wrote to <data dir>/secret_key",
+    )
+    previous_secret_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="keys used before the current one, comma-separated: what they signed still "
+        "verifies and what they sealed still opens (`leadflow secrets rotate` reseals it)",
+    )
     default_phone_region: str = Field(
         default="US", description="ISO 3166 region for phone numbers written without +country."
     )
@@ -154,16 +172,34 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown phone region {value!r}")
         return region
 
+    @field_validator("previous_secret_keys", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value
+
     @model_validator(mode="after")
-    def _refuse_placeholder_secret(self) -> Settings:
-        if self.environment != "development" and self.secret_key == PLACEHOLDER_SECRET:
+    def _secret_key_from_data_dir(self) -> Settings:
+        if not self.secret_key:
+            self.secret_key = read_secret_key_file(self.data_dir)
+        if self.environment != "development" and self.secret_key and is_weak_key(self.secret_key):
             raise ValueError(
-                "LEADFLOW_SECRET_KEY is still the placeholder; set a long random value "
+                f"LEADFLOW_SECRET_KEY is a placeholder or shorter than {MIN_SECRET_KEY_LENGTH} "
+                "characters; set a long random value "
                 "(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
             )
-        if self.environment != "development" and len(self.secret_key) < 32:
-            raise ValueError("LEADFLOW_SECRET_KEY must be at least 32 characters")
         return self
+
+    @property
+    def secret_keys(self) -> tuple[str, ...]:
+        """The current key first, then the previous ones."""
+        if not self.secret_key:
+            raise MissingSecretKey(
+                "no secret key: run `leadflow init` (it writes one to the data directory) "
+                "or set LEADFLOW_SECRET_KEY"
+            )
+        return (self.secret_key, *self.previous_secret_keys)
 
     @property
     def resolved_database_url(self) -> str:
@@ -183,3 +219,45 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def is_weak_key(key: str) -> bool:
+    return key == PLACEHOLDER_SECRET or len(key) < MIN_SECRET_KEY_LENGTH
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def read_secret_key_file(data_dir: Path) -> str:
+    try:
+        return (data_dir / SECRET_KEY_FILE).read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return ""
+
+
+def ensure_secret_key() -> Settings:
+    """The settings, with a secret key: when none is configured and the data directory holds
+    none, a random one is written there (readable by this user only) and used from then on."""
+    settings = get_settings()
+    if settings.secret_key:
+        return settings
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / SECRET_KEY_FILE
+    draft = path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as key_file:
+        key_file.write(secrets.token_urlsafe(48) + "\n")
+    try:  # a link is atomic: of two processes starting together, one key wins and both use it
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    get_settings.cache_clear()
+    return get_settings()

@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from bench.servers import leadflow_server
+from sqlalchemy import select
 
 from tests.builders import settle_jobs
 from tests.knowledge.support import fill_with_the_agency, make_knowledge_base
@@ -47,9 +48,64 @@ def test_a_forged_visitor_token_finds_no_conversation(api):
     started = api.client.post(chat_url(api) + "/start", json={"name": "Ali", "email": "a@x.com"})
     number = started.json()["visitor"].split(".")[0]
     forged = api.client.post(
-        chat_url(api) + "/messages", json={"visitor": f"{number}.{'0' * 32}", "body": "hello"}
+        chat_url(api) + "/messages", json={"visitor": f"{number}.{'A' * 43}", "body": "hello"}
     )
     assert forged.status_code == 404
+
+
+def _stream(api, url: str, token: str) -> list[dict[str, object]]:
+    """What the visitor's stream replays before it ends (the test shortens it to one poll)."""
+    with api.client.stream("GET", url + "/stream", params={"visitor": token}) as live:
+        return [json.loads(line[5:]) for line in live.iter_lines() if line.startswith("data:")]
+
+
+def test_someone_elses_email_starts_a_session_of_their_own(api, session, monkeypatch):
+    """Knowing a lead's email and the public form token gives nothing of their chat: a new
+    start is a new session, whose stream replays only its own messages."""
+    from leadflow.chat import endpoints
+
+    monkeypatch.setattr(endpoints, "STREAM_SECONDS", 0.01)  # one poll, then the stream ends
+    url = chat_url(api)
+    owner = api.client.post(url + "/start", json={"name": "Huda", "email": "huda@x.com"})
+    mine = owner.json()["visitor"]
+    api.client.post(url + "/messages", json={"visitor": mine, "body": "my budget is 2 million"})
+    settle_jobs()
+    impostor = api.client.post(url + "/start", json={"name": "Eve", "email": "HUDA@x.com"})
+    theirs = impostor.json()["visitor"]
+    assert theirs != mine
+    assert _stream(api, url, theirs) == []
+    api.client.post(url + "/messages", json={"visitor": theirs, "body": "what did I say?"})
+    settle_jobs()
+    seen = _stream(api, url, theirs)
+    assert [m["body"] for m in seen if m["author"] == "lead"] == ["what did I say?"]
+    assert all("2 million" not in m["body"] for m in seen)
+    assert len([m for m in _stream(api, url, mine) if m["author"] == "lead"]) == 1
+
+
+def test_both_sessions_belong_to_the_lead_for_the_business(api, session):
+    from leadflow.conversations import repository
+
+    url = chat_url(api)
+    for name in ("Huda", "Eve"):
+        api.client.post(url + "/start", json={"name": name, "email": "huda@y.com"})
+    leads = api.get("/api/v1/leads", params={"q": "huda@y.com"}).json()["items"]
+    assert len(leads) == 1
+    threads = repository.conversations_of(session, api.workspace.id, leads[0]["id"])
+    assert [t.channel for t in threads] == ["chat", "chat"]
+
+
+def test_a_visitor_cannot_give_consent_back_for_someone_else(api, session):
+    """STOP from a chat is honoured (erring towards silence); START from a chat, where anyone
+    can type a lead's address, does not undo an opt-out."""
+    from leadflow.models import ConsentStatus, Lead
+
+    url = chat_url(api)
+    token = api.client.post(url + "/start", json={"name": "H", "email": "h@z.com"}).json()
+    api.client.post(url + "/messages", json={"visitor": token["visitor"], "body": "STOP"})
+    again = api.client.post(url + "/start", json={"name": "E", "email": "h@z.com"}).json()
+    api.client.post(url + "/messages", json={"visitor": again["visitor"], "body": "START"})
+    lead = session.scalars(select(Lead).where(Lead.email == "h@z.com")).one()
+    assert lead.consent_status == ConsentStatus.denied
 
 
 @pytest.fixture

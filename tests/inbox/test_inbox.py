@@ -259,3 +259,32 @@ def test_a_body_over_one_mebibyte_is_refused(client, standard):
     response = post(client, standard, body, headers)
 
     assert response.status_code == 413
+
+
+def test_a_changed_secret_key_never_turns_a_signed_webhook_into_a_500(
+    api, client, session, monkeypatch
+):
+    """Settings sealed under a key leadflow no longer has cannot verify anything: the
+    provider is told to come back (503), and once the old key is listed again, it is heard."""
+    from leadflow.inbox.senders import forget
+    from tests.secret_keys import keys_in_use
+
+    old, new = "o" * 48, "n" * 48
+    with keys_in_use(monkeypatch, old):
+        connect(api, "twilio", {"account_sid": TWILIO_SID, "auth_token": TWILIO_TOKEN})
+    url = "http://testserver" + inbound(api, "twilio")
+    params = {"MessageSid": "SMkey", "From": "+14155550100", "Body": "Hi", "SmsStatus": "received"}
+    headers = {
+        "x-twilio-signature": twilio_signature(url, params),
+        "content-type": "application/x-www-form-urlencoded",
+    }
+    with keys_in_use(monkeypatch, new):
+        forget()
+        unreadable = client.post(url, content=urlencode(params), headers=headers)
+    with keys_in_use(monkeypatch, new, old):
+        forget()
+        heard = client.post(url, content=urlencode(params), headers=headers)
+    assert unreadable.status_code == 503, unreadable.text
+    assert unreadable.headers["content-type"].startswith("application/problem+json")
+    assert "secret key" in unreadable.json()["detail"]
+    assert heard.status_code == 200, heard.text

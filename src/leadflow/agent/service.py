@@ -18,7 +18,7 @@ from leadflow.agent.language import Language, language_of
 from leadflow.agent.rules import Turn
 from leadflow.agent.templates import say
 from leadflow.conversations import repository as conversations
-from leadflow.conversations.service import queue_outgoing
+from leadflow.conversations.service import is_verified, queue_outgoing
 from leadflow.events.service import record
 from leadflow.knowledge.search import search
 from leadflow.models import ConsentStatus, Conversation, Lead, Message, Workspace
@@ -68,7 +68,8 @@ def _turn(
     slots = meeting_slots(utcnow(), zone=workspace.time_zone or "UTC", days=days)
     asked = {str(d.get("asked")) for d in conversations.agent_decisions(session, conversation.id)}
     return Turn(
-        text=message.body, business=workspace.name, hits=hits, known=_known(lead),
+        text=message.body, business=workspace.name, hits=hits,
+        known=_known(session, lead, conversation, _services(workspace)),
         asked=frozenset(asked - {"None"}), slots=[spoken(s, language) for s in slots],
         learned=_learned(message.body, _services(workspace)), language=language,
     )  # fmt: skip
@@ -78,8 +79,20 @@ def _services(workspace: Workspace) -> list[str]:
     return [str(s) for s in (workspace.settings or {}).get("services") or []]
 
 
-def _known(lead: Lead) -> frozenset[str]:
-    qualification = lead.qualification or {}
+def _known(
+    session: Session, lead: Lead, conversation: Conversation, services: list[str]
+) -> frozenset[str]:
+    """What the lead has told already. In a conversation whose sender anyone could claim (web
+    chat), only what was said in it: the agent's questions must not reveal what the lead said
+    elsewhere."""
+    if is_verified(conversation):
+        return _known_from(lead.qualification or {}, city=lead.city)
+    written = conversations.lead_messages(session, conversation.id)
+    own = qualify_by_rules(written, now=utcnow(), services=services)
+    return _known_from(own.model_dump(mode="json"), city=None)
+
+
+def _known_from(qualification: dict[str, Any], *, city: str | None) -> frozenset[str]:
     known = set()
     if (qualification.get("budget") or {}).get("amount") is not None:
         known.add("budget")
@@ -88,7 +101,7 @@ def _known(lead: Lead) -> frozenset[str]:
         known.add("timeline")
     if qualification.get("service_interest") or (qualification.get("need") or {}).get("summary"):
         known.add("service")
-    if lead.city:
+    if city:
         known.add("location")
     return frozenset(known)
 

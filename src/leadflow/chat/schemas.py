@@ -4,7 +4,7 @@ from pydantic import Field
 
 from leadflow.kit.schemas import NO_NUL, RequestSchema, Schema
 
-VISITOR = r"^[0-9]{1,18}\.[0-9a-f]{32}$"
+VISITOR = r"^[0-9]{1,18}\.[A-Za-z0-9_-]{43}$"
 
 
 class StartIn(RequestSchema):

@@ -15,7 +15,14 @@ from sqlalchemy.engine import make_url
 from leadflow.cli.common import WorkspaceOption, err, errors
 from leadflow.cli.knowledge import kb_app
 from leadflow.cli.scoring import scoring_app
-from leadflow.config import get_settings
+from leadflow.cli.secrets import secrets_app
+from leadflow.config import (
+    Settings,
+    ensure_secret_key,
+    get_settings,
+    is_loopback,
+    is_weak_key,
+)
 from leadflow.db import get_engine, unit_of_work
 from leadflow.exceptions import LeadflowError
 from leadflow.imports import repository as import_repository
@@ -38,6 +45,12 @@ jobs_app = typer.Typer(help="Background jobs: dead letters and replays.", no_arg
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(scoring_app, name="scoring")
 app.add_typer(kb_app, name="kb")
+app.add_typer(secrets_app, name="secrets")
+
+
+# SIGTERM: requests in flight get this long, then the server stops; unfinished jobs are
+# picked up again from the ledger by the next process.
+GRACEFUL_SHUTDOWN_SECONDS = 5
 
 
 def migrate() -> None:
@@ -47,8 +60,9 @@ def migrate() -> None:
 @app.command()
 def init() -> None:
     """Migrate the database and create the demo workspace (safe to run again)."""
-    migrate()
+    ensure_secret_key()
     settings = get_settings()
+    migrate()
     with unit_of_work() as session:
         demo = ensure_demo(session, published=settings.environment == "development")
     shown = make_url(settings.resolved_database_url).render_as_string(hide_password=True)
@@ -71,12 +85,33 @@ def serve(
     import uvicorn
 
     settings = get_settings()
-    migrate()
     host, port = host or settings.host, port or settings.port
+    _require_a_safe_key(settings, host)
+    migrate()
     typer.echo(
         f"leadflow is running at http://{host}:{port}  (API docs: http://{host}:{port}/docs)"
     )
-    uvicorn.run("leadflow.app:create_app", factory=True, host=host, port=port, log_level="warning")
+    uvicorn.run(
+        "leadflow.app:create_app", factory=True, host=host, port=port, log_level="warning",
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )  # fmt: skip
+
+
+def _require_a_safe_key(settings: Settings, host: str) -> None:
+    """Development writes itself a key; elsewhere one must be set. A weak key (the
+    placeholder, or short) is refused beyond loopback, where strangers could forge tokens."""
+    if not settings.secret_key and settings.environment == "development":
+        settings = ensure_secret_key()
+    if not settings.secret_key:
+        err.print("[red]error:[/red] no secret key: run `leadflow init` or set LEADFLOW_SECRET_KEY")
+        raise typer.Exit(1)
+    if not is_loopback(host) and is_weak_key(settings.secret_key):
+        err.print(
+            f"[red]error:[/red] refusing to listen on {host} with a placeholder or short secret "
+            "key: set LEADFLOW_SECRET_KEY to 32 or more random characters (or leave it unset and "
+            "run `leadflow init`, which writes one)"
+        )
+        raise typer.Exit(1)
 
 
 @workspace_app.command("create")

@@ -6,15 +6,17 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+import structlog
 from pydantic import SecretStr, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadflow.connections.registry import PROVIDERS, ProviderKind, ProviderSettings
-from leadflow.exceptions import NotFound, UnprocessableInput
-from leadflow.kit.crypto import seal, unseal
+from leadflow.exceptions import LeadflowError, NotFound, UnprocessableInput
+from leadflow.kit.crypto import Unsealable, reseal, seal, unseal
 from leadflow.models import ProviderConnection
 
+log = structlog.get_logger()
 S = TypeVar("S", bound=ProviderSettings)
 # Called when a connection changes here: whoever remembers settings forgets them at once.
 on_change: list[Callable[[], None]] = []
@@ -84,12 +86,48 @@ def saved_secrets(session: Session, workspace_id: int, provider: str) -> frozens
     return frozenset(n for n in secret_fields(provider_kind(provider)) if stored.get(n))
 
 
+class ConnectionUnreadable(LeadflowError):
+    """The connection's settings were sealed under a secret key leadflow no longer has: the
+    operator restores that key (LEADFLOW_PREVIOUS_SECRET_KEYS) or the settings are entered
+    again. Nothing the caller sent is at fault, so it is not a 4xx; nor is it a crash."""
+
+    status = 503
+    title = "Connection unreadable"
+
+
+def _opened(connection: ProviderConnection) -> dict[str, Any]:
+    try:
+        stored = json.loads(unseal(connection.sealed_config))
+    except Unsealable:
+        log.error("connection.unsealable", workspace_id=connection.workspace_id,
+                  provider=connection.provider)  # fmt: skip
+        raise ConnectionUnreadable(
+            f"the {connection.provider} settings of this workspace were sealed under a secret "
+            "key leadflow no longer has: enter them again, or restore the old key"
+        ) from None
+    return stored if isinstance(stored, dict) else {}
+
+
 def _stored(session: Session, workspace_id: int, provider: str) -> dict[str, Any]:
     connection = _find(session, workspace_id, provider)
-    if connection is None:
-        return {}
-    stored = json.loads(unseal(connection.sealed_config))
-    return stored if isinstance(stored, dict) else {}
+    return {} if connection is None else _opened(connection)
+
+
+def reseal_all(session: Session, *, batch: int = 500) -> tuple[int, int]:
+    """Seals every workspace's settings under the current secret key; (resealed, unreadable).
+    Settings no known key opens are left as they are, and logged."""
+    resealed = unreadable = 0
+    for connection in session.scalars(select(ProviderConnection).execution_options(
+            yield_per=batch)):  # fmt: skip
+        try:
+            connection.sealed_config = reseal(connection.sealed_config)
+            resealed += 1
+        except Unsealable:
+            unreadable += 1
+            log.error("connection.unsealable", workspace_id=connection.workspace_id,
+                      provider=connection.provider)  # fmt: skip
+    session.flush()
+    return resealed, unreadable
 
 
 def _changed() -> None:
@@ -125,7 +163,7 @@ def settings_of(session: Session, workspace_id: int, provider: str, schema: type
     connection = _find(session, workspace_id, provider)
     if connection is None or not connection.enabled:
         return None
-    return schema.model_validate(json.loads(unseal(connection.sealed_config)))
+    return schema.model_validate(_opened(connection))
 
 
 def is_connected(session: Session, workspace_id: int, provider: str) -> bool:

@@ -39,6 +39,9 @@ class Inbound:
     provider_sent_at: datetime | None = None
     received_at: datetime | None = None
     sender_name: str | None = None
+    # False where anyone may claim the address (web chat, web forms): such a message may
+    # withdraw the lead's consent but never grant it.
+    verified: bool = True
 
 
 def receive(session: Session, workspace: Workspace, inbound: Inbound) -> Message | None:
@@ -51,10 +54,19 @@ def receive(session: Session, workspace: Workspace, inbound: Inbound) -> Message
     return take_message(session, workspace, _lead_of(session, workspace, inbound), inbound)
 
 
-def take_message(session: Session, workspace: Workspace, lead: Lead, inbound: Inbound) -> Message:
-    """Keeps a known lead's message in its conversation on that channel, and asks the agent
-    to answer it (consent words first change the lead's consent)."""
-    conversation = _conversation(session, lead, inbound.channel, inbound.sender)
+def take_message(
+    session: Session,
+    workspace: Workspace,
+    lead: Lead,
+    inbound: Inbound,
+    *,
+    conversation: Conversation | None = None,
+) -> Message:
+    """Keeps a known lead's message in ``conversation`` (by default its conversation on that
+    channel), and asks the agent to answer it (consent words first change the lead's
+    consent)."""
+    if conversation is None:
+        conversation = _conversation(session, lead, inbound.channel, inbound.sender)
     received_at = inbound.received_at or utcnow()
     message = Message(
         workspace_id=workspace.id, conversation_id=conversation.id, lead_id=lead.id,
@@ -67,7 +79,7 @@ def take_message(session: Session, workspace: Workspace, lead: Lead, inbound: In
     conversation.last_inbound_at, conversation.language = received_at, message.language
     lead.first_message_at = lead.first_message_at or received_at
     session.flush()
-    _heed_consent(session, lead, message)
+    _heed_consent(session, lead, message, verified=inbound.verified)
     record(
         session, workspace.id, "message.received", lead_id=lead.id,
         conversation_id=conversation.id, message_id=message.id, channel=message.channel,
@@ -105,9 +117,9 @@ def _conversation(session: Session, lead: Lead, channel: str, address: str) -> C
     return conversation
 
 
-def _heed_consent(session: Session, lead: Lead, message: Message) -> None:
+def _heed_consent(session: Session, lead: Lead, message: Message, *, verified: bool) -> None:
     word = consent_word(message.body)
-    if word not in ("opt_out", "opt_in"):
+    if word not in ("opt_out", "opt_in") or (word == "opt_in" and not verified):
         return
     status = ConsentStatus.denied if word == "opt_out" else ConsentStatus.granted
     lead.consent_status = status
@@ -120,6 +132,12 @@ def _heed_consent(session: Session, lead: Lead, message: Message) -> None:
                        "words": message.body[:200]})
     )  # fmt: skip
     record(session, lead.workspace_id, f"lead.{kind}", lead_id=lead.id, channel=message.channel)
+
+
+def is_verified(conversation: Conversation) -> bool:
+    """Whether the lead's own address carries the conversation (a number, a mailbox): a web
+    chat session is only as true as what its visitor typed."""
+    return conversation.channel != "chat"
 
 
 def within_whatsapp_window(conversation: Conversation, *, at: datetime | None = None) -> bool:

@@ -9,9 +9,9 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from leadflow.bodies import capped_body
 from leadflow.config import get_settings
 from leadflow.db import get_sessionmaker
-from leadflow.exceptions import LeadflowError
 from leadflow.inbox import service
 from leadflow.inbox.senders import remembered
 from leadflow.inbox.verifiers import Delivery
@@ -19,11 +19,6 @@ from leadflow.inbox.writer import inbox_writer
 
 router = APIRouter(tags=["inbound webhooks"])
 MAX_BODY_BYTES = 1024 * 1024
-
-
-class PayloadTooLarge(LeadflowError):
-    status = 413
-    title = "Payload too large"
 
 
 class InboundAck(BaseModel):
@@ -42,9 +37,7 @@ Provider = Annotated[str, Path(max_length=40, pattern=r"^[a-z0-9_-]+$")]
 )
 async def receive_webhook(workspace_slug: Slug, provider: Provider, request: Request) -> InboundAck:
     """A provider's callback: verified, kept and committed before this answer; handled in a job."""
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise PayloadTooLarge("a webhook body may be at most 1 MiB")
+    body = await capped_body(request, MAX_BODY_BYTES, "a webhook body may be at most 1 MiB")
     delivery = Delivery(
         method=request.method,
         url=_called_url(request),

@@ -7,11 +7,11 @@ from fastapi import APIRouter, Request, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
+from leadflow.bodies import capped_body
 from leadflow.config import get_settings
 from leadflow.db import unit_of_work
 from leadflow.exceptions import (
     BadRequest,
-    PayloadTooLarge,
     UnprocessableInput,
     UnsupportedMediaType,
 )
@@ -35,20 +35,6 @@ def rate_limiter() -> RateLimiter:
     return _limiter
 
 
-async def _capped_body(request: Request) -> bytes:
-    """The body, read no further than the limit (the declared length may be a lie)."""
-    too_large = PayloadTooLarge(f"a form submission is at most {_MAX_BODY // 1024} KiB")
-    if int(request.headers.get("content-length") or 0) > _MAX_BODY:
-        raise too_large
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > _MAX_BODY:
-            raise too_large
-    request._body = bytes(body)  # Starlette's form parser reads a body already read from here
-    return request._body
-
-
 async def _submission(request: Request) -> dict[str, str]:
     fields = await _fields(request)
     if holds_nul(fields):
@@ -57,7 +43,9 @@ async def _submission(request: Request) -> dict[str, str]:
 
 
 async def _fields(request: Request) -> dict[str, str]:
-    body = await _capped_body(request)
+    body = await capped_body(
+        request, _MAX_BODY, f"a form submission is at most {_MAX_BODY // 1024} KiB"
+    )
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json":
         try:

@@ -71,5 +71,7 @@ def _answer_what_they_wrote(session: Session, workspace: Workspace, lead_id: int
     channel, address = ("email", lead.email) if lead.email else ("sms", lead.phone)
     if not written or not address:
         return
-    inbound = Inbound(channel=channel, sender=address, body=written[-1][:4000], provider="form")
+    inbound = Inbound(
+        channel=channel, sender=address, body=written[-1][:4000], provider="form", verified=False
+    )
     take_message(session, workspace, lead, inbound)

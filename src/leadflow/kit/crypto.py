@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import secrets
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -48,24 +49,70 @@ def fingerprint(payload: bytes) -> str:
 
 
 class Unsealable(ValueError):
-    """A sealed value that cannot be opened: tampered with, or sealed under another secret key."""
+    """A sealed value that cannot be opened: tampered with, or sealed under a key that is
+    neither the current secret key nor one of the previous ones."""
 
 
 def seal(text: str) -> str:
-    """Encrypts and authenticates ``text`` with a key derived from the app's secret key."""
-    return _fernet(get_settings().secret_key).encrypt(text.encode()).decode("ascii")
+    """Encrypts and authenticates ``text`` under the current secret key."""
+    return _sealer(_keys()).encrypt(text.encode()).decode("ascii")
 
 
 def unseal(token: str) -> str:
+    """Opens a sealed value, sealed under the current key or any previous one."""
     try:
-        return _fernet(get_settings().secret_key).decrypt(token.encode("ascii")).decode()
+        return _sealer(_keys()).decrypt(token.encode("ascii")).decode()
     except (InvalidToken, UnicodeError):
-        raise Unsealable("this value was sealed under another secret key, or altered") from None
+        raise Unsealable(
+            "this value was sealed under a secret key leadflow no longer has, or altered"
+        ) from None
+
+
+def reseal(token: str) -> str:
+    """The same value sealed under the current key (it opens under any known key)."""
+    try:
+        return _sealer(_keys()).rotate(token.encode("ascii")).decode("ascii")
+    except (InvalidToken, UnicodeError):
+        raise Unsealable(
+            "this value was sealed under a secret key leadflow no longer has, or altered"
+        ) from None
+
+
+def is_sealed_under_current_key(token: str) -> bool:
+    try:
+        _fernet(_keys()[0]).decrypt(token.encode("ascii"))
+    except (InvalidToken, UnicodeError):
+        return False
+    return True
 
 
 def derived_key(purpose: str) -> bytes:
     """A key of its own for each use of the secret key, so that no use can reveal another's."""
-    return _derived(get_settings().secret_key, purpose)
+    return _derived(_keys()[0], purpose)
+
+
+def sign(purpose: str, message: str) -> str:
+    """An HMAC of ``message`` under the current key's key for ``purpose`` (URL-safe base64)."""
+    return _mac(_derived(_keys()[0], purpose), message)
+
+
+def signed_by_us(purpose: str, message: str, signature: str) -> bool:
+    """Whether ``signature`` is ``sign(purpose, message)`` under the current or a previous
+    key: what was signed before a rotation stays good until the old key is dropped."""
+    given = signature.encode()
+    return any(
+        hmac.compare_digest(_mac(_derived(key, purpose), message).encode(), given)
+        for key in _keys()
+    )
+
+
+def _mac(key: bytes, message: str) -> str:
+    digest = hmac.new(key, message.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def _keys() -> tuple[str, ...]:
+    return get_settings().secret_keys
 
 
 @lru_cache(maxsize=16)
@@ -76,6 +123,11 @@ def _derived(secret_key: str, purpose: str) -> bytes:
     )
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _fernet(secret_key: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(_derived(secret_key, "seal/v1")))
+
+
+@lru_cache(maxsize=4)
+def _sealer(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([_fernet(key) for key in keys])

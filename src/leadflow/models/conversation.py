@@ -13,14 +13,15 @@ class Conversation(RecordMixin, Base):
     person has taken it over."""
 
     __tablename__ = "conversation"
-    __table_args__ = (UniqueConstraint("lead_id", "channel"),)
+    __table_args__ = (UniqueConstraint("lead_id", "channel", "address"),)
 
     workspace_id: Mapped[int] = mapped_column(
         IdType, ForeignKey("workspace.id", ondelete="CASCADE"), index=True
     )
     lead_id: Mapped[int] = mapped_column(IdType, ForeignKey("lead.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(20))  # sms, whatsapp, email, web, chat
-    address: Mapped[str | None] = mapped_column(String(320))  # the lead's number or address
+    # The lead's number or address; for web chat, the session: one conversation per browser
+    address: Mapped[str | None] = mapped_column(String(320))
     handled_by: Mapped[str] = mapped_column(String(10), default="agent")  # agent or person
     taken_over_by: Mapped[int | None] = mapped_column(
         IdType, ForeignKey("user_account.id", ondelete="SET NULL")

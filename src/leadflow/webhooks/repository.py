@@ -29,6 +29,11 @@ def endpoints(session: Session, workspace_id: int) -> Sequence[WebhookEndpoint]:
     ).all()
 
 
+def all_endpoints(session: Session) -> Sequence[WebhookEndpoint]:
+    """Every workspace's endpoints: for re-sealing their secrets under a new key."""
+    return session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id)).all()
+
+
 def count_endpoints(session: Session, workspace_id: int) -> int:
     return (
         session.scalar(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from leadflow.events.service import record
 from leadflow.exceptions import Conflict, NotFound, UnprocessableInput
 from leadflow.kit import ssrf
-from leadflow.kit.crypto import Unsealable, seal, unseal
+from leadflow.kit.crypto import Unsealable, reseal, seal, unseal
 from leadflow.models import DeliveryState, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from leadflow.models.base import utcnow
 from leadflow.webhooks import repository, schedule, sender, signing
@@ -134,6 +134,21 @@ def rotate_secret(session: Session, *, workspace_id: int, endpoint_id: int) -> s
     session.flush()
     log.info("webhook.secret_rotated", endpoint_id=endpoint.id)
     return secret
+
+
+def reseal_secrets(session: Session) -> tuple[int, int]:
+    """Seals every endpoint's signing secret under the current secret key;
+    (resealed, unreadable). A secret no known key opens stays as it is: rotate it."""
+    resealed = unreadable = 0
+    for endpoint in repository.all_endpoints(session):
+        try:
+            endpoint.sealed_secret = reseal(endpoint.sealed_secret)
+            resealed += 1
+        except Unsealable:
+            unreadable += 1
+            log.error("webhook.secret_unsealable", endpoint_id=endpoint.id)
+    session.flush()
+    return resealed, unreadable
 
 
 def send_test(session: Session, *, workspace_id: int, endpoint_id: int) -> WebhookEndpoint:
