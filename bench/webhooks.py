@@ -22,6 +22,7 @@ import secrets
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -40,7 +41,9 @@ def _args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _prepare(database_url: str, data_dir: Path) -> dict[str, str]:
+def prepare(database_url: str, data_dir: Path, *, more_setup: str = "") -> dict[str, str]:
+    """Migrates the database and connects the bench workspace to signed webhooks; runs
+    ``more_setup`` (Python, with ``session`` open) in the same transaction."""
     env = {
         **os.environ,
         "LEADFLOW_DATABASE_URL": database_url,
@@ -58,12 +61,13 @@ with unit_of_work() as session:
     workspace = create_workspace(session, slug={SLUG!r}, name="Bench")
     connect(session, workspace_id=workspace.id, provider="standard",
             settings={{"signing_secret": {SECRET!r}}})
+{textwrap.indent(more_setup, "    ")}
 """
     subprocess.run([sys.executable, "-c", setup], env=env, check=True)
     return env
 
 
-def _signed_request(port: int, number: int) -> bytes:
+def signed_request(port: int, number: int) -> bytes:
     body = json.dumps({"type": "bench.event", "data": {"n": number}}).encode()
     message_id, timestamp = f"msg_{number}_{secrets.token_hex(4)}", str(int(time.time()))
     key = base64.b64decode(SECRET.removeprefix("whsec_"))
@@ -122,7 +126,7 @@ def _kept(env: dict[str, str]) -> int:
     return int(count.stdout.strip().splitlines()[-1])
 
 
-def _percentile(values: list[float], fraction: float) -> float:
+def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
@@ -133,11 +137,11 @@ def main() -> None:
         tempfile.TemporaryDirectory(prefix="leadflow-bench-") as workdir,
         scratch_database(args.database_url, Path(workdir)) as database_url,
     ):
-        env = _prepare(database_url, Path(workdir))
+        env = prepare(database_url, Path(workdir))
         with leadflow_server(env) as (_, port):
-            warmup = [_signed_request(port, -n) for n in range(1, 501)]
+            warmup = [signed_request(port, -n) for n in range(1, 501)]
             asyncio.run(_drive(port, warmup, args.concurrency))
-            requests = [_signed_request(port, n) for n in range(args.requests)]
+            requests = [signed_request(port, n) for n in range(args.requests)]
             started = time.perf_counter()
             statuses, latencies = asyncio.run(_drive(port, requests, args.concurrency))
             seconds = time.perf_counter() - started
@@ -149,8 +153,8 @@ def main() -> None:
         "requests": len(requests),
         "concurrency": args.concurrency,
         "req_per_s": round(len(requests) / seconds),
-        "p50_ms": round(_percentile(latencies, 0.50) * 1000, 2),
-        "p99_ms": round(_percentile(latencies, 0.99) * 1000, 2),
+        "p50_ms": round(percentile(latencies, 0.50) * 1000, 2),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 2),
         "non_200": sum(1 for status in statuses if status != 200),
         "kept": kept,
     }

@@ -38,15 +38,64 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-# SQLite has one writer at a time. Threads of this process queue for it here, in order, rather
-# than in SQLite's busy handler, which polls with sleeps of up to 100 ms: under a few dozen
-# concurrent requests that polling, not the work, set the slowest answers (p99 of 560 ms for
-# inbound webhooks, against 50 ms once they queued here). Other processes still meet the busy
-# handler; one process per machine is what the embedded engine is for.
-# A plain lock, not an RLock: a request's transaction may begin in one worker thread and commit
-# in another (FastAPI runs a dependency's setup and teardown on different threads).
-_WRITER = threading.Lock()
-_WRITER_WAIT_SECONDS = 30.0
+# SQLite has one writer at a time. Threads of this process queue for it here rather than in
+# SQLite's busy handler, which polls with sleeps of up to 100 ms: under a few dozen concurrent
+# requests that polling, not the work, set the slowest answers (p99 of 560 ms for inbound
+# webhooks, against 50 ms once they queued here). Other processes still meet the busy handler;
+# one process per machine is what the embedded engine is for.
+WRITER_WAIT_SECONDS = 30.0
+BULK = "leadflow_bulk"  # execution option: this writer is bulk work (an import) and yields
+
+
+class WriterTurns:
+    """This process's turns at SQLite's single writer. Bulk work (imports, ingestion) waits
+    while anyone else wants a turn, and asks ``wanted()`` between its steps to give its turn
+    up early: a webhook or a lead's reply never waits behind more than one step of it.
+
+    Not re-entrant, and not bound to a thread: a request's transaction may begin in one worker
+    thread and commit in another (FastAPI runs a dependency's setup and teardown apart)."""
+
+    def __init__(self) -> None:
+        self._turn = threading.Condition()
+        self._held = False
+        self._waiting = 0  # writers other than bulk ones waiting for a turn
+
+    def acquire(self, *, bulk: bool = False, timeout: float = WRITER_WAIT_SECONDS) -> bool:
+        with self._turn:
+            if not bulk:
+                self._waiting += 1
+            try:
+                free = self._turn.wait_for(
+                    lambda: not self._held and (not bulk or self._waiting == 0), timeout
+                )
+            finally:
+                if not bulk:
+                    self._waiting -= 1
+            if free:
+                self._held = True
+            return free
+
+    def release(self) -> None:
+        with self._turn:
+            self._held = False
+            self._turn.notify_all()
+
+    def wanted(self) -> bool:
+        """Whether a writer other than bulk work is waiting for the turn."""
+        return self._waiting > 0
+
+    @property
+    def held(self) -> bool:
+        return self._held
+
+
+WRITER = WriterTurns()
+
+
+def writer_wanted() -> bool:
+    """Whether, on SQLite, a writer other than bulk work waits for this process's turn; bulk
+    work commits early when it does. Never on PostgreSQL, which has no single writer."""
+    return WRITER.wanted()
 
 
 class _QueuedWriter(sqlite3.Connection):
@@ -75,7 +124,7 @@ class _QueuedWriter(sqlite3.Connection):
     def _give_up_writer(self) -> None:
         if self.holds_writer:
             self.holds_writer = False
-            _WRITER.release()
+            WRITER.release()
 
 
 def _begin_sqlite(connection: Connection) -> None:
@@ -86,20 +135,21 @@ def _begin_sqlite(connection: Connection) -> None:
     Transactions that only read are left to the driver, which begins one only before a write,
     so a long-lived reader never holds a stale snapshot or the lock.
     """
-    if not connection.get_execution_options().get(WRITES):
+    options = connection.get_execution_options()
+    if not options.get(WRITES):
         return
     driver = connection.connection.driver_connection
-    if not _WRITER.acquire(timeout=_WRITER_WAIT_SECONDS):
+    if not WRITER.acquire(bulk=bool(options.get(BULK))):
         raise sqlite3.OperationalError("database is locked: no writer turn within 30 s")
     try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     except BaseException:
-        _WRITER.release()
+        WRITER.release()
         raise
     if isinstance(driver, _QueuedWriter):
         driver.holds_writer = True
     else:
-        _WRITER.release()
+        WRITER.release()
 
 
 def build_engine(url: str) -> Engine:
@@ -144,10 +194,11 @@ def unit_of_work(*, writes: bool = True) -> Iterator[Session]:
 
 @contextmanager
 def one_connection(*, sqlite_cache_kib: int = _CACHE_KIB) -> Iterator[sessionmaker[Session]]:
-    """Writing sessions that all use one connection, held for the block: a bulk job's
-    transactions find the pages they touched still in its cache (the pool hands connections
-    out in turn). On SQLite its page cache is ``sqlite_cache_kib`` for the block."""
-    engine = get_engine().execution_options(**{WRITES: True})
+    """Writing sessions of bulk work that all use one connection, held for the block: a bulk
+    job's transactions find the pages they touched still in its cache (the pool hands
+    connections out in turn). On SQLite its page cache is ``sqlite_cache_kib`` for the block,
+    and its writer turns yield to everyone else's (``WriterTurns``)."""
+    engine = get_engine().execution_options(**{WRITES: True, BULK: True})
     with engine.connect() as connection:
         driver = connection.connection.driver_connection
         if isinstance(driver, sqlite3.Connection):  # a PRAGMA here begins no transaction

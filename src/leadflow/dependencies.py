@@ -52,3 +52,17 @@ def _workspace(session: SessionDep, key: Annotated[str, Depends(_api_key)]) -> W
 
 
 WorkspaceDep = Annotated[Workspace, Depends(_workspace)]
+
+
+def _workspace_read(key: Annotated[str, Depends(_api_key)]) -> Workspace:
+    with unit_of_work(writes=False) as session:
+        workspace = workspace_for_api_key(session, key, touch=False)
+    if workspace is None:
+        raise Unauthorized("this API key is unknown or revoked", headers=_CHALLENGE)
+    return workspace
+
+
+# For a route that prepares work before it writes (an upload kept and read): the workspace,
+# looked up in a short read-only session of its own, so that the route's own transaction,
+# and on SQLite the single writer, begins only once there is something to write.
+WorkspaceReadDep = Annotated[Workspace, Depends(_workspace_read)]

@@ -140,10 +140,11 @@ def _added_file(
     """Keeps the upload and queues it as a document, as the API does."""
     if file is None or not (file.filename or "").strip():
         raise BadRequest(viewer.t("knowledge.error.no_file"))
-    return service.add_file(
-        session, kb, file.file, workspace_slug=viewer.workspace.slug, filename=file.filename,
+    kept = service.keep_file(
+        file.file, workspace_slug=viewer.workspace.slug, filename=file.filename,
         media_type=file.content_type,
     )  # fmt: skip
+    return service.add_kept_file(session, kb, kept)
 
 
 @router.post("/knowledge/{kb_id}/faqs")

@@ -121,7 +121,8 @@ class ColumnMap:
         field, to "custom" to keep it as a custom field, or to "" or "ignore" to leave the
         column out; it wins over the names."""
         targets = _override_targets(overrides or {})
-        if missing := [name for name in targets if name not in header]:
+        named = set(header)
+        if missing := [name for name in targets if name not in named]:
             raise ValueError(f"no column named {', '.join(map(repr, missing))} in this file")
         fields = _claim_fields(header, targets)
         leftover = [
@@ -183,10 +184,22 @@ def _claim_fields(header: list[str], targets: dict[str, str]) -> dict[int, str]:
 
 
 def _custom_keys(header: list[str], indexes: list[int]) -> dict[int, str]:
+    """A key per kept column, made unique with a number: "notes", "notes_2", "notes_3". Each
+    name's last number is remembered, so a thousand columns of one name cost no more to
+    number than a thousand different ones."""
     keys: dict[int, str] = {}
+    taken: set[str] = set()
+    numbered: dict[str, int] = {}
     for index in indexes:
-        key = _custom_key(header[index]) or f"column_{index + 1}"
-        keys[index] = _unique(key, set(keys.values()))
+        name = _custom_key(header[index]) or f"column_{index + 1}"
+        key, number = name, numbered.get(name, 1)
+        while key in taken:
+            number += 1
+            suffix = f"_{number}"
+            key = name[: CUSTOM_KEY_LENGTH - len(suffix)].rstrip("_") + suffix
+        numbered[name] = number
+        keys[index] = key
+        taken.add(key)
     return keys
 
 
@@ -194,12 +207,3 @@ def _custom_key(header: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
     return slug[:CUSTOM_KEY_LENGTH].rstrip("_")
-
-
-def _unique(key: str, taken: set[str]) -> str:
-    candidate, number = key, 1
-    while candidate in taken:
-        number += 1
-        suffix = f"_{number}"
-        candidate = key[: CUSTOM_KEY_LENGTH - len(suffix)].rstrip("_") + suffix
-    return candidate

@@ -7,7 +7,8 @@ from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
-from leadflow.dependencies import SessionDep, WorkspaceDep
+from leadflow.db import unit_of_work
+from leadflow.dependencies import SessionDep, WorkspaceDep, WorkspaceReadDep
 from leadflow.exceptions import BadRequest, NotFound
 from leadflow.imports import repository, service
 from leadflow.imports.schemas import ImportJobOut, RejectionOut
@@ -40,8 +41,7 @@ def _overrides(raw: str | None) -> dict[str, str] | None:
 
 @router.post("/imports", response_model=ImportJobOut, status_code=status.HTTP_202_ACCEPTED)
 def upload_import(
-    session: SessionDep,
-    workspace: WorkspaceDep,
+    workspace: WorkspaceReadDep,
     file: Annotated[UploadFile, File(description="CSV file (UTF-8, UTF-8 with BOM or cp1252)")],
     dry_run: Annotated[bool, Form()] = False,
     columns: Annotated[
@@ -54,17 +54,20 @@ def upload_import(
 ) -> ImportJobOut:
     """Upload a CSV of leads; it is imported in the background. Poll the job for progress."""
     overrides = _overrides(columns)
+    # The file is kept and read before the transaction begins: no writer is held meanwhile.
     stored = service.keep_upload(file.file, workspace)
-    job = service.open_import(
-        session,
-        workspace=workspace,
-        path=stored,
-        filename=file.filename or "upload.csv",
-        dry_run=dry_run,
-        overrides=overrides,
-    )
-    enqueue(session, run_import, workspace.id, job.id)
-    return ImportJobOut.model_validate(job)
+    try:
+        read = service.read_columns(stored, overrides=overrides, sample_rows=0)
+    except BadRequest:
+        stored.unlink(missing_ok=True)
+        raise
+    with unit_of_work() as session:
+        job = service.open_import(
+            session, workspace=workspace, path=stored, filename=file.filename or "upload.csv",
+            dry_run=dry_run, overrides=overrides, read=read,
+        )  # fmt: skip
+        enqueue(session, run_import, workspace.id, job.id)
+        return ImportJobOut.model_validate(job)
 
 
 @router.get("/imports/{import_id}", response_model=ImportJobOut)

@@ -31,6 +31,8 @@ from leadflow.imports.reader import CsvSource, SourceRow
 from leadflow.kit.spreadsheet import undefuse
 
 IN_PROCESS_BELOW_BYTES = 4 * 1024 * 1024  # smaller files parse faster than a process starts
+MAX_CELL_CHARS = 32 * 1024  # no lead field holds more; a longer cell rejects its row
+MAX_RAW_CHARS = 64 * 1024  # of a rejected row kept to show and download
 _AHEAD = 4  # chunks parsed ahead of the writer: bounds the memory the pipe holds
 
 
@@ -136,6 +138,10 @@ def _parse(batch: list[SourceRow], cells: RowCells, region: str) -> ParsedChunk:
 def _draft(row: SourceRow, cells: RowCells, region: str) -> LeadDraft:
     if len(row.cells) > cells.width and any(row.cells[cells.width :]):
         raise InvalidLead({"row": f"has {len(row.cells)} cells but the header has {cells.width}"})
+    if (longest := max(map(len, row.cells), default=0)) > MAX_CELL_CHARS:
+        raise InvalidLead(
+            {"row": f"a cell holds {longest:,} characters; at most {MAX_CELL_CHARS:,}"}
+        )
     fields, custom = cells.read(row.cells)
     return draft_from_tidy_fields(fields, region=region, custom_fields=custom)
 
@@ -195,5 +201,5 @@ def _cell(value: str) -> str:
 
 def _raw(cells: list[str]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerow([cell.replace("\x00", "") for cell in cells])
-    return buffer.getvalue().rstrip("\r\n")
+    csv.writer(buffer).writerow([cell.replace("\x00", "")[:MAX_RAW_CHARS] for cell in cells])
+    return buffer.getvalue().rstrip("\r\n")[:MAX_RAW_CHARS]

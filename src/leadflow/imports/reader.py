@@ -40,6 +40,10 @@ log = structlog.get_logger()
 
 DELIMITERS = (",", ";", "\t", "|")
 FIELD_SIZE_LIMIT = 10 * 1024 * 1024
+# What an import takes, refused before any work on the file: CRM exports have tens of
+# columns, a few hundred at most.
+MAX_COLUMNS = 1000
+MAX_HEADER_BYTES = 64 * 1024
 
 _ENCODING_SAMPLE_BYTES = 1024 * 1024
 _DELIMITER_SAMPLE_CHARS = 64 * 1024
@@ -53,6 +57,10 @@ csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
 
 class NotCsv(ValueError):
     """The file is not delimited text: a workbook, an image, a binary."""
+
+
+class HeaderTooLarge(ValueError):
+    """The header is wider than an import takes, or longer than any header should be."""
 
 
 @dataclass(frozen=True)
@@ -144,9 +152,28 @@ def _consistency(widths: list[int]) -> tuple[float, int]:
 
 
 def read_header(path: Path, fmt: FileFormat) -> list[str]:
-    """The first non-blank record of the file; [] when there is none."""
-    with _open_records(path, fmt) as (records, _):
-        return next(filter(any, records), [])
+    """The first non-blank record of the file; [] when there is none. It is read from the
+    file's first ``MAX_HEADER_BYTES`` only, and refused (HeaderTooLarge) when it does not end
+    within them or names more than ``MAX_COLUMNS`` columns."""
+    with path.open("rb") as file:
+        head = file.read(MAX_HEADER_BYTES + 1)
+    whole_file = len(head) <= MAX_HEADER_BYTES
+    text = head[:MAX_HEADER_BYTES].decode(fmt.encoding, DECODE_ERRORS)
+    if fmt.encoding != "utf-16":
+        text = text.replace("\0", "")
+    stream = io.StringIO(text, newline="")
+    for _ in range(fmt.preamble_lines):
+        stream.readline()
+    header = next(filter(any, csv.reader(stream, delimiter=fmt.delimiter)), [])
+    cut = not whole_file and stream.tell() >= len(text)
+    if len(header) > MAX_COLUMNS:
+        counted = f"more than {len(header) - 1:,}" if cut else f"{len(header):,}"
+        raise HeaderTooLarge(f"it has {counted} columns; an import takes at most {MAX_COLUMNS:,}")
+    if cut:
+        raise HeaderTooLarge(
+            f"its header does not end within its first {MAX_HEADER_BYTES // 1024} KiB"
+        )
+    return header
 
 
 def read_rows(path: Path, fmt: FileFormat) -> Iterator[SourceRow]:

@@ -25,7 +25,7 @@ import structlog
 from sqlalchemy.orm import Session
 
 from leadflow.config import get_settings
-from leadflow.db import get_sessionmaker, one_connection, unit_of_work
+from leadflow.db import get_sessionmaker, one_connection, unit_of_work, writer_wanted
 from leadflow.exceptions import BadRequest, NotFound
 from leadflow.identity.companies import CompanyResolver
 from leadflow.identity.service import Intake
@@ -68,7 +68,8 @@ Progress = Callable[[ImportJob], None]
 
 def keep_upload(upload: BinaryIO, workspace: Workspace) -> Path:
     """Writes an uploaded file into the workspace's upload folder; refuses it empty. Its name
-    (``path.stem``) finds it again with ``stored_upload``."""
+    (``path.stem``) finds it again with ``stored_upload``. It touches no database: a request
+    keeps its upload before it begins to write."""
     folder = _upload_folder(workspace)
     folder.mkdir(parents=True, exist_ok=True)
     stored = folder / f"{uuid.uuid4().hex}.csv"
@@ -108,18 +109,21 @@ class FileColumns:
     samples: list[list[str]]
     encoding: str
     delimiter: str
+    total_bytes: int
 
 
 def read_columns(
     path: Path, *, overrides: dict[str, str] | None = None, sample_rows: int = 3
 ) -> FileColumns:
-    """How an import of the file would map its columns, before any job is recorded."""
+    """How an import of the file would map its columns, before any job is recorded. Bounded
+    work: the first MiB to sniff, a header within its limits, ``sample_rows`` rows."""
     source, columns = _readable(path, overrides)
     try:
         samples = [list(row.cells) for row in islice(source.rows(), sample_rows)]
     except (OSError, ValueError, csv.Error) as error:
         raise BadRequest(f"cannot import this file: {error}") from None
-    return FileColumns(columns, samples, source.format.encoding, source.format.delimiter)
+    fmt = source.format
+    return FileColumns(columns, samples, fmt.encoding, fmt.delimiter, fmt.total_bytes)
 
 
 def _readable(path: Path, overrides: dict[str, str] | None) -> tuple[CsvSource, ColumnMap]:
@@ -139,18 +143,21 @@ def open_import(
     filename: str | None = None,
     dry_run: bool = False,
     overrides: dict[str, str] | None = None,
+    read: FileColumns | None = None,
 ) -> ImportJob:
-    """Checks the file can be read and its columns mapped, and records the job."""
-    source, columns = _readable(path, overrides)
+    """Checks the file can be read and its columns mapped, and records the job. A request
+    reads the file first (``read_columns``) and passes ``read``, so that no file is read
+    while its transaction holds the writer."""
+    read = read or read_columns(path, overrides=overrides, sample_rows=0)
     job = ImportJob(
         workspace_id=workspace.id,
         filename=filename or path.name,
         stored_path=str(path),
         dry_run=dry_run,
-        encoding=source.format.encoding,
-        delimiter=source.format.delimiter,
-        column_map={"mapping": columns.describe(), "overrides": overrides or {}},
-        total_bytes=source.format.total_bytes,
+        encoding=read.encoding,
+        delimiter=read.delimiter,
+        column_map={"mapping": read.columns.describe(), "overrides": overrides or {}},
+        total_bytes=read.total_bytes,
     )
     session.add(job)
     session.flush()
@@ -254,15 +261,16 @@ class ImportRun:
         companies: CompanyResolver,
         statistics: StatisticsRefresh,
     ) -> bool:
-        """Takes chunks until the transaction has run ``commit_seconds``; False at the end of
-        the file. Waits for at most one chunk's parsing while holding the writer lock."""
+        """Takes chunks until the transaction has run ``commit_seconds`` or another writer
+        wants a turn; False at the end of the file. Waits for at most one chunk's parsing
+        while holding the writer lock."""
         ends = time.monotonic() + self.commit_seconds
         while (chunk := next(chunks, None)) is not None:
             self._take(session, job, chunk, companies)
             statistics.after_rows(session, chunk.rows)
             del chunk  # before the collector sweeps: a live chunk is thousands of objects
             gc.collect(1)
-            if time.monotonic() >= ends:
+            if time.monotonic() >= ends or writer_wanted():
                 return True
         return False
 

@@ -4,9 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from fastapi import Path as PathParam
+from sqlalchemy.orm import Session
 
 from leadflow.config import get_settings
-from leadflow.dependencies import SessionDep, WorkspaceDep
+from leadflow.db import unit_of_work
+from leadflow.dependencies import SessionDep, WorkspaceDep, WorkspaceReadDep
 from leadflow.exceptions import NotFound
 from leadflow.kit import uploads
 from leadflow.kit.schemas import IdPath, IdQuery
@@ -104,8 +106,7 @@ def _stats(session: SessionDep, kb: KnowledgeBase) -> StatsOut:
 @router.post("/bases/{kb_id}/documents", response_model=DocumentOut, status_code=ACCEPTED)
 def ingest_file(
     kb_id: IdPath,
-    session: SessionDep,
-    workspace: WorkspaceDep,
+    workspace: WorkspaceReadDep,
     file: Annotated[UploadFile, File(description="PDF, DOCX, HTML, Markdown or plain text")],
     source: Annotated[
         str | None, Form(max_length=500, description="name it by (default: the file name)")
@@ -113,12 +114,17 @@ def ingest_file(
 ) -> DocumentOut:
     """Upload a document; it is ingested in the background (watch its progress). Uploading the
     same name again replaces it."""
-    kb = service.get_knowledge_base(session, workspace.id, kb_id)
-    document = service.add_file(
-        session, kb, file.file, workspace_slug=workspace.slug, filename=file.filename,
+    kept = service.keep_file(
+        file.file, workspace_slug=workspace.slug, filename=file.filename,
         media_type=file.content_type, source=source,
     )  # fmt: skip
-    return _queued(session, document)
+    try:
+        with unit_of_work() as session:
+            kb = service.get_knowledge_base(session, workspace.id, kb_id)
+            return _queued(session, service.add_kept_file(session, kb, kept))
+    except BaseException:
+        kept.discard()
+        raise
 
 
 @router.post("/bases/{kb_id}/documents/url", response_model=DocumentOut, status_code=ACCEPTED)
@@ -217,6 +223,6 @@ def _document(session: SessionDep, workspace_id: int, document_id: int) -> Knowl
     return document
 
 
-def _queued(session: SessionDep, document: KnowledgeDocument) -> DocumentOut:
+def _queued(session: Session, document: KnowledgeDocument) -> DocumentOut:
     enqueue(session, ingest_document, document.workspace_id, document.id)
     return DocumentOut.model_validate(document)

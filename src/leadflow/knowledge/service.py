@@ -162,27 +162,44 @@ def add_document(
     return document
 
 
-def add_file(
-    session: Session,
-    kb: KnowledgeBase,
+@dataclass(frozen=True)
+class KeptFile:
+    """An uploaded document kept in the data directory, not yet a document of any base."""
+
+    path: Path
+    source: str
+    filename: str | None
+    media_type: str | None
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def keep_file(
     upload: BinaryIO,
     *,
     workspace_slug: str,
     filename: str | None,
     media_type: str | None,
     source: str | None = None,
-) -> KnowledgeDocument:
-    """Keeps an uploaded document (refused empty or over the size limit) and queues it under
-    ``source``, by default its file name."""
+) -> KeptFile:
+    """Keeps an uploaded document (refused empty or over the size limit), named ``source``,
+    by default its file name. It touches no database: a request keeps its upload before its
+    transaction begins, so it holds no writer while the file is copied."""
     name = source_name(source or filename or "upload")
     settings = get_settings()
     stored = uploads.keep(
         upload, settings.upload_dir / workspace_slug / "knowledge",
         suffix=Path(filename or name).suffix, limit=settings.knowledge_max_document_bytes,
     )  # fmt: skip
+    return KeptFile(stored, name, filename, media_type)
+
+
+def add_kept_file(session: Session, kb: KnowledgeBase, kept: KeptFile) -> KnowledgeDocument:
+    """Queues a kept upload as a document of ``kb``."""
     return add_document(
-        session, kb, origin="file", source=name, stored_path=str(stored), filename=filename,
-        media_type=media_type,
+        session, kb, origin="file", source=kept.source, stored_path=str(kept.path),
+        filename=kept.filename, media_type=kept.media_type,
     )  # fmt: skip
 
 

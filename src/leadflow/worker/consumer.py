@@ -15,6 +15,7 @@ from leadflow.worker import ledger
 from leadflow.worker.queue import dispatch, get_queue, pending_in_queue
 
 log = structlog.get_logger()
+SHUTDOWN_SECONDS = 3.0
 
 
 def recover_overdue() -> int:
@@ -62,6 +63,9 @@ def _consumer_options(workers: int) -> dict[str, object]:
         "backoff": 1.5,
         "max_delay": 0.5,
         "check_worker_health": True,
+        # Stopping waits this long for running jobs, then goes: a job cut short (an import)
+        # is resumed from the ledger by the next process, and SIGTERM is never minutes.
+        "shutdown_timeout": SHUTDOWN_SECONDS,
     }
 
 

@@ -112,12 +112,17 @@ def _check_time_zone(time_zone: str) -> None:
         raise BadRequest(f"unknown time zone {time_zone!r}") from None
 
 
-def workspace_for_api_key(session: Session, plaintext: str) -> Workspace | None:
+def workspace_for_api_key(
+    session: Session, plaintext: str, *, touch: bool = True
+) -> Workspace | None:
+    """The workspace of an active key; ``touch`` notes when the key was last used (now and
+    then: not a write on every request)."""
     api_key = repository.active_key_by_hash(session, hash_api_key(plaintext))
     if api_key is None:
         return None
     now = utcnow()
-    if api_key.last_used_at is None or now - api_key.last_used_at > _KEY_TOUCH_INTERVAL:
+    stale = api_key.last_used_at is None or now - api_key.last_used_at > _KEY_TOUCH_INTERVAL
+    if touch and stale:
         api_key.last_used_at = now
     return session.get(Workspace, api_key.workspace_id)
 
