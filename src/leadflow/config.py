@@ -193,7 +193,10 @@ class Settings(BaseSettings):
 
     @property
     def secret_keys(self) -> tuple[str, ...]:
-        """The current key first, then the previous ones."""
+        """The current key first, then the previous ones. In development, a key is written to
+        the data directory the first time one is needed, as `leadflow init` would."""
+        if not self.secret_key and self.environment == "development":
+            self.secret_key = write_secret_key_file(self.data_dir)
         if not self.secret_key:
             raise MissingSecretKey(
                 "no secret key: run `leadflow init` (it writes one to the data directory) "
@@ -241,14 +244,11 @@ def read_secret_key_file(data_dir: Path) -> str:
         return ""
 
 
-def ensure_secret_key() -> Settings:
-    """The settings, with a secret key: when none is configured and the data directory holds
-    none, a random one is written there (readable by this user only) and used from then on."""
-    settings = get_settings()
-    if settings.secret_key:
-        return settings
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    path = settings.data_dir / SECRET_KEY_FILE
+def write_secret_key_file(data_dir: Path) -> str:
+    """The key in the data directory, written there first (readable by this user only) when
+    there is none: random, so no two installations share one."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / SECRET_KEY_FILE
     draft = path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}")
     descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as key_file:
@@ -259,5 +259,14 @@ def ensure_secret_key() -> Settings:
         pass
     finally:
         draft.unlink()
-    get_settings.cache_clear()
+    return read_secret_key_file(data_dir)
+
+
+def ensure_secret_key() -> Settings:
+    """The settings, with a secret key: when none is configured and the data directory holds
+    none, a random one is written there and used from then on (`leadflow init` calls this)."""
+    settings = get_settings()
+    if not settings.secret_key:
+        write_secret_key_file(settings.data_dir)
+        get_settings.cache_clear()
     return get_settings()

@@ -234,45 +234,52 @@ class ImportRun:
         return job
 
     def _commit_each(self, chunks: Iterator[ParsedChunk], workspace_id: int) -> ImportReport:
-        """Chunks taken in transactions of about ``commit_seconds``.
+        """Chunks taken in transactions of about ``commit_seconds``, or of one chunk while
+        another writer waits. Each transaction begins with a chunk already parsed in hand.
 
         A transaction of many chunks writes each index page its random keys land on once,
         not once per chunk: at a million rows, per-chunk commits were a fifth of the work.
         """
         companies: CompanyResolver | None = None
         statistics = StatisticsRefresh(_GROWING_TABLES)
-        more = True
+        chunk = next(chunks, None)
         with one_connection(sqlite_cache_kib=_SQLITE_CACHE_KIB) as sessions:
-            while more:
+            while chunk is not None:
                 with sessions.begin() as session:
                     job = self._job(session)
                     job.updated_at = utcnow()  # first write: holds the writer lock from here
                     session.flush()
                     companies = _rebind(companies, session, workspace_id)
-                    more = self._take_for_a_while(session, job, chunks, companies, statistics)
+                    more = self._take_for_a_while(
+                        session, job, chunk, chunks, companies, statistics
+                    )
                 self._report_progress(job)
+                chunk = next(chunks, None) if more else None
         return self._finish()
 
     def _take_for_a_while(
         self,
         session: Session,
         job: ImportJob,
+        chunk: ParsedChunk,
         chunks: Iterator[ParsedChunk],
         companies: CompanyResolver,
         statistics: StatisticsRefresh,
     ) -> bool:
-        """Takes chunks until the transaction has run ``commit_seconds`` or another writer
-        wants a turn; False at the end of the file. Waits for at most one chunk's parsing
-        while holding the writer lock."""
+        """Takes ``chunk`` and the chunks after it until the transaction has run
+        ``commit_seconds`` or another writer wants a turn (True: the rest comes in the next
+        transaction); False at the end of the file."""
         ends = time.monotonic() + self.commit_seconds
-        while (chunk := next(chunks, None)) is not None:
+        while True:
             self._take(session, job, chunk, companies)
             statistics.after_rows(session, chunk.rows)
             del chunk  # before the collector sweeps: a live chunk is thousands of objects
             gc.collect(1)
             if time.monotonic() >= ends or writer_wanted():
                 return True
-        return False
+            if (following := next(chunks, None)) is None:
+                return False
+            chunk = following
 
     def _dry(self, chunks: Iterator[ParsedChunk], workspace_id: int) -> ImportReport:
         with self.sessions() as session:
