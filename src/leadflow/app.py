@@ -19,6 +19,7 @@ from leadflow.events.bell import RedisListener
 from leadflow.integrations.http import close_shared_clients
 from leadflow.logs import configure_logging
 from leadflow.operations import endpoints as operations
+from leadflow.operations.security_headers import SecurityHeaders
 from leadflow.operations.tracing import REQUEST_ID_HEADER, RequestCorrelation
 from leadflow.problems import register_problem_handlers
 from leadflow.worker.consumer import EmbeddedWorker
@@ -48,7 +49,7 @@ def create_app() -> FastAPI:
         title="leadflow",
         version=__version__,
         description="Self-hostable AI sales development: every inbound lead answered in seconds.",
-        docs_url="/docs",
+        docs_url=None,  # served from the vendored Swagger UI and Redoc: dashboard.api_docs
         redoc_url=None,
     )
     # Innermost first: a body refused here still leaves with the CORS headers another site's
@@ -67,6 +68,7 @@ def create_app() -> FastAPI:
         ],
         expose_headers=[REQUEST_ID_HEADER],
     )
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestCorrelation)
     register_problem_handlers(app)
     app.include_router(api_router)

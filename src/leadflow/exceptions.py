@@ -69,3 +69,17 @@ class QuotaExceeded(TooManyRequests):
     """The workspace's quota on a metric for the day or month would be passed."""
 
     title = "Quota exceeded"
+
+
+# The 4xx statuses that say "not now" rather than "not this": a timeout, too early, throttled.
+_LATER_STATUSES = frozenset({408, 425, 429})
+
+
+def retry_can_mend(error: BaseException) -> bool:
+    """Whether the same work, run again, may succeed. A LeadflowError of a 4xx kind says the
+    work itself is wrong (a file that cannot be read, a lead that is gone, data a provider
+    refused): it fails the same way every time. Anything else (the database away, I/O, a
+    provider down or throttling us) may pass later."""
+    if isinstance(error, LeadflowError):
+        return not 400 <= error.status < 500 or error.status in _LATER_STATUSES
+    return True

@@ -40,13 +40,46 @@ def live_server(database: str, tmp_path: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
 
 
+# Each page tells the console of every refusal of its security policy, whoever caused it.
+_REPORT_REFUSALS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`${REFUSED}${event.effectiveDirective} refused ${event.blockedURI || "inline"}`
+    + ` (${event.sourceFile || document.location.href}:${event.lineNumber})`);
+});
+"""
+REFUSED = "security policy: "
+
+
 @pytest.fixture
-def page(chromium: Any, live_server: str) -> Iterator[Any]:
+def refusals() -> list[str]:
+    """What the pages' security policy refused, and the errors the pages' scripts threw."""
+    return []
+
+
+def _heard(refusals: list[str], message: Any) -> None:
+    text = message.text
+    if message.type == "error" and (REFUSED in text or "Content Security Policy" in text):
+        refusals.append(f"{message.page.url if message.page else ''}: {text}")
+
+
+def watch(context: Any, refusals: list[str]) -> None:
+    """Every page of the context reports its policy's refusals and its scripts' errors."""
+    context.add_init_script(_REPORT_REFUSALS.replace("${REFUSED}", REFUSED))
+    context.on("console", lambda message: _heard(refusals, message))
+    context.on("page", lambda page: page.on("pageerror", lambda error: refusals.append(str(error))))
+
+
+@pytest.fixture
+def page(chromium: Any, live_server: str, refusals: list[str]) -> Iterator[Any]:
+    """A page of a browser of its own. Whatever the test does, no page it opens may have its
+    security policy refuse anything or a script of ours throw."""
     context = chromium.new_context(base_url=live_server, viewport={"width": 1366, "height": 900})
     context.set_default_timeout(15_000)
+    watch(context, refusals)
     page = context.new_page()
     yield page
     context.close()
+    assert refusals == [], "the pages' security policy refused something, or a script threw"
 
 
 @pytest.fixture

@@ -72,6 +72,9 @@ def test_a_new_leads_card_arrives_and_moves_through_the_stages_live(
     page.set_viewport_size({"width": 1920, "height": 900})
     page.reload()
     print(screenshot(page, "board"))
+    # Each bar's width, from data-progress (the pages' policy refuses style attributes).
+    priya = page.locator(".lead-card", has_text="Priya Raman").locator(".progress-bar")
+    assert priya.evaluate("bar => bar.style.width") == "48%"
 
     page.set_viewport_size({"width": 390, "height": 844})  # a phone: one column at a time
     move = page.get_by_role("button", name="Move Noura Al-Qahtani to another stage")

@@ -89,8 +89,7 @@ def test_the_log_pages_forward_with_after(api, session):
 
     seen, after = [], start
     while True:
-        since = {"after": after} if after else {}  # ids start at 1
-        page = api.get("/api/v1/events", params={"limit": 2, **since}).json()
+        page = api.get("/api/v1/events", params={"limit": 2, "after": after}).json()
         assert len(page["items"]) <= 2
         if not page["items"]:
             assert page["last_id"] == after
@@ -102,6 +101,21 @@ def test_the_log_pages_forward_with_after(api, session):
     assert [item["data"]["n"] for item in seen] == [0, 1, 2, 3, 4]
     assert [item["id"] for item in seen] == sorted({item["id"] for item in seen})
     assert {item["type"] for item in seen} == {"test.paged"}
+
+
+def test_paging_starts_from_after_0_as_the_readme_shows(api, session):
+    record(session, api.workspace.id, "test.first")
+    session.commit()
+
+    from_zero = api.get("/api/v1/events", params={"after": 0})
+    assert from_zero.status_code == 200, from_zero.text
+    assert from_zero.json() == api.get("/api/v1/events").json()
+    assert from_zero.json()["items"][-1]["type"] == "test.first"
+    first = api.get("/api/v1/events", params={"after": 0, "limit": 1}).json()
+    assert first["last_id"] == first["items"][0]["id"]
+    refused = api.get("/api/v1/events", params={"after": -1})
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"
 
 
 def test_another_workspaces_events_are_invisible(api, session, client):

@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import anyio
 import httpx
 import pytest
+from sqlalchemy import select
 
 from leadflow.app import create_app
 from leadflow.db import get_sessionmaker
-from leadflow.models import ImportJob
+from leadflow.imports.tasks import run_import
+from leadflow.models import ImportJob, Job, JobState
 from tests.builders import Api, make_api_key, make_workspace, settle_jobs
 from tests.imports.support import leads, messy_crm_export, table
 
@@ -275,3 +278,43 @@ def test_the_202_goes_out_only_once_the_job_is_committed(session, leads_file):
 
     assert seen["status"] == 202
     assert seen["committed"] is True
+
+
+def _remove(path: Path) -> None:
+    path.unlink()
+
+
+def _drop_the_mapped_column(path: Path) -> None:
+    path.write_text(table(("Full Name", "Email"), [("Ann Lee", "ann@example.com")]))
+
+
+@pytest.mark.parametrize(
+    ("spoil", "reason"),
+    [
+        (_remove, "cannot import this file: [Errno 2] No such file or directory"),
+        (_drop_the_mapped_column, "cannot import this file: no column named 'Handynummer'"),
+    ],
+    ids=["file-gone", "mapping-refused"],
+)
+def test_an_import_its_file_cannot_serve_is_dead_at_once_with_the_reason(
+    api, session, leads_file, spoil, reason
+):
+    response = upload(api, leads_file, columns=json.dumps({"Handynummer": "phone"}))
+    assert response.status_code == 202, response.text
+    import_id = response.json()["id"]
+    spoil(Path(session.get(ImportJob, import_id).stored_path))
+
+    job = finished(api, import_id)
+
+    ledger = session.scalars(
+        select(Job).where(Job.name == run_import.job_name, Job.workspace_id == api.workspace.id)
+    ).one()
+    assert (ledger.args, ledger.state, ledger.attempts) == (
+        [api.workspace.id, import_id], JobState.dead, 1,
+    )  # fmt: skip
+    (letter,) = api.get("/api/v1/jobs/dead").json()
+    assert (letter["job_id"], letter["attempts"]) == (ledger.id, 1)
+    assert reason in letter["error"]
+    assert job["status"] == "failed"
+    assert job["error"].startswith(reason)
+    assert leads(session, api.workspace.id) == []

@@ -373,14 +373,33 @@ def test_a_file_gone_before_the_run_fails_the_job_with_the_reason(
     session.commit()
     people_file.unlink()
 
-    with pytest.raises((OSError, RuntimeError), match=r"No such file"):
-        ImportRun(job.id, chunk_rows=3).run()
+    with pytest.raises(BadRequest, match=r"cannot import this file: .*No such file"):
+        ImportRun(job.id, chunk_rows=3).run(retried=True)  # no retry mends it
 
     session.expire_all()
     failed = session.get(ImportJob, job.id)
     assert failed.status == "failed"
     assert "No such file" in failed.error
     assert leads(session, workspace.id) == []
+
+
+def test_a_job_run_that_a_retry_may_mend_leaves_the_import_running_for_the_next(
+    session, people_file
+):
+    workspace = make_workspace(session)
+    job = open_import(session, workspace=workspace, path=people_file)
+    session.commit()
+
+    with pytest.raises(Crash):
+        ImportRun(job.id, chunk_rows=3, commit_seconds=0, progress=crash_after(2)).run(retried=True)
+    session.expire_all()
+    half_done = session.get(ImportJob, job.id)
+    assert (half_done.status, half_done.error, half_done.rows) == ("running", None, 6)
+
+    report = ImportRun(job.id, chunk_rows=3).run(retried=True)
+
+    assert counts(report) == EXPECTED
+    assert len(leads(session, workspace.id)) == EXPECTED[1]
 
 
 # --- files that are not a CSV of leads ---------------------------------------------------------

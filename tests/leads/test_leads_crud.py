@@ -272,8 +272,9 @@ def searchable(api, session) -> dict[str, Lead]:
     [
         ("ada.l@", "ada"),
         ("ADA.L@analytical", "ada"),
-        ("555-2671", "grace"),
+        ("(415) 555", "grace"),  # a number is found from its start
         ("4155552671", "grace"),
+        ("+1 415-555-2671", "grace"),
         ("lovelace", "ada"),
         ("Grace", "grace"),
         ("remington", "grace"),

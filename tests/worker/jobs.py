@@ -74,3 +74,15 @@ def overtaken(session: Session, workspace_id: int, text: str) -> None:
 def note_in_bulk(session: Session, workspace_id: int, text: str) -> None:
     """A bulk job: a process runs one such job at a time."""
     record(session, workspace_id, "test.noted", text=text)
+
+
+# The texts whose job fails with this error, every time it runs.
+REFUSALS: dict[str, Exception] = {}
+
+
+@job(max_attempts=3, on_dead=_bury)
+def send_to_provider(session: Session, workspace_id: int, text: str) -> None:
+    """Writes its event, then fails with the error the test set for its text."""
+    record(session, workspace_id, "test.noted", text=text)
+    if text in REFUSALS:
+        raise REFUSALS[text]

@@ -8,10 +8,13 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
 from leadflow.cli.app import app
 from leadflow.db import unit_of_work
+from leadflow.exceptions import BadRequest, NotFound, TooManyRequests
+from leadflow.integrations.errors import ProviderRefused, ProviderUnavailable
 from leadflow.models import DeadJob, Job, JobState
 from leadflow.models.base import utcnow
 from leadflow.worker import enqueue, ledger
@@ -19,7 +22,16 @@ from leadflow.worker.consumer import EmbeddedWorker, recover_overdue
 from leadflow.worker.queue import get_queue
 from leadflow.worker.runner import Outcome, run
 from tests.builders import make_workspace
-from tests.worker.jobs import BURIED, OUTAGES, TAKEOVERS, call_provider, note, overtaken
+from tests.worker.jobs import (
+    BURIED,
+    OUTAGES,
+    REFUSALS,
+    TAKEOVERS,
+    call_provider,
+    note,
+    overtaken,
+    send_to_provider,
+)
 from tests.worker.support import dispatched_ids, ledger_row, make_due, queue_job, texts
 
 
@@ -186,6 +198,59 @@ def test_a_job_out_of_retries_is_a_dead_letter_with_its_error(session, workspace
     assert texts(session, workspace.id, "test.buried") == ["doomed"]
     assert texts(session, workspace.id) == []
     assert run(job_id) == Outcome.skipped  # dead stays dead until replayed
+
+
+@pytest.fixture
+def refusals():
+    """The job `send_to_provider` fails with the error set for its text."""
+    yield REFUSALS
+    REFUSALS.clear()
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        BadRequest("cannot import this file: no column named 'Phone'"),
+        NotFound("lead 7 not found"),
+        ProviderRefused("not a mobile number", provider="twilio", provider_status=400),
+    ],
+    ids=["bad-request", "not-found", "provider-refused"],
+)
+def test_an_error_no_retry_can_mend_buries_the_job_at_its_first_attempt(
+    session, workspace, refusals, error
+):
+    refusals["hopeless"] = error
+    job_id = queue_job(session, send_to_provider, workspace.id, "hopeless")
+
+    assert run(job_id) == Outcome.dead
+
+    row = ledger_row(session, job_id)
+    assert (row.state, row.attempts) == (JobState.dead, 1)
+    dead = dead_letter_of(session, job_id)
+    assert dead.attempts == 1
+    assert dead.error.endswith(f"{type(error).__name__}: {error}")
+    assert (workspace.id, "hopeless", dead.error) in BURIED  # on_dead ran with the reason
+    assert texts(session, workspace.id) == []
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        TooManyRequests("slow down"),
+        ProviderUnavailable("twilio answered 503", provider="twilio"),
+        OSError(5, "Input/output error"),
+        OperationalError("SELECT 1", {}, Exception("the database went away")),
+    ],
+    ids=["throttled", "provider-down", "io", "database-away"],
+)
+def test_an_error_a_retry_may_mend_is_retried(session, workspace, refusals, error):
+    refusals["later"] = error
+    job_id = queue_job(session, send_to_provider, workspace.id, "later")
+
+    assert run(job_id) == Outcome.retrying
+
+    row = ledger_row(session, job_id)
+    assert (row.state, row.attempts) == (JobState.queued, 1)
 
 
 # --- replay -----------------------------------------------------------------------------------

@@ -55,9 +55,10 @@ class BoardFilters:
     owner_id: int | None = None
     source: str | None = None
     q: str | None = None
+    region: str | None = None  # the workspace's, to read a number searched for
 
     @classmethod
-    def from_query(cls, params: Mapping[str, str]) -> BoardFilters:
+    def from_query(cls, params: Mapping[str, str], *, region: str) -> BoardFilters:
         tier = params.get("tier", "").upper()
         owner = params.get("owner", "").strip()
         return cls(
@@ -65,12 +66,14 @@ class BoardFilters:
             owner_id=int(owner) if owner.isdigit() and int(owner) <= MAX_ID else None,
             source=_text(params.get("source"), 100),
             q=_text(params.get("q"), 200),
+            region=region,
         )
 
     def leads(self, stage: str | None = None) -> LeadFilters:
         return LeadFilters(
-            stage=stage, score_tier=self.tier, owner_id=self.owner_id, source=self.source, q=self.q
-        )
+            stage=stage, score_tier=self.tier, owner_id=self.owner_id, source=self.source,
+            q=self.q, region=self.region,
+        )  # fmt: skip
 
     @property
     def query(self) -> str:
@@ -164,7 +167,7 @@ def card_tools() -> dict[str, Any]:
 @router.get("/board")
 def board(request: Request, viewer: ViewerDep, session: SessionDep) -> Response:
     """The board, or (to HTMX, as the filters change) just its columns."""
-    filters = BoardFilters.from_query(request.query_params)
+    filters = BoardFilters.from_query(request.query_params, region=viewer.workspace.default_region)
     workspace_id = viewer.workspace.id
     counts = repository.count_by_stage(session, workspace_id, filters.leads())
     pages = {stage: _page(session, workspace_id, filters, stage, None) for stage in COLUMNS}
@@ -256,7 +259,7 @@ def more_cards(
     """The next cards of a column, after the ones shown."""
     if stage not in COLUMNS:
         return not_found(request, viewer)
-    filters = BoardFilters.from_query(request.query_params)
+    filters = BoardFilters.from_query(request.query_params, region=viewer.workspace.default_region)
     try:
         cards, more = _page(session, viewer.workspace.id, filters, stage, cursor[:500] or None)
     except LeadflowError:  # a cursor that was not one of ours
@@ -318,7 +321,7 @@ async def board_stream(
 ) -> EventSourceResponse:
     """The board's changes as server-sent events: a lead's card each time it changes (or word
     that it left the board's filters), with the columns' counts. Resumes with Last-Event-ID."""
-    filters = BoardFilters.from_query(request.query_params)
+    filters = BoardFilters.from_query(request.query_params, region=viewer.workspace.default_region)
     after_id = await starting_point(viewer.workspace.id, last_event_id)
     changes = _board_changes(viewer.workspace.id, filters, viewer.language, after_id)
     return EventSourceResponse(changes, ping=15)

@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 
 from leadflow.dashboard import (
     analytics_page,
+    api_docs,
     board,
     imports_page,
     knowledge_page,
@@ -35,6 +36,7 @@ router.include_router(analytics_page.router)
 router.include_router(settings_page.router)
 router.include_router(imports_page.router)
 router.include_router(knowledge_page.router)
+router.include_router(api_docs.router)
 
 
 @router.get("/")

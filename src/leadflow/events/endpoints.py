@@ -9,7 +9,7 @@ from leadflow.dependencies import SessionDep, WorkspaceDep
 from leadflow.events import repository
 from leadflow.events.schemas import EventOut, EventPage
 from leadflow.events.stream import event_stream, starting_point
-from leadflow.kit.schemas import IdQuery
+from leadflow.kit.schemas import MAX_ID
 
 router = APIRouter(tags=["events"])
 
@@ -18,13 +18,21 @@ router = APIRouter(tags=["events"])
 def list_events(
     session: SessionDep,
     workspace: WorkspaceDep,
-    after: Annotated[IdQuery | None, Query(description="return events after this id")] = None,
+    after: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=MAX_ID,
+            description="return events after this id: 0 (or none) for the log from its start, "
+            "then each page's last_id",
+        ),
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> EventPage:
     """The workspace's event log, oldest first, after an event id."""
-    rows = repository.events_after(session, workspace.id, after or 0, limit=limit)
+    rows = repository.events_after(session, workspace.id, after, limit=limit)
     items = [EventOut.model_validate(row) for row in rows]
-    return EventPage(items=items, last_id=items[-1].id if items else (after or 0))
+    return EventPage(items=items, last_id=items[-1].id if items else after)
 
 
 @router.get(

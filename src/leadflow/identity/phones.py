@@ -187,3 +187,62 @@ def to_e164(raw: str, region: str) -> str:
     if len(raw) > 64:
         raise InvalidPhone("phone number is too long")
     return _fast_e164(raw, region) or _slow_e164(raw, region)
+
+
+@dataclass(frozen=True, slots=True)
+class TypedNumber:
+    """What a person typed into a search box, read as (part of) a phone number: the whole
+    numbers in E.164 it may be, and the beginnings of E.164 numbers when it is not whole."""
+
+    wholes: tuple[str, ...]
+    beginnings: tuple[str, ...]
+
+
+_SHORTEST_SEARCH = 4  # digits: fewer would match a good part of a country
+_COMMONEST_INTERNATIONAL_PREFIX = "00"  # dialled from most of the world, whatever the region
+
+
+def typed_number(text: str, region: str | None) -> TypedNumber | None:
+    """``text`` as a phone number searched for, written in any common way: "+966 55 333 0001",
+    "00966553330001", "966553330001", "(055) 333-0001" (national, read in ``region``), or the
+    start of one. None when it is not digits with a phone number's punctuation."""
+    compact = text.strip().translate(_PUNCTUATION)
+    digits = compact.removeprefix("+")
+    if len(compact) > 64 or not _DIGITS.fullmatch(compact) or len(digits) < _SHORTEST_SEARCH:
+        return None
+    if whole := _valid_e164(compact, region or "ZZ"):
+        return TypedNumber((whole,), ())
+    wholes, beginnings = [], []
+    for beginning in dict.fromkeys(_beginnings(compact, region)):
+        if whole := _valid_e164(beginning, "ZZ"):
+            wholes.append(whole)
+        elif not beginning.startswith("+0"):  # no country's code starts with 0
+            beginnings.append(beginning)
+    return TypedNumber(tuple(wholes), tuple(beginnings))
+
+
+def _valid_e164(raw: str, region: str) -> str | None:
+    try:
+        return to_e164(raw, region)
+    except InvalidPhone:
+        return None
+
+
+def _beginnings(compact: str, region: str | None) -> list[str]:
+    """The E.164 beginnings a partly typed number may stand for."""
+    if compact.startswith("+"):
+        return [compact]
+    found = []
+    if compact.startswith(_COMMONEST_INTERNATIONAL_PREFIX):
+        found.append(f"+{compact[len(_COMMONEST_INTERNATIONAL_PREFIX) :]}")
+    metadata = PhoneMetadata.metadata_for_region(region) if region else None
+    if metadata is None:
+        return [*found, f"+{compact}"]
+    international = metadata.international_prefix
+    if international and (dialled := re.match(international, compact)) and dialled.end():
+        return [*found, f"+{compact[dialled.end() :]}"]
+    trunk = metadata.national_prefix
+    if trunk and compact.startswith(trunk):
+        return [*found, f"+{metadata.country_code}{compact[len(trunk) :]}"]
+    # A national number without its trunk prefix, or an international one without its "+".
+    return [*found, f"+{metadata.country_code}{compact}", f"+{compact}"]

@@ -18,6 +18,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from leadflow.exceptions import BadRequest
 from leadflow.identity.drafts import (
     InvalidLead,
     LeadDraft,
@@ -30,6 +31,11 @@ from leadflow.imports.columns import ColumnMap
 from leadflow.imports.reader import CsvSource, SourceRow
 from leadflow.kit.spreadsheet import undefuse
 
+# Faults of the file itself; another OSError (a failing disk) may pass on a retry.
+FILE_FAULTS = (
+    FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError, ValueError,
+    csv.Error,
+)  # fmt: skip
 IN_PROCESS_BELOW_BYTES = 4 * 1024 * 1024  # smaller files parse faster than a process starts
 MAX_CELL_CHARS = 32 * 1024  # no lead field holds more; a longer cell rejects its row
 MAX_RAW_CHARS = 64 * 1024  # of a rejected row kept to show and download
@@ -65,11 +71,16 @@ class ParseJob:
 
 
 def parse_chunks(job: ParseJob) -> Iterator[ParsedChunk]:
-    source = CsvSource(job.path)
-    cells = RowCells(ColumnMap.from_header(source.header, job.overrides))
-    rows = islice(source.rows(), job.skip_rows, None)
-    while batch := list(islice(rows, job.chunk_rows)):
-        yield _parse(batch, cells, job.region)
+    """The file's rows, parsed a chunk at a time. A fault of the file itself (gone, not
+    readable, not CSV, columns the mapping cannot take) is a BadRequest: no retry mends it."""
+    try:
+        source = CsvSource(job.path)
+        cells = RowCells(ColumnMap.from_header(source.header, job.overrides))
+        rows = islice(source.rows(), job.skip_rows, None)
+        while batch := list(islice(rows, job.chunk_rows)):
+            yield _parse(batch, cells, job.region)
+    except FILE_FAULTS as error:
+        raise BadRequest(f"cannot import this file: {error}") from None
 
 
 def parsed_chunks(job: ParseJob, *, size: int) -> Iterator[ParsedChunk]:
@@ -117,7 +128,10 @@ def _parse_into(job: ParseJob, pipe: Any) -> None:
             pipe.put(chunk.packed())
             del chunk
             gc.collect(1)
-    except Exception as error:  # handed to the importing process, which reports it
+    except BadRequest as refused:  # handed to the importing process, which reports it
+        pipe.put(refused)
+        return
+    except Exception as error:
         pipe.put(RuntimeError(f"{type(error).__name__}: {error}"))
         return
     pipe.put(None)

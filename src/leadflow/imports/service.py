@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from leadflow.config import get_settings
 from leadflow.db import get_sessionmaker, one_connection, unit_of_work, writer_wanted
-from leadflow.exceptions import BadRequest, NotFound
+from leadflow.exceptions import BadRequest, NotFound, retry_can_mend
 from leadflow.identity.companies import CompanyResolver
 from leadflow.identity.service import Intake
 from leadflow.imports import repository
@@ -199,7 +199,10 @@ class ImportRun:
         self.progress = progress
         self.sessions = get_sessionmaker()
 
-    def run(self) -> ImportReport:
+    def run(self, *, retried: bool = False) -> ImportReport:
+        """Imports the file, resuming after the last commit of an earlier run. An error fails
+        the import with its reason, unless the run is ``retried`` (a job) and a retry may mend
+        the error: then the import stays running for the next attempt to resume."""
         with self.sessions() as session:
             job = self._job(session)
             if job.status in (ImportStatus.completed, ImportStatus.failed):
@@ -224,7 +227,8 @@ class ImportRun:
                     return self._dry(chunks, workspace_id)
                 return self._commit_each(chunks, workspace_id)
         except Exception as error:
-            self._fail(error)
+            if not (retried and retry_can_mend(error)):
+                self._fail(error)
             raise
 
     def _job(self, session: Session) -> ImportJob:
@@ -338,12 +342,16 @@ class ImportRun:
     def _fail(self, error: Exception) -> None:
         log.exception("import.failed", import_id=self.job_id)
         with self.sessions.begin() as session:
-            job = self._job(session)
-            job.status, job.error, job.finished_at = (
-                ImportStatus.failed,
-                str(error)[:2000],
-                utcnow(),
-            )
+            fail_import(session, import_id=self.job_id, reason=str(error))
+
+
+def fail_import(session: Session, *, import_id: int, reason: str) -> None:
+    """Marks an unfinished import failed, with the reason shown to the person; an import that
+    ended already keeps its ending."""
+    job = session.get(ImportJob, import_id)
+    if job is None or job.status in (ImportStatus.completed, ImportStatus.failed):
+        return
+    job.status, job.error, job.finished_at = ImportStatus.failed, reason[:2000], utcnow()
 
 
 def _rebind(

@@ -95,7 +95,12 @@ def list_leads(
     updated_after: datetime | None = None,
     q: Annotated[
         str | None,
-        Query(max_length=200, pattern=NO_NUL, description="email, phone, name or company"),
+        Query(
+            max_length=200,
+            pattern=NO_NUL,
+            description="email (from its start), name, company, or a phone or WhatsApp number "
+            "in any common writing (+966 55 333 0001, 00966..., national 055..., or its start)",
+        ),
     ] = None,
     sort: LeadSortKey = "-created_at",
     limit: Limit = 50,
@@ -106,6 +111,7 @@ def list_leads(
         stage=stage, source=source, owner_id=owner_id, company_id=company_id,
         consent_status=consent_status, score_tier=score_tier, created_after=created_after,
         created_before=created_before, updated_after=updated_after, q=q,
+        region=workspace.default_region,
     )  # fmt: skip
     leads, next_cursor = repository.list_leads(
         session, workspace.id, filters, sort=sort, limit=limit, cursor=cursor
@@ -121,10 +127,11 @@ def search_leads(
     limit: Limit = 20,
     cursor: Annotated[str | None, Query(max_length=500, pattern=NO_NUL)] = None,
 ) -> Page[LeadOut]:
-    """Find leads by email, phone digits, person name or company name."""
+    """Find leads by email, phone or WhatsApp number (written any common way), name or company."""
     leads, next_cursor = repository.list_leads(
-        session, workspace.id, LeadFilters(q=q), sort="-updated_at", limit=limit, cursor=cursor
-    )
+        session, workspace.id, LeadFilters(q=q, region=workspace.default_region),
+        sort="-updated_at", limit=limit, cursor=cursor,
+    )  # fmt: skip
     return Page[LeadOut](items=[LeadOut.model_validate(x) for x in leads], next_cursor=next_cursor)
 
 

@@ -77,11 +77,18 @@ def backoff(attempt: int, *, base: float = 2.0, cap: float = 3600.0) -> float:
 
 
 def fail(
-    session: Session, claimed: Claim, *, error: str, max_attempts: int, workspace_id: int | None
+    session: Session,
+    claimed: Claim,
+    *,
+    error: str,
+    max_attempts: int,
+    workspace_id: int | None,
+    retry: bool = True,
 ) -> float | None:
-    """Records a failed run: seconds until it is retried, or None when it is now dead."""
+    """Records a failed run: seconds until it is retried, or None when it is now dead (out of
+    attempts, or ``retry`` False: an error no retry can mend)."""
     now = utcnow()
-    if claimed.attempt >= max_attempts:
+    if not retry or claimed.attempt >= max_attempts:
         _mark(session, claimed, state=JobState.dead, error=error, run_after=now)
         session.add(
             DeadJob(

@@ -45,7 +45,9 @@ def job(
     bulk: bool = False,
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Declares ``function(session, *args)`` a job. It runs in one transaction, which also marks
-    it done: a job that finished is never run again, and one that crashed left nothing behind."""
+    it done: a job that finished is never run again, and one that crashed left nothing behind.
+    A failed run is retried up to ``max_attempts`` in all, unless its error is one no retry can
+    mend (``leadflow.exceptions.retry_can_mend``): then the job is dead at once."""
 
     def declare(function: Callable[..., None]) -> Callable[..., None]:
         name = f"{function.__module__.removeprefix('leadflow.')}.{function.__name__}"

@@ -12,6 +12,7 @@ import structlog
 
 from leadflow.config import get_settings
 from leadflow.db import unit_of_work
+from leadflow.exceptions import retry_can_mend
 from leadflow.worker import ledger, metrics, registry
 from leadflow.worker.heartbeat import HEARTBEAT
 from leadflow.worker.queue import dispatch
@@ -97,6 +98,7 @@ def _failed(
     job: registry.JobSpec, claimed: ledger.Claim, error: Exception, workspace_id: int | None
 ) -> Outcome:
     described = "".join(traceback.format_exception_only(error)).strip()
+    mendable = retry_can_mend(error)
     with unit_of_work() as session:
         delay = ledger.fail(
             session,
@@ -104,12 +106,13 @@ def _failed(
             error=described,
             max_attempts=job.max_attempts,
             workspace_id=workspace_id,
+            retry=mendable,
         )
         if delay is None and job.on_dead is not None:
             job.on_dead(session, described, *claimed.args)
     metrics.count_failure(job.name)
     if delay is None:
-        log.error("job.dead", attempt=claimed.attempt, error=described)
+        log.error("job.dead", attempt=claimed.attempt, retryable=mendable, error=described)
         return Outcome.dead
     log.warning(
         "job.retrying", attempt=claimed.attempt, in_seconds=round(delay, 1), error=described
@@ -122,7 +125,7 @@ def _unknown(claimed: ledger.Claim) -> Outcome:
     """A job no code declares (renamed or removed in a deploy): dead at once, not retried."""
     error = f"no job is declared as {claimed.name!r} in this version of leadflow"
     with unit_of_work() as session:
-        ledger.fail(session, claimed, error=error, max_attempts=0, workspace_id=None)
+        ledger.fail(session, claimed, error=error, max_attempts=0, workspace_id=None, retry=False)
     log.error("job.unknown", job_id=claimed.job_id, job=claimed.name)
     return Outcome.dead
 

@@ -17,16 +17,28 @@
     "font:14px system-ui,sans-serif;background:#fff;border:1px solid #ccc;border-radius:10px;" +
     "box-shadow:0 4px 16px rgba(0,0,0,.15);z-index:2147483647;display:flex;flex-direction:column";
   box.innerHTML =
-    '<div style="padding:10px;font-weight:600;border-bottom:1px solid #eee">Chat with us</div>' +
-    '<div data-lf="log" aria-live="polite" style="height:260px;overflow:auto;padding:10px"></div>' +
-    '<form data-lf="intro" style="padding:10px;display:grid;gap:6px">' +
+    '<div data-lf="title">Chat with us</div>' +
+    '<div data-lf="log" aria-live="polite"></div>' +
+    '<form data-lf="intro">' +
     '<input name="name" placeholder="Your name" required>' +
     '<input name="email" type="email" placeholder="Email">' +
     '<input name="phone" placeholder="Phone">' +
     '<button>Start</button></form>' +
-    '<form data-lf="say" style="padding:10px;display:none;gap:6px">' +
-    '<input name="body" dir="auto" placeholder="Write a message" required style="flex:1">' +
+    '<form data-lf="say">' +
+    '<input name="body" dir="auto" placeholder="Write a message" required>' +
     '<button>Send</button></form>';
+  // Styled through the style object, not style attributes: a site whose security policy
+  // refuses inline styles still shows the chat as drawn.
+  var looks = {
+    title: "padding:10px;font-weight:600;border-bottom:1px solid #eee",
+    log: "height:260px;overflow:auto;padding:10px",
+    intro: "padding:10px;display:grid;gap:6px",
+    say: "padding:10px;display:none;gap:6px"
+  };
+  Object.keys(looks).forEach(function (part) {
+    box.querySelector('[data-lf="' + part + '"]').style.cssText = looks[part];
+  });
+  box.querySelector('[name="body"]').style.flex = "1";
   document.body.appendChild(box);
   var log = box.querySelector('[data-lf="log"]');
   var intro = box.querySelector('[data-lf="intro"]');

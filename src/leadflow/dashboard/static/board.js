@@ -38,6 +38,7 @@
       target.prepend(card);
     }
     htmx.process(card);
+    drawProgress(card); // dashboard.js: the bar's width, which no style attribute carries
     if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
   }
 

@@ -1,0 +1,92 @@
+"""The chat widget on another site's page, in Debian's chromium, with leadflow's security
+headers on: a plain page served from a second origin holds the widget's script tag; the
+visitor opens the chat, writes, and the agent's answer arrives."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from tests.builders import settle_jobs
+from tests.dashboard.support import screenshot
+from tests.knowledge.support import fill_with_the_agency, make_knowledge_base
+
+pytestmark = pytest.mark.slow
+
+HOMES_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Hittin Gardens</title></head>
+<body><h1>Hittin Gardens</h1><p>Two- and three-bedroom homes in north Riyadh.</p>
+<script src="{script}" defer></script></body></html>"""
+
+
+@pytest.fixture
+def other_site() -> Iterator[tuple[str, dict[str, str]]]:
+    """A site of another origin (its own port) serving the page it is given, under the
+    security policy it is given, if any."""
+    served: dict[str, str] = {}
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = served.get("page", "").encode()
+            self.send_response(200)
+            if served.get("policy"):
+                self.send_header("content-security-policy", served["policy"])
+            self.send_header("content-type", "text/html; charset=utf-8")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", served
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["plain-site", "site-with-a-strict-policy"])
+def test_a_visitor_chats_with_the_agent_from_another_sites_page(
+    api, page, live_server, other_site, strict
+):
+    from playwright.sync_api import expect
+
+    kb = make_knowledge_base(api, "Agency")
+    fill_with_the_agency(api, kb["id"])
+    settle_jobs()
+    token = api.get("/api/v1/workspace").json()["form_token"]
+    script = f"{live_server}/chat/{token}/widget.js"
+    assert "content-security-policy" in httpx.get(script).headers  # the headers are on
+    site, served = other_site
+    served["page"] = HOMES_PAGE.format(script=script)
+    if strict:  # the site allows leadflow's script and API, and no inline style at all
+        served["policy"] = (
+            f"default-src 'self'; script-src 'self' {live_server}; "
+            f"connect-src 'self' {live_server}; style-src 'self'"
+        )
+
+    page.goto(f"{site}/homes")
+    chat = page.get_by_role("dialog", name="Chat")
+    expect(chat).to_be_visible()
+    chat.get_by_placeholder("Your name").fill("Mona")
+    chat.get_by_placeholder("Email").fill("mona@example.com")
+    chat.get_by_role("button", name="Start").click()
+    chat.get_by_placeholder("Write a message").fill("Are pets allowed?")
+    chat.get_by_role("button", name="Send").click()
+
+    expect(chat.locator('[data-author="lead"]')).to_have_text("Are pets allowed?")
+    answer = chat.locator('[data-author="agent"]')
+    expect(answer).to_contain_text("Cats and small dogs", timeout=30_000)
+    assert page.url.startswith(site)
+    assert not site.startswith(live_server)
+    box = chat.evaluate("box => getComputedStyle(box).position")
+    assert box == "fixed"  # drawn as meant, whatever the site's policy
+    print(screenshot(page, f"chat_widget_on_another_site{'_strict' if strict else ''}"))
