@@ -13,6 +13,7 @@ from leadflow import __version__
 from leadflow.api import api_router
 from leadflow.chat import endpoints as chat_script
 from leadflow.config import get_settings
+from leadflow.dashboard import pages as dashboard_pages
 from leadflow.dashboard import web as dashboard
 from leadflow.events.bell import RedisListener
 from leadflow.integrations.http import close_shared_clients
@@ -64,7 +65,7 @@ def create_app() -> FastAPI:
         expose_headers=[REQUEST_ID_HEADER],
     )
     app.add_middleware(RequestCorrelation)
-    register_problem_handlers(app)
+    register_problem_handlers(app, unavailable_page=dashboard_pages.unavailable)
     app.include_router(api_router)
     app.include_router(operations.router)
     app.include_router(chat_script.script_router)

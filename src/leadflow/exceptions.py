@@ -69,3 +69,15 @@ class QuotaExceeded(TooManyRequests):
     """The workspace's quota on a metric for the day or month would be passed."""
 
     title = "Quota exceeded"
+
+
+class DatabaseUnavailable(LeadflowError):
+    """The database cannot be reached or used for now (restarting, out of connections): the
+    request changed nothing and is worth sending again after ``Retry-After`` seconds."""
+
+    status = 503
+    title = "Service unavailable"
+    retry_after_seconds = 5
+
+    def __init__(self, message: str = "the database is unavailable for now; try again shortly"):
+        super().__init__(message, headers={"Retry-After": str(self.retry_after_seconds)})
