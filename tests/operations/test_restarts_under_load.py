@@ -25,11 +25,8 @@ from bench.servers import ROOT, leadflow_server
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from leadflow.connections.service import connect
-from leadflow.migrations.runner import upgrade_to_head
 from leadflow.models import Lead, Message
-from leadflow.workspaces.service import create_api_key, create_workspace
-from tests.inbox.support import TWILIO_SID, TWILIO_TOKEN, twilio_signature
+from tests.inbox.support import TWILIO_SID, twilio_signature
 from tests.operations.services import (
     PostgresCluster,
     RedisServer,
@@ -37,6 +34,7 @@ from tests.operations.services import (
     redis_server,
     require_servers,
 )
+from tests.operations.support import prepare_workspace
 
 pytestmark = [pytest.mark.scaleout, pytest.mark.slow]
 
@@ -71,27 +69,6 @@ class Traffic:
     def answers(self) -> Counter[int]:
         with self.lock:
             return Counter(status for seen in self.statuses.values() for status in seen)
-
-
-def _prepare(database_url: str) -> str:
-    """Migrates the cluster's database, and makes the workspace with its Twilio connection and
-    an API key (returned)."""
-    engine = create_engine(database_url)
-    try:
-        upgrade_to_head(engine)
-        with Session(engine) as session:
-            workspace = create_workspace(session, slug=SLUG, default_region="SA")
-            connect(
-                session,
-                workspace_id=workspace.id,
-                provider="twilio",
-                settings={"account_sid": TWILIO_SID, "auth_token": TWILIO_TOKEN},
-            )
-            _, key = create_api_key(session, workspace=workspace, name="restarts")
-            session.commit()
-    finally:
-        engine.dispose()
-    return key
 
 
 def _deliver(client: httpx.Client, url: str, params: dict[str, str], traffic: Traffic) -> bool:
@@ -206,7 +183,7 @@ def deployment(tmp_path: Path) -> Iterator[Deployment]:
             "LEADFLOW_JOB_RECOVERY_SECONDS": "1",
             "LEADFLOW_LOG_LEVEL": "WARNING",
         }
-        api_key = _prepare(cluster.url)
+        api_key = prepare_workspace(cluster.url, SLUG)
         with (tmp_path / "worker.log").open("wb") as log:
             worker = subprocess.Popen(
                 [sys.executable, "-m", "leadflow", "worker", "--workers", "4"],

@@ -12,6 +12,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.engine import make_url
 
+from leadflow.cli import operations
 from leadflow.cli.common import WorkspaceOption, err, errors
 from leadflow.cli.knowledge import kb_app
 from leadflow.cli.scoring import scoring_app
@@ -38,6 +39,9 @@ jobs_app = typer.Typer(help="Background jobs: dead letters and replays.", no_arg
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(scoring_app, name="scoring")
 app.add_typer(kb_app, name="kb")
+app.command("migrate")(operations.migrate)
+app.command("backup")(operations.backup)
+app.command("restore")(operations.restore)
 
 
 def migrate() -> None:
