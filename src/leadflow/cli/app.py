@@ -233,12 +233,24 @@ def main() -> None:
 @app.command()
 def worker(
     workers: Annotated[int, typer.Option(min=1, max=64, help="job threads in this process")] = 2,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(min=1, max=65535, help="serve this process's /metrics on this port"),
+    ] = None,
+    metrics_host: Annotated[str, typer.Option(help="address for --metrics-port")] = "127.0.0.1",
 ) -> None:
     """Run job consumers on their own (start as many as wanted, on any machine that reaches the
     same database and queue). SIGINT finishes running jobs first; SIGTERM stops at once."""
     from leadflow.worker.consumer import run_standalone
 
     migrate()
+    if metrics_port is not None:
+        # Job runs are counted where they run: Prometheus scrapes each worker for them.
+        from prometheus_client import start_http_server
+
+        import leadflow.operations.metrics  # noqa: F401 - the queue's figures, read at scrape
+
+        start_http_server(metrics_port, addr=metrics_host)
     run_standalone(workers)
 
 
