@@ -273,6 +273,22 @@ def _libpq(url: str) -> str:
 
 
 @pytest.mark.scaleout
+def test_on_postgresql_the_archive_holds_the_files_and_says_the_database_is_not_there(
+    data_dir, tmp_path
+):
+    upload = data_dir / "uploads" / "files-only" / "leads.csv"
+    upload.parent.mkdir(parents=True, exist_ok=True)
+    upload.write_bytes(UPLOAD)
+    result = runner.invoke(cli.app, ["backup", "--out", str(tmp_path / "files.tar.gz")])
+    assert result.exit_code == 0, result.output
+    assert "pg_dump" in result.stderr
+    with tarfile.open(tmp_path / "files.tar.gz") as archive:
+        names = archive.getnames()
+    assert "files/uploads/files-only/leads.csv" in names
+    assert not any(name.startswith("database/") for name in names)
+
+
+@pytest.mark.scaleout
 def test_pg_dump_and_pg_restore_as_the_runbook_gives_them(session, database, tmp_path):
     if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
         pytest.skip("pg_dump and pg_restore are not installed")
