@@ -152,12 +152,14 @@ def test_errors_carry_the_id_too(client):
 
 
 @pytest.mark.slow
-def test_a_standalone_worker_serves_its_metrics(database, tmp_path):
+def test_a_standalone_worker_serves_its_metrics(tmp_path):
     port = free_port()
+    # A database and queue of its own: its scheduler must not leave periodic jobs in the suite's.
+    env = {**os.environ, "LEADFLOW_DATA_DIR": str(tmp_path), "LEADFLOW_DATABASE_URL": ""}
     with (tmp_path / "worker.log").open("wb") as log:
         worker = subprocess.Popen(
             [sys.executable, "-m", "leadflow", "worker", "--metrics-port", str(port)],
-            cwd=ROOT, env=os.environ, stdout=log, stderr=log,
+            cwd=ROOT, env=env, stdout=log, stderr=log,
         )  # fmt: skip
     try:
         deadline = time.monotonic() + 60
