@@ -83,6 +83,16 @@ def data_dir() -> Path:
     return get_settings().data_dir
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``scaleout`` run in the scale-out suite only (make test-scaleout)."""
+    if SCALEOUT_URL:
+        return
+    elsewhere = pytest.mark.skip(reason="scale-out suite only: LEADFLOW_TEST_DATABASE_URL unset")
+    for item in items:
+        if item.get_closest_marker("scaleout"):
+            item.add_marker(elsewhere)
+
+
 def pytest_report_header() -> str:
     engine = "PostgreSQL (scale-out suite)" if SCALEOUT_URL else "SQLite (embedded suite)"
     return f"leadflow database: {engine}"

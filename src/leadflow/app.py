@@ -14,6 +14,7 @@ from leadflow.api import api_router
 from leadflow.bodies import JsonBodyLimits
 from leadflow.chat import endpoints as chat_script
 from leadflow.config import get_settings
+from leadflow.dashboard import pages as dashboard_pages
 from leadflow.dashboard import web as dashboard
 from leadflow.events.bell import RedisListener
 from leadflow.integrations.http import close_shared_clients
@@ -70,7 +71,7 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestCorrelation)
-    register_problem_handlers(app)
+    register_problem_handlers(app, unavailable_page=dashboard_pages.unavailable)
     app.include_router(api_router)
     app.include_router(operations.router)
     app.include_router(chat_script.script_router)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -98,6 +99,10 @@ def writer_wanted() -> bool:
     return WRITER.wanted()
 
 
+class WriterTurnTimeout(sqlite3.OperationalError):
+    """No turn at this process's writer lock came within the wait."""
+
+
 class _QueuedWriter(sqlite3.Connection):
     """A driver connection that gives up this process's writer turn when its transaction ends."""
 
@@ -140,7 +145,7 @@ def _begin_sqlite(connection: Connection) -> None:
         return
     driver = connection.connection.driver_connection
     if not WRITER.acquire(bulk=bool(options.get(BULK))):
-        raise sqlite3.OperationalError("database is locked: no writer turn within 30 s")
+        raise WriterTurnTimeout("database is locked: no writer turn within 30 s")
     try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     except BaseException:
@@ -150,6 +155,11 @@ def _begin_sqlite(connection: Connection) -> None:
         driver.holds_writer = True
     else:
         WRITER.release()
+
+
+# A server that does not answer (a host down, packets dropped) fails a request within this,
+# rather than after the system's TCP timeout of minutes.
+_PG_CONNECT_TIMEOUT_SECONDS = 5
 
 
 def build_engine(url: str) -> Engine:
@@ -163,7 +173,44 @@ def build_engine(url: str) -> Engine:
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    connect_args: dict[str, Any] = {"connect_timeout": _PG_CONNECT_TIMEOUT_SECONDS}
+    if "connect_timeout" in make_url(url).query:  # the operator's own wins
+        connect_args = {}
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args
+    )
+
+
+# SQLite's result codes for a file it cannot reach or use for now, as opposed to a statement
+# it refuses (no such table, a constraint): extended codes share these prefixes.
+_SQLITE_AWAY = (
+    "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_FULL",
+    "SQLITE_READONLY", "SQLITE_PROTOCOL",
+)  # fmt: skip
+# PostgreSQL's SQLSTATE classes for a server going away or out of room: connection exceptions,
+# an operator's or a crash's shutdown, a server still starting, too many connections, disk full.
+_POSTGRES_AWAY = ("08", "57P", "53")
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` means the database cannot be reached or used for now (a 503, worth
+    retrying) rather than that a statement was wrong (a bug)."""
+    if isinstance(error, sa_exc.TimeoutError):  # no pooled connection came free in time
+        return True
+    if isinstance(error, sa_exc.DBAPIError):
+        return error.connection_invalidated or _driver_error_unavailable(error.orig)
+    return _driver_error_unavailable(error)
+
+
+def _driver_error_unavailable(error: BaseException | None) -> bool:
+    if isinstance(error, sqlite3.Error):
+        name = getattr(error, "sqlite_errorname", None) or ""
+        return name.startswith(_SQLITE_AWAY) or isinstance(error, WriterTurnTimeout)
+    import psycopg
+
+    if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
+        return error.sqlstate is None or error.sqlstate.startswith(_POSTGRES_AWAY)
+    return False
 
 
 @lru_cache

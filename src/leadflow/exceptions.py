@@ -71,6 +71,18 @@ class QuotaExceeded(TooManyRequests):
     title = "Quota exceeded"
 
 
+class DatabaseUnavailable(LeadflowError):
+    """The database cannot be reached or used for now (restarting, out of connections): the
+    request changed nothing and is worth sending again after ``Retry-After`` seconds."""
+
+    status = 503
+    title = "Service unavailable"
+    retry_after_seconds = 5
+
+    def __init__(self, message: str = "the database is unavailable for now; try again shortly"):
+        super().__init__(message, headers={"Retry-After": str(self.retry_after_seconds)})
+
+
 # The 4xx statuses that say "not now" rather than "not this": a timeout, too early, throttled.
 _LATER_STATUSES = frozenset({408, 425, 429})
 

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from leadflow.exceptions import LeadflowError
+from leadflow.db import database_unavailable
+from leadflow.exceptions import DatabaseUnavailable, LeadflowError
 
 log = structlog.get_logger()
 PROBLEM_JSON = "application/problem+json"
+API_PREFIX = "/api/"
+# The dashboard's page for a request outside the API that cannot be answered for now.
+UnavailablePage = Callable[[Request, LeadflowError], Response]
 
 
 def problem(
@@ -52,8 +59,29 @@ async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     return problem(500, "Internal error", "something went wrong on our side; it has been logged")
 
 
-def register_problem_handlers(app: FastAPI) -> None:
+def _database_error(unavailable_page: UnavailablePage | None) -> Callable[..., Any]:
+    """A database that is away is a 503 with Retry-After (a page for the dashboard); any other
+    database error is a bug, and goes on to the handler of the unexpected."""
+
+    async def handle(request: Request, error: Exception) -> Response:
+        if not database_unavailable(error):
+            raise error
+        log.warning("database.unavailable", path=request.url.path, error=str(error))
+        unavailable = DatabaseUnavailable()
+        if unavailable_page is not None and not request.url.path.startswith(API_PREFIX):
+            return unavailable_page(request, unavailable)
+        return await _leadflow_error(request, unavailable)
+
+    return handle
+
+
+def register_problem_handlers(
+    app: FastAPI, *, unavailable_page: UnavailablePage | None = None
+) -> None:
     app.add_exception_handler(LeadflowError, _leadflow_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    database_error = _database_error(unavailable_page)
+    app.add_exception_handler(SQLAlchemyError, database_error)
+    app.add_exception_handler(sqlite3.Error, database_error)  # this process's writer turn
     app.add_exception_handler(Exception, _unexpected)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+
+import httpx
 import pytest
 import structlog
+from bench.servers import ROOT, free_port
 from sqlalchemy import create_engine
 
 from leadflow.config import get_settings
 from leadflow.operations.service import migration_check
 from leadflow.worker.queue import reset_queue
+from tests.builders import make_dead_job
 
 PROBLEM = "application/problem+json"
 
@@ -61,6 +69,21 @@ def test_an_unmigrated_database_is_not_at_head(tmp_path):
     with engine.connect() as connection:
         assert "no revision" in migration_check(connection)
     engine.dispose()
+
+
+def test_metrics_count_the_dead_jobs_waiting_for_a_replay(api, session):
+    def dead_jobs() -> float:
+        line = next(
+            line for line in api.client.get("/metrics").text.splitlines()
+            if line.startswith("leadflow_dead_jobs ")
+        )  # fmt: skip
+        return float(line.split()[1])
+
+    before = dead_jobs()
+    dead_id = make_dead_job(session, api.workspace)
+    assert dead_jobs() == before + 1
+    assert api.post(f"/api/v1/jobs/dead/{dead_id}/replay").status_code == 202
+    assert dead_jobs() == before
 
 
 def test_metrics_in_prometheus_text(api):
@@ -126,3 +149,30 @@ def test_errors_carry_the_id_too(client):
     response = client.get("/api/v1/leads")
     assert response.status_code == 401
     assert len(response.headers["X-Request-ID"]) == 32
+
+
+@pytest.mark.slow
+def test_a_standalone_worker_serves_its_metrics(tmp_path):
+    port = free_port()
+    # A database and queue of its own: its scheduler must not leave periodic jobs in the suite's.
+    env = {**os.environ, "LEADFLOW_DATA_DIR": str(tmp_path), "LEADFLOW_DATABASE_URL": ""}
+    with (tmp_path / "worker.log").open("wb") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "leadflow", "worker", "--metrics-port", str(port)],
+            cwd=ROOT, env=env, stdout=log, stderr=log,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+                break
+            except httpx.TransportError:
+                assert worker.poll() is None, (tmp_path / "worker.log").read_text()[-2000:]
+                assert time.monotonic() < deadline, "the worker's metrics never answered"
+                time.sleep(0.2)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    for name in ("leadflow_job_seconds", "leadflow_job_failures_total", "leadflow_queue_depth"):
+        assert f"# HELP {name} " in text, name

@@ -39,7 +39,8 @@ def dispatched_ids() -> list[int]:
     """Job ids waiting in the huey queue (nothing consumes it in the tests' own process)."""
     from leadflow.worker.queue import get_queue
 
-    return [message.args[0] for message in get_queue().huey.pending()]
+    # Periodic jobs carry no arguments: a killed worker's scheduler may have left some there.
+    return [message.args[0] for message in get_queue().huey.pending() if message.args]
 
 
 def texts(session: Session, workspace_id: int, type: str = "test.noted") -> list[str]:

@@ -12,6 +12,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.engine import make_url
 
+from leadflow.cli import operations
 from leadflow.cli.common import WorkspaceOption, err, errors
 from leadflow.cli.knowledge import kb_app
 from leadflow.cli.scoring import scoring_app
@@ -46,6 +47,9 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(scoring_app, name="scoring")
 app.add_typer(kb_app, name="kb")
 app.add_typer(secrets_app, name="secrets")
+app.command("migrate")(operations.migrate)
+app.command("backup")(operations.backup)
+app.command("restore")(operations.restore)
 
 
 # SIGTERM: requests in flight get this long, then the server stops; unfinished jobs are
@@ -264,12 +268,24 @@ def main() -> None:
 @app.command()
 def worker(
     workers: Annotated[int, typer.Option(min=1, max=64, help="job threads in this process")] = 2,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(min=1, max=65535, help="serve this process's /metrics on this port"),
+    ] = None,
+    metrics_host: Annotated[str, typer.Option(help="address for --metrics-port")] = "127.0.0.1",
 ) -> None:
     """Run job consumers on their own (start as many as wanted, on any machine that reaches the
     same database and queue). SIGINT finishes running jobs first; SIGTERM stops at once."""
     from leadflow.worker.consumer import run_standalone
 
     migrate()
+    if metrics_port is not None:
+        # Job runs are counted where they run: Prometheus scrapes each worker for them.
+        from prometheus_client import start_http_server
+
+        import leadflow.operations.metrics  # noqa: F401 - the queue's figures, read at scrape
+
+        start_http_server(metrics_port, addr=metrics_host)
     run_standalone(workers)
 
 

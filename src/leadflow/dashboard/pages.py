@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from leadflow.dashboard import i18n
 from leadflow.dashboard.sessions import COOKIE, signed_in, workspaces_of
 from leadflow.dependencies import SessionDep
+from leadflow.exceptions import LeadflowError
 from leadflow.models import User, Workspace
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -112,6 +113,14 @@ def render(
 def not_found(request: Request, viewer: Viewer, detail: str | None = None) -> HTMLResponse:
     """The 404 page: for an id of another workspace as for one that never was."""
     return render(request, viewer, "not_found.html", status_code=404, detail=detail)
+
+
+def unavailable(request: Request, error: LeadflowError) -> Response:
+    """The page for a request that cannot be answered for now (the database is away)."""
+    retry_after = error.headers.get("Retry-After", "5")
+    page = render(request, None, "unavailable.html", error.status, retry_after=retry_after)
+    page.headers.update(error.headers)
+    return page
 
 
 def redirect(url: str, request: Request) -> Response:

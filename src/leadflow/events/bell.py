@@ -77,7 +77,7 @@ def ring(workspace_ids: Iterable[int]) -> None:
 
 def _publish(workspace_ids: list[int]) -> None:
     try:
-        client = _redis()
+        client = _redis(get_settings().redis_url)
         for workspace_id in workspace_ids:
             client.publish(CHANNEL, str(workspace_id))
     except Exception as error:  # streams still poll; the event is not lost, only later
@@ -85,10 +85,10 @@ def _publish(workspace_ids: list[int]) -> None:
 
 
 @lru_cache
-def _redis():  # type: ignore[no-untyped-def]
+def _redis(url: str):  # type: ignore[no-untyped-def]
     import redis
 
-    return redis.Redis.from_url(get_settings().redis_url)
+    return redis.Redis.from_url(url)
 
 
 class RedisListener(threading.Thread):
@@ -107,7 +107,7 @@ class RedisListener(threading.Thread):
                 self.stopped.wait(1.0)
 
     def _listen(self) -> None:
-        pubsub = _redis().pubsub(ignore_subscribe_messages=True)
+        pubsub = _redis(get_settings().redis_url).pubsub(ignore_subscribe_messages=True)
         pubsub.subscribe(CHANNEL)
         try:
             while not self.stopped.is_set():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
+import structlog
 from starlette.concurrency import run_in_threadpool
 
-from leadflow.db import get_sessionmaker
+from leadflow.db import database_unavailable, get_sessionmaker
 from leadflow.events import repository
 from leadflow.events.bell import get_bell
 from leadflow.events.schemas import EventOut
@@ -16,6 +18,11 @@ from leadflow.events.schemas import EventOut
 # cannot ring this one (a standalone worker without Redis) still arrive within it.
 POLL_SECONDS = 0.5
 KEEPALIVE_SECONDS = 15.0
+# While the database is away, an open stream waits and tries again this often, with a keep-alive
+# each time, rather than ending: a client that reconnected would only be refused (503) meanwhile.
+UNAVAILABLE_RETRY_SECONDS = 2.0
+
+log = structlog.get_logger()
 
 
 def _read_after(workspace_id: int, after_id: int) -> list[EventOut]:
@@ -36,13 +43,28 @@ async def starting_point(workspace_id: int, last_event_id: str | None) -> int:
     return await run_in_threadpool(_latest, workspace_id)
 
 
+async def _read_when_available(workspace_id: int, after_id: int) -> list[EventOut] | None:
+    """The events after ``after_id``; None, after a pause, while the database is away."""
+    try:
+        return await run_in_threadpool(_read_after, workspace_id, after_id)
+    except Exception as error:
+        if not database_unavailable(error):
+            raise
+        log.warning("events.stream_waiting", workspace_id=workspace_id, error=str(error))
+        await asyncio.sleep(UNAVAILABLE_RETRY_SECONDS)
+        return None
+
+
 async def event_stream(workspace_id: int, after_id: int) -> AsyncIterator[dict[str, Any]]:
     bell = get_bell()
     quiet = 0.0
     while True:
         waiter = bell.waiter(workspace_id)
         try:
-            events = await run_in_threadpool(_read_after, workspace_id, after_id)
+            events = await _read_when_available(workspace_id, after_id)
+            if events is None:
+                yield {"comment": "keep-alive"}
+                continue
             for event in events:
                 after_id = event.id
                 yield {"id": str(event.id), "event": event.type, "data": event.model_dump_json()}

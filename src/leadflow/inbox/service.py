@@ -12,6 +12,7 @@ import structlog
 from sqlalchemy.orm import Session
 
 from leadflow.connections.service import provider_kind
+from leadflow.db import database_unavailable
 from leadflow.exceptions import NotFound
 from leadflow.inbox import repository
 from leadflow.inbox.handlers import handler_for
@@ -86,7 +87,9 @@ def handle_waiting(
                 delivery.attempts += 1
                 handler_for(delivery.provider)(session, delivery)
                 _handled(delivery)
-    except Exception:
+    except Exception as error:
+        if database_unavailable(error):
+            raise  # nothing can be handled or marked now; the job is tried again later
         for delivery in deliveries:
             _handle_alone(session, delivery)
     return len(deliveries)

@@ -39,10 +39,13 @@ def count_events(types: Iterable[str]) -> None:
         EVENTS.labels(type_).inc(count)
 
 
-def _families() -> tuple[GaugeMetricFamily, GaugeMetricFamily, GaugeMetricFamily]:
+def _families() -> tuple[GaugeMetricFamily, ...]:
     return (
         GaugeMetricFamily(
             "leadflow_queue_depth", "Jobs in the ledger not yet done, by state", labels=["state"]
+        ),
+        GaugeMetricFamily(
+            "leadflow_dead_jobs", "Jobs that used up their retries and are not replayed yet"
         ),
         GaugeMetricFamily(
             "leadflow_queue_pending",
@@ -66,20 +69,21 @@ class RuntimeCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         from leadflow.db import unit_of_work
         from leadflow.integrations.breaker import breaker_states
-        from leadflow.worker import ledger
+        from leadflow.worker import dead_letters, ledger
         from leadflow.worker.queue import pending_in_queue
 
-        depth, pending, breakers = _families()
+        depth, dead, pending, breakers = _families()
         try:
             with unit_of_work(writes=False) as session:
                 for state, count in ledger.depth(session).items():
                     depth.add_metric([state], count)
+                dead.add_metric([], dead_letters.unreplayed(session))
         except Exception as error:  # the scrape still shows the rest
             log.warning("metrics.queue_depth_failed", error=str(error))
         pending.add_metric([], pending_in_queue())
         for provider, state in breaker_states().items():
             breakers.add_metric([provider], BREAKER_VALUES[state])
-        yield from (depth, pending, breakers)
+        yield from (depth, dead, pending, breakers)
 
 
 REGISTRY.register(RuntimeCollector())

@@ -15,7 +15,9 @@ class HealthOut(BaseModel):
     status: Literal["ok", "degraded"]
     version: str
     database: Literal["ok", "unreachable"]
-    queue: QueueDepth | None
+    job_queue: Literal["ok", "unreachable"]  # huey's store: Redis, or the SQLite queue file
+    down: list[Literal["database", "job_queue"]]  # what needs the operator, if anything
+    queue: QueueDepth | None  # None while the database is unreachable
     providers: dict[str, str]  # provider -> its breaker: closed, open or half_open
 
 

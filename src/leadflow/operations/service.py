@@ -28,28 +28,36 @@ class NotReady(LeadflowError):
 
 
 def health() -> HealthOut:
-    """Liveness: answers even when the database does not (that is readiness's business)."""
-    try:
-        with unit_of_work(writes=False) as session:
-            session.execute(text("SELECT 1"))
-    except Exception as error:
-        log.warning("health.database_unreachable", error=str(error))
-        depth = None
-    else:
-        with unit_of_work(writes=False) as session:
-            depth = ledger.depth(session)
-    queue = (
-        QueueDepth(queued=depth["queued"], running=depth["running"], in_queue=pending_in_queue())
-        if depth is not None
-        else None
-    )
+    """Liveness, and what is down: answers even when the database does not (it is the database
+    that needs attention then, not this process)."""
+    depth = _ledger_depth()
+    in_queue = pending_in_queue()
+    down = [
+        part
+        for part, up in (("database", depth is not None), ("job_queue", in_queue >= 0))
+        if not up
+    ]
     return HealthOut(
-        status="ok" if depth is not None else "degraded",
+        status="degraded" if down else "ok",
         version=__version__,
         database="ok" if depth is not None else "unreachable",
-        queue=queue,
+        job_queue="ok" if in_queue >= 0 else "unreachable",
+        down=down,
+        queue=QueueDepth(queued=depth["queued"], running=depth["running"], in_queue=in_queue)
+        if depth is not None
+        else None,
         providers=breaker_states(),
     )
+
+
+def _ledger_depth() -> dict[str, int] | None:
+    """Jobs queued and running, or None when the database cannot be read."""
+    try:
+        with unit_of_work(writes=False) as session:
+            return ledger.depth(session)
+    except Exception as error:
+        log.warning("health.database_unreachable", error=str(error))
+        return None
 
 
 def readiness() -> dict[str, str]:

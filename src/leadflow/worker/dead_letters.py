@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from leadflow.exceptions import Conflict, NotFound
@@ -23,6 +23,12 @@ def list_dead(
     if not include_replayed:
         query = query.where(DeadJob.replayed_at.is_(None))
     return session.scalars(query).all()
+
+
+def unreplayed(session: Session) -> int:
+    """How many dead jobs, of every workspace, wait for someone to replay or dismiss them."""
+    query = select(func.count()).select_from(DeadJob).where(DeadJob.replayed_at.is_(None))
+    return session.scalar(query) or 0
 
 
 def replay(session: Session, dead_id: int, *, workspace_id: int | None) -> Job:

@@ -11,7 +11,7 @@ from enum import StrEnum
 import structlog
 
 from leadflow.config import get_settings
-from leadflow.db import unit_of_work
+from leadflow.db import database_unavailable, unit_of_work
 from leadflow.exceptions import retry_can_mend
 from leadflow.worker import ledger, metrics, registry
 from leadflow.worker.heartbeat import HEARTBEAT
@@ -25,6 +25,7 @@ class Outcome(StrEnum):
     retrying = "retrying"
     dead = "dead"
     skipped = "skipped"  # done already, not due, or another worker holds it
+    deferred = "deferred"  # the database was away: the ledger keeps the job for recovery
 
 
 class LeaseLost(Exception):
@@ -37,6 +38,18 @@ BULK_WAIT_SECONDS = 2.0
 
 
 def run(job_id: int) -> Outcome:
+    """Runs the job once, unless it is not to be run now. While the database is away nothing
+    can be claimed or recorded: the job stays in the ledger and recovery hands it over again."""
+    try:
+        return _run_in_turn(job_id)
+    except Exception as error:
+        if not database_unavailable(error):
+            raise
+        log.warning("job.deferred", job_id=job_id, error=str(error))
+        return Outcome.deferred
+
+
+def _run_in_turn(job_id: int) -> Outcome:
     if not _is_bulk(job_id):
         return _run(job_id)
     if not _BULK_SLOT.acquire(blocking=False):
