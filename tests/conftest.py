@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,39 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _drop_postgres_database(SCALEOUT_URL, dropped)
 
 
+@pytest.fixture(autouse=True)
+def fresh_limits() -> None:
+    """Every test starts with no rate-limit counts against it: hits, sign-in attempts."""
+    from leadflow.kit.ratelimit import reset_limits
+
+    reset_limits()
+
+
+@pytest.fixture
+def configured(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """Settings for one test, as the environment gives them:
+    ``configured(form_rate_limit_per_minute=3)`` sets LEADFLOW_FORM_RATE_LIMIT_PER_MINUTE."""
+    from leadflow.config import get_settings
+    from leadflow.kit.ratelimit import reset_limits
+
+    def configure(**values: object) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(f"LEADFLOW_{name.upper()}", str(value))
+        get_settings.cache_clear()
+        reset_limits()
+
+    yield configure
+    monkeypatch.undo()
+    get_settings.cache_clear()
+    reset_limits()
+
+
+@pytest.fixture
+def lifted_limits(configured: Callable[..., None]) -> None:
+    """No rate limit at all, for a test that sends more than any limit allows on purpose."""
+    configured(rate_limits_enabled=False)
+
+
 @pytest.fixture
 def session(database: str) -> Iterator[Session]:
     from leadflow.db import get_sessionmaker
@@ -106,6 +139,28 @@ def client(database: str) -> Iterator[object]:
 
     with TestClient(create_app(), raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def second_client_factory(client: Any) -> Iterator[Callable[[], Any]]:
+    """More browsers on the same server as ``client``, each with its own cookies."""
+    from fastapi.testclient import TestClient
+
+    opened: list[TestClient] = []
+
+    def another() -> TestClient:
+        opened.append(TestClient(client.app, raise_server_exceptions=False))
+        return opened[-1]
+
+    yield another
+    for other in opened:
+        other.close()
+
+
+@pytest.fixture
+def second_client(second_client_factory: Callable[[], Any]) -> Any:
+    """Another browser on the same server as ``client``."""
+    return second_client_factory()
 
 
 @pytest.fixture

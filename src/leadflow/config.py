@@ -51,7 +51,12 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
-    form_rate_limit_per_minute: int = Field(default=20, ge=1)
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="reverse proxies whose X-Forwarded-For names the client (comma-separated "
+        "addresses or networks, '*' for any): limits and sessions then see the client's "
+        "address, not the proxy's (kit/client_address.py)",
+    )
     import_chunk_rows: int = Field(default=5000, ge=1)
     import_commit_seconds: float = Field(
         default=1.0,
@@ -60,6 +65,41 @@ class Settings(BaseSettings):
         "other writers of a SQLite database wait for it meanwhile",
     )
     log_level: str = "INFO"
+
+    # Rate limits (kit/ratelimit.py): counted in Redis when redis_url is set, so that they hold
+    # across processes; in this process's memory when leadflow runs embedded.
+    rate_limits_enabled: bool = Field(
+        default=True, description="false lifts every rate limit: for load tests, not production"
+    )
+    form_rate_limit_per_minute: int = Field(
+        default=20, ge=1, description="web-form submissions per form and address"
+    )
+    chat_rate_limit_per_minute: int = Field(
+        default=30, ge=1, description="web-chat starts and messages per form and address"
+    )
+    api_key_rate_limit_per_minute: int = Field(
+        default=1200, ge=1, description="requests per valid API key"
+    )
+    api_key_misses_per_minute: int = Field(
+        default=10,
+        ge=1,
+        description="unknown or revoked API keys from one address; past it, every request "
+        "with a key from there waits",
+    )
+    signin_free_attempts: int = Field(
+        default=5,
+        ge=1,
+        description="sign-ins to one account without success before each must wait; "
+        "the waits then double",
+    )
+    signin_free_attempts_per_address: int = Field(
+        default=30, ge=1, description="failed sign-ins from one address before each must wait"
+    )
+    signin_first_wait_seconds: int = Field(default=2, ge=1)
+    signin_longest_wait_seconds: int = Field(default=900, ge=1)
+    signin_attempts_kept_seconds: int = Field(
+        default=3600, ge=60, description="failed sign-ins are counted for this long from the first"
+    )
 
     # The job runtime (huey): SQLite queue beside the database unless Redis is given.
     redis_url: str = Field(default="", description="redis://... to scale out; empty = embedded")
@@ -189,6 +229,12 @@ class Settings(BaseSettings):
                 "characters; set a long random value "
                 "(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_lifted_limits_in_production(self) -> Settings:
+        if self.environment == "production" and not self.rate_limits_enabled:
+            raise ValueError("LEADFLOW_RATE_LIMITS_ENABLED=false is for load tests, not production")
         return self
 
     @property

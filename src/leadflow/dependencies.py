@@ -8,8 +8,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from leadflow.config import get_settings
 from leadflow.db import unit_of_work
-from leadflow.exceptions import Unauthorized
+from leadflow.exceptions import TooManyRequests, Unauthorized
+from leadflow.kit.client_address import client_address
+from leadflow.kit.crypto import hash_api_key
+from leadflow.kit.ratelimit import Rate, enforce, get_limiter
 from leadflow.models import Workspace
 from leadflow.workspaces.service import workspace_for_api_key
 
@@ -44,22 +48,37 @@ def _api_key(request: Request) -> str:
     )
 
 
-def _workspace(session: SessionDep, key: Annotated[str, Depends(_api_key)]) -> Workspace:
-    workspace = workspace_for_api_key(session, key)
-    if workspace is None:
-        raise Unauthorized("this API key is unknown or revoked", headers=_CHALLENGE)
-    return workspace
+def _workspace(
+    request: Request, session: SessionDep, key: Annotated[str, Depends(_api_key)]
+) -> Workspace:
+    return _key_holder(request, session, key, touch=True)
 
 
 WorkspaceDep = Annotated[Workspace, Depends(_workspace)]
 
 
-def _workspace_read(key: Annotated[str, Depends(_api_key)]) -> Workspace:
+def _workspace_read(request: Request, key: Annotated[str, Depends(_api_key)]) -> Workspace:
     with unit_of_work(writes=False) as session:
-        workspace = workspace_for_api_key(session, key, touch=False)
+        return _key_holder(request, session, key, touch=False)
+
+
+def _key_holder(request: Request, session: Session, key: str, *, touch: bool) -> Workspace:
+    """The key's workspace. An address that sent too many unknown keys waits before any key of
+    its is looked at (else a right guess would still show), and each key has its own rate."""
+    settings, address = get_settings(), client_address(request)
+    misses = Rate("api-key-miss", settings.api_key_misses_per_minute)
+    if (wait := get_limiter().waiting(misses, address)) is not None:
+        raise TooManyRequests(_MISSED, retry_after=wait)
+    workspace = workspace_for_api_key(session, key, touch=touch)
     if workspace is None:
+        get_limiter().hit(misses, address)
         raise Unauthorized("this API key is unknown or revoked", headers=_CHALLENGE)
+    per_key = Rate("api-key", settings.api_key_rate_limit_per_minute)
+    enforce(per_key, hash_api_key(key), message="too many requests with this API key; slow down")
     return workspace
+
+
+_MISSED = "too many unknown or revoked API keys from this address; wait before trying again"
 
 
 # For a route that prepares work before it writes (an upload kept and read): the workspace,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 
@@ -61,8 +62,14 @@ class UnprocessableInput(LeadflowError):
 
 
 class TooManyRequests(LeadflowError):
+    """Every 429 says when to come back: Retry-After, in whole seconds, at least one."""
+
     status = 429
     title = "Too many requests"
+
+    def __init__(self, message: str, *, retry_after: float, **extra: Any) -> None:
+        self.retry_after = max(1, math.ceil(retry_after))
+        super().__init__(message, headers={"Retry-After": str(self.retry_after)}, **extra)
 
 
 class QuotaExceeded(TooManyRequests):

@@ -12,8 +12,6 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from leadflow.app import create_app
-from leadflow.intake import endpoints as form_endpoints
-from leadflow.kit.ratelimit import RateLimiter
 from tests.builders import make_lead
 
 # The streams never end by design: tests/events and tests/chat read them and hang up.
@@ -30,9 +28,8 @@ FREE_TEXT_FIELDS = {
 
 
 @pytest.fixture
-def known(api, session, monkeypatch) -> dict[str, Any]:
-    """A workspace worth fuzzing, and the ids of its objects."""
-    monkeypatch.setattr(form_endpoints, "_limiter", RateLimiter(1_000_000))
+def known(api, session, lifted_limits) -> dict[str, Any]:
+    """A workspace worth fuzzing, and the ids of its objects (sent faster than limits allow)."""
     lead = make_lead(session, api.workspace, email="ada@example.com", full_name="Ada Lovelace")
     make_lead(session, api.workspace, phone="+1 415 555 2671", company="Acme Inc")
     make_lead(session, api.workspace, full_name="Grace Hopper", company="Navy")

@@ -13,7 +13,7 @@ import pytest
 from bench.servers import leadflow_server
 from sqlalchemy import select
 
-from tests.builders import settle_jobs
+from tests.builders import make_workspace, settle_jobs
 from tests.knowledge.support import fill_with_the_agency, make_knowledge_base
 
 
@@ -106,6 +106,28 @@ def test_a_visitor_cannot_give_consent_back_for_someone_else(api, session):
     api.client.post(url + "/messages", json={"visitor": again["visitor"], "body": "START"})
     lead = session.scalars(select(Lead).where(Lead.email == "h@z.com")).one()
     assert lead.consent_status == ConsentStatus.denied
+
+
+def test_a_visitor_writing_too_fast_is_made_to_wait(api, session, configured):
+    configured(chat_rate_limit_per_minute=3)
+    url = chat_url(api)
+    started = api.client.post(url + "/start", json={"name": "Ali", "email": "ali@example.com"})
+    visitor = started.json()["visitor"]
+    for n in range(2):
+        written = api.client.post(url + "/messages", json={"visitor": visitor, "body": f"hi {n}"})
+        assert written.status_code == 200
+    refused = api.client.post(url + "/messages", json={"visitor": visitor, "body": "and again"})
+    assert refused.status_code == 429
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    again = api.client.post(url + "/start", json={"name": "Ali", "email": "ali@example.com"})
+    assert again.status_code == 429
+    # Another business's chat counts apart.
+    other = make_workspace(session)
+    elsewhere = api.client.post(
+        f"/api/v1/chat/{other.form_token}/start", json={"name": "Ali", "email": "ali@example.com"}
+    )
+    assert elsewhere.status_code == 200
 
 
 @pytest.fixture

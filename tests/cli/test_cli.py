@@ -11,10 +11,12 @@ from sqlalchemy import delete, func, select
 from typer.testing import CliRunner
 
 from leadflow.cli import app as cli
+from leadflow.dashboard.sessions import COOKIE
 from leadflow.kit.crypto import verify_password
 from leadflow.models import ImportJob, User, Workspace, WorkspaceMember
 from leadflow.workspaces.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_SLUG
 from tests.builders import make_lead, make_workspace, unique
+from tests.dashboard.support import Browser, make_person
 from tests.imports.support import leads, table, write
 
 runner = CliRunner()
@@ -198,6 +200,51 @@ def test_user_create_mistakes_are_one_line_errors(session):
     assert_one_line_error(leadflow(*base, "--password", "long enough"), "already exists")
     missing = ["user", "create", "--email", "x@example.com", "--password", "long enough"]
     assert_one_line_error(leadflow(*missing, "--workspace", unique("missing-")), "not found")
+
+
+def test_user_password_is_prompted_and_ends_every_session(client, session):
+    email = make_person(make_workspace(session))
+    Browser(client, email)
+    copied = client.cookies[COOKIE]
+
+    result = runner.invoke(
+        cli.app, ["user", "password", "--email", email.upper()],
+        input="a new passphrase\na new passphrase\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "a new passphrase" not in result.stdout
+    assert f"password changed for {email.upper()}; 1 session ended" in result.stdout
+    session.expire_all()
+    user = session.scalars(select(User).where(User.email == email)).one()
+    assert verify_password(user.password_hash, "a new passphrase")
+    client.cookies.set(COOKIE, copied)
+    assert client.get("/board", follow_redirects=False).status_code == 303
+
+
+def test_user_password_mistakes_are_one_line_errors(session):
+    email = make_person(make_workspace(session))
+    short = runner.invoke(cli.app, ["user", "password", "--email", email], input="short\nshort\n")
+    assert short.exit_code == 1
+    assert "at least 8 characters" in short.stderr
+    nobody = ["user", "password", "--email", "nobody@example.com", "--password", "long enough"]
+    assert_one_line_error(leadflow(*nobody), "no user with email")
+
+
+def test_user_signout_everywhere_ends_every_session(client, second_client, session):
+    email = make_person(make_workspace(session))
+    Browser(client, email)
+    Browser(second_client, email)
+    copies = [client.cookies[COOKIE], second_client.cookies[COOKIE]]
+
+    result = leadflow("user", "signout-everywhere", "--email", email)
+    assert result.exit_code == 0, result.output
+    assert f"{email} is signed out everywhere; 2 sessions ended" in result.stdout
+    for copied in copies:
+        client.cookies.set(COOKIE, copied)
+        assert client.get("/board", follow_redirects=False).status_code == 303
+    assert_one_line_error(
+        leadflow("user", "signout-everywhere", "--email", "nobody@example.com"), "no user"
+    )
 
 
 # --- import and export -----------------------------------------------------------------------

@@ -34,12 +34,13 @@ def make_person(workspace: Workspace, *others: Workspace) -> str:
 class Browser:
     """A TestClient signed in through the sign-in form, sending its CSRF token like the pages do."""
 
-    def __init__(self, client: TestClient, email: str) -> None:
+    def __init__(self, client: TestClient, email: str, *, user_agent: str = "testclient") -> None:
         self.client = client
         self.client.cookies.clear()
         signed = client.post(
-            "/signin", data={"email": email, "password": PASSWORD}, follow_redirects=False
-        )
+            "/signin", data={"email": email, "password": PASSWORD}, follow_redirects=False,
+            headers={"User-Agent": user_agent},
+        )  # fmt: skip
         assert signed.status_code == 303, signed.text
         self.refresh()
 

@@ -20,7 +20,7 @@ from leadflow.dashboard.lead_page import lead_events
 from leadflow.dashboard.pages import Viewer
 from leadflow.db import get_sessionmaker, unit_of_work
 from leadflow.events.stream import starting_point
-from leadflow.models import Conversation, Lead, Message, User, Workspace
+from leadflow.models import Conversation, Lead, Message, User, UserSession, Workspace
 from leadflow.models.base import utcnow
 from tests.builders import make_lead, make_workspace, settle_jobs, unique
 from tests.dashboard.support import Browser, make_person
@@ -307,7 +307,7 @@ def first_update(workspace: Workspace, lead_id: int, on_page: set[int], *writes:
             here = session.get(Workspace, workspace.id)
             session.expunge_all()
         viewer = Viewer(user=user, workspace=here, workspaces=[here], language="en",
-                        csrf_token="token")  # fmt: skip
+                        csrf_token="token", user_session=UserSession())  # fmt: skip
         after = await starting_point(workspace.id, None)
         for write in writes:
             write()

@@ -8,10 +8,8 @@ import re
 
 from leadflow.dashboard import i18n
 from leadflow.dashboard.pages import TEMPLATES
-from leadflow.dashboard.sessions import COOKIE, LIFETIME_SECONDS, signed_in, token_for
-from leadflow.db import get_sessionmaker, unit_of_work
-from leadflow.kit.crypto import hash_password
-from leadflow.models import User
+from leadflow.dashboard.sessions import COOKIE, signed_in
+from leadflow.db import get_sessionmaker
 from tests.builders import make_workspace
 from tests.dashboard.support import PASSWORD, Browser, make_person
 
@@ -65,28 +63,15 @@ def test_a_change_without_the_csrf_token_is_refused(client, workspace):
     assert client.get("/board", follow_redirects=False).status_code == 303
 
 
-def test_a_tampered_or_expired_cookie_is_no_session(client, workspace):
-    email = make_person(workspace)
-    Browser(client, email)
+def test_a_made_up_or_altered_cookie_is_no_session(client, workspace):
+    Browser(client, make_person(workspace))
     token = client.cookies[COOKIE]
-    payload, signature = token.split(".")
     with get_sessionmaker(writes=False)() as session:
-        user = session.query(User).filter_by(email=email).one()
         assert signed_in(session, token) is not None
-        assert signed_in(session, payload + "." + signature[::-1]) is None
-        other = make_workspace(session)
-        assert signed_in(session, token_for(user, other)) is None  # not a member there
-        old = token_for(user, workspace, now=1_000_000)
-        assert signed_in(session, old, now=1_000_000 + LIFETIME_SECONDS + 1) is None
+        assert signed_in(session, token[:-1] + ("A" if token[-1] != "A" else "B")) is None
         assert signed_in(session, "not.a-token") is None
-
-
-def test_a_new_password_ends_every_session(client, workspace):
-    email = make_person(workspace)
-    Browser(client, email)
-    with unit_of_work() as session:
-        session.query(User).filter_by(email=email).one().password_hash = hash_password("n3w pass!")
-    assert client.get("/board", follow_redirects=False).status_code == 303
+        assert signed_in(session, "x" * 5000) is None
+        assert signed_in(session, None) is None
 
 
 def test_a_person_switches_only_to_their_own_workspaces(client, session):

@@ -8,16 +8,9 @@ from typing import Any
 import pytest
 
 from leadflow.config import get_settings
-from leadflow.intake import endpoints as form_endpoints
 from tests.builders import make_workspace
 
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit(monkeypatch):
-    """Each test starts with no submissions counted against it."""
-    monkeypatch.setattr(form_endpoints, "_limiter", None)
 
 
 @pytest.fixture

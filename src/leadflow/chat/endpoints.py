@@ -18,7 +18,7 @@ from leadflow.chat.schemas import VISITOR, ChatIn, ChatMessageOut, StartIn, Star
 from leadflow.conversations import repository as conversations
 from leadflow.db import unit_of_work
 from leadflow.intake import service as intake
-from leadflow.intake.endpoints import rate_limiter
+from leadflow.kit.client_address import client_address
 
 router = APIRouter(prefix="/chat/{form_token}", tags=["web chat"])
 script_router = APIRouter(tags=["web chat"])
@@ -89,5 +89,4 @@ def _after(workspace_id: int, conversation_id: int, after: int) -> list[ChatMess
 
 
 def _limit(form_token: str, request: Request) -> None:
-    client = request.client.host if request.client else "unknown"
-    intake.check_rate(rate_limiter(), form_token, client)
+    service.check_rate(form_token, client_address(request))

@@ -13,16 +13,26 @@ import secrets
 
 from sqlalchemy.orm import Session
 
+from leadflow.config import get_settings
 from leadflow.conversations.service import Inbound, take_message
 from leadflow.exceptions import NotFound, UnprocessableInput
 from leadflow.identity.drafts import draft_from_fields
 from leadflow.identity.service import intake
 from leadflow.kit.crypto import sign, signed_by_us
+from leadflow.kit.ratelimit import Rate, enforce
 from leadflow.leads.service import announce_arrivals
 from leadflow.models import Conversation, Lead, Message, Workspace
 
 CHANNEL = "chat"
 _PURPOSE = "chat/visitor/v2"
+
+
+def check_rate(form_token: str, address: str) -> None:
+    """Raises TooManyRequests once an address starts chats or writes to a business's chat
+    faster than the settings allow."""
+    rate = Rate("chat", get_settings().chat_rate_limit_per_minute)
+    enforce(rate, form_token, address, message="too many messages from this address; "
+            "wait a moment and write again")  # fmt: skip
 
 
 def start(

@@ -12,6 +12,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.engine import make_url
 
+from leadflow.accounts import service as accounts
 from leadflow.cli import operations
 from leadflow.cli.common import WorkspaceOption, err, errors
 from leadflow.cli.knowledge import kb_app
@@ -98,6 +99,7 @@ def serve(
     uvicorn.run(
         "leadflow.app:create_app", factory=True, host=host, port=port, log_level="warning",
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
     )  # fmt: skip
 
 
@@ -159,6 +161,32 @@ def user_create(
         target = workspaces.get_workspace(session, workspace)
         workspaces.create_user(session, email=email, password=password, name=name, workspace=target)
     typer.echo(f"user {email} can sign in to '{workspace}'")
+
+
+@user_app.command("password")
+def user_password(
+    email: Annotated[str, typer.Option(help="sign-in email")],
+    password: Annotated[
+        str, typer.Option(prompt="New password", hide_input=True, confirmation_prompt=True)
+    ],
+) -> None:
+    """Set a user's password. Every session they have open ends."""
+    with errors(), unit_of_work() as session:
+        ended = accounts.set_password(session, email=email, password=password)
+    typer.echo(f"password changed for {email}; {_sessions(ended)} ended")
+
+
+@user_app.command("signout-everywhere")
+def user_signout_everywhere(email: Annotated[str, typer.Option(help="sign-in email")]) -> None:
+    """End every dashboard session of a user's (a lost laptop, a copied cookie)."""
+    with errors(), unit_of_work() as session:
+        user = accounts.find_user(session, email)
+        ended = accounts.sign_out_everywhere(session, user_id=user.id)
+    typer.echo(f"{email} is signed out everywhere; {_sessions(ended)} ended")
+
+
+def _sessions(count: int) -> str:
+    return f"{count} session{'' if count == 1 else 's'}"
 
 
 @app.command("import")

@@ -5,9 +5,12 @@ Arabic falls back to English, and a test keeps the two complete."""
 from __future__ import annotations
 
 import json
+import math
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
+from babel.dates import format_timedelta
 from starlette.requests import Request
 
 LANGUAGES = {"en": "English", "ar": "العربية"}
@@ -52,3 +55,11 @@ def language_of(request: Request) -> str:
 
 def direction(language: str) -> str:
     return "rtl" if language in RIGHT_TO_LEFT else "ltr"
+
+
+def duration(language: str, seconds: float) -> str:
+    """A wait in words ("2 minutes", "دقيقتان"), rounded up: never sooner than it is."""
+    whole = max(1, math.ceil(seconds))
+    if whole >= 60:
+        whole = math.ceil(whole / 60) * 60
+    return format_timedelta(timedelta(seconds=whole), threshold=1, locale=language)

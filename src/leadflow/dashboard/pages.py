@@ -12,12 +12,16 @@ from urllib.parse import quote, urlsplit
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 
+from leadflow.accounts import sessions
 from leadflow.dashboard import i18n
-from leadflow.dashboard.sessions import COOKIE, signed_in, workspaces_of
+from leadflow.dashboard.sessions import COOKIE, SignedIn, signed_in
+from leadflow.db import unit_of_work
 from leadflow.dependencies import SessionDep
 from leadflow.exceptions import LeadflowError
-from leadflow.models import User, Workspace
+from leadflow.kit.client_address import client_address
+from leadflow.models import User, UserSession, Workspace
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -46,6 +50,7 @@ class Viewer:
     workspaces: list[Workspace]
     language: str
     csrf_token: str
+    user_session: UserSession
 
     @property
     def direction(self) -> str:
@@ -78,13 +83,27 @@ def _viewer(
         raise SignInRequired(_here(request))
     if request.method not in SAFE_METHODS and csrf_sent != signed.csrf_token:
         raise CsrfRefused()
+    if sessions.seen_long_ago(signed.record):
+        _note_seen(request, session, signed)
     return Viewer(
         user=signed.user,
         workspace=signed.workspace,
-        workspaces=workspaces_of(session, signed.user),
+        workspaces=signed.workspaces,
         language=i18n.language_of(request),
         csrf_token=signed.csrf_token,
+        user_session=signed.record,
     )
+
+
+def _note_seen(request: Request, session: Session, signed: SignedIn) -> None:
+    """A change writes in the request's own transaction; a page view only reads, so it writes
+    in a short one of its own (a reader may not turn writer on SQLite)."""
+    address = client_address(request)
+    if request.method not in SAFE_METHODS:
+        sessions.note_seen(session, session_id=signed.record.id, address=address)
+        return
+    with unit_of_work() as writer:
+        sessions.note_seen(writer, session_id=signed.record.id, address=address)
 
 
 ViewerDep = Annotated[Viewer, Depends(_viewer)]

@@ -1,101 +1,63 @@
-"""Who is signed in: a cookie the server signed, naming the person and the workspace they are
-looking at, and bound to their password (changing it ends every session). The cookie is
+"""Who is signed in to the dashboard: the cookie holds the token of a session kept on the server
+(accounts/sessions.py), naming the person and the workspace they are looking at. The cookie is
 HttpOnly and SameSite=Lax; every request that changes something must also carry the session's
-CSRF token, which only the pages the server renders hold."""
+CSRF token, derived from the session's token, which only the pages the server renders hold."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import secrets
-import time
 from dataclasses import dataclass
-from functools import cache
 
-from sqlalchemy import select
+from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
-from leadflow.identity.keys import InvalidEmail, normalize_email
-from leadflow.kit.crypto import derived_key, hash_password, verify_password
-from leadflow.models import User, Workspace, WorkspaceMember
-from leadflow.workspaces.repository import user_by_email
+from leadflow.accounts import repository, sessions
+from leadflow.config import get_settings
+from leadflow.kit.crypto import sign
+from leadflow.models import User, UserSession, Workspace
+from leadflow.models.base import utcnow
 
 COOKIE = "leadflow_session"
-LIFETIME_SECONDS = 14 * 24 * 3600
 
 
 @dataclass(frozen=True)
 class SignedIn:
+    record: UserSession
     user: User
     workspace: Workspace
+    workspaces: list[Workspace]
     token: str
 
     @property
     def csrf_token(self) -> str:
-        return _mac("dashboard/csrf/v1", self.token)[:43]
+        return csrf_token_of(self.token)
 
 
-def sign_in(session: Session, email: str, password: str) -> User | None:
-    """The person whose email and password these are, if they belong to any workspace."""
-    try:
-        user = user_by_email(session, normalize_email(email)[0])
-    except InvalidEmail:
-        user = None
-    # A wrong email costs the same argon2 check as a wrong password: no telling which it was.
-    if not verify_password(user.password_hash if user else _decoy(), password) or user is None:
+def signed_in(session: Session, token: str | None) -> SignedIn | None:
+    """The session the cookie's token stands for, if it is open and its person still belongs
+    to the workspace it looks at."""
+    record = sessions.live_session(session, token)
+    if record is None or token is None:
         return None
-    return user if workspaces_of(session, user) else None
-
-
-def workspaces_of(session: Session, user: User) -> list[Workspace]:
-    return list(
-        session.scalars(
-            select(Workspace)
-            .join(WorkspaceMember, WorkspaceMember.workspace_id == Workspace.id)
-            .where(WorkspaceMember.user_id == user.id)
-            .order_by(Workspace.name, Workspace.id)
-        )
-    )
-
-
-def token_for(user: User, workspace: Workspace, *, now: float | None = None) -> str:
-    issued = int(time.time() if now is None else now)
-    payload = f"{user.id}:{workspace.id}:{issued}"
-    encoded = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
-    return f"{encoded}.{_signature(payload, user)}"
-
-
-def signed_in(session: Session, token: str | None, *, now: float | None = None) -> SignedIn | None:
-    """The session the token stands for, if it is genuine, current, and its person still
-    belongs to its workspace."""
-    if not token or token.count(".") != 1:
+    user = session.get(User, record.user_id)
+    workspaces = repository.workspaces_of(session, record.user_id)
+    workspace = next((w for w in workspaces if w.id == record.workspace_id), None)
+    if user is None or workspace is None:
         return None
-    encoded, signature = token.split(".")
-    try:
-        payload = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
-        user_id, workspace_id, issued = (int(part) for part in payload.split(":"))
-    except ValueError:
-        return None
-    if (time.time() if now is None else now) - issued > LIFETIME_SECONDS:
-        return None
-    user = session.get(User, user_id)
-    if user is None or not hmac.compare_digest(signature, _signature(payload, user)):
-        return None
-    workspace = next((w for w in workspaces_of(session, user) if w.id == workspace_id), None)
-    return SignedIn(user, workspace, token) if workspace is not None else None
+    return SignedIn(record, user, workspace, workspaces, token)
 
 
-def _signature(payload: str, user: User) -> str:
-    # The password hash takes part, so a new password makes every earlier cookie worthless.
-    return _mac("dashboard/session/v1", f"{payload}|{user.password_hash}")
+def csrf_token_of(token: str) -> str:
+    return sign("dashboard/csrf/v1", token)
 
 
-def _mac(purpose: str, message: str) -> str:
-    digest = hmac.new(derived_key(purpose), message.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+def keep_cookie(response: Response, request: Request, token: str, record: UserSession) -> None:
+    """Gives the browser the session's token, for as long as the session lasts."""
+    lasts = max(0, int((record.expires_at - utcnow()).total_seconds()))
+    response.set_cookie(
+        COOKIE, token, max_age=lasts, path="/", httponly=True, samesite="lax",
+        secure=request.url.scheme == "https" or get_settings().environment == "production",
+    )  # fmt: skip
 
 
-@cache
-def _decoy() -> str:
-    return hash_password(secrets.token_urlsafe(16))
+def drop_cookie(response: Response) -> None:
+    response.delete_cookie(COOKIE, path="/")

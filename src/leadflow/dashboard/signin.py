@@ -8,12 +8,15 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from leadflow.config import get_settings
+from leadflow.accounts import repository as accounts_repository
+from leadflow.accounts import service as accounts
+from leadflow.accounts import sessions
 from leadflow.dashboard import i18n
 from leadflow.dashboard.pages import ViewerDep, redirect, render
-from leadflow.dashboard.sessions import COOKIE, LIFETIME_SECONDS, sign_in, token_for, workspaces_of
+from leadflow.dashboard.sessions import drop_cookie, keep_cookie
 from leadflow.dependencies import SessionDep
-from leadflow.exceptions import NotFound
+from leadflow.exceptions import NotFound, TooManyRequests
+from leadflow.kit.client_address import client_address
 
 router = APIRouter()
 
@@ -31,35 +34,47 @@ def signin(
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form(max_length=2000)] = "/board",
 ) -> Response:
-    user = sign_in(session, email, password)
+    address = client_address(request)
+    try:
+        user = accounts.sign_in(session, email=email, password=password, address=address)
+    except TooManyRequests as refused:
+        return _refused(request, refused, next=next, email=email)
     if user is None:
         return render(
             request, None, "signin.html", status_code=401, next=_local(next), failed=True,
             email=email,
         )  # fmt: skip
+    workspace = accounts_repository.workspaces_of(session, user.id)[0]
+    issued = sessions.open_session(
+        session, user=user, workspace=workspace, address=address,
+        user_agent=request.headers.get("user-agent", ""),
+    )  # fmt: skip
     response = redirect(_local(next), request)
-    _keep(response, token_for(user, workspaces_of(session, user)[0]), request)
+    keep_cookie(response, request, issued.token, issued.record)
     return response
 
 
 @router.post("/signout")
-def signout(request: Request, viewer: ViewerDep) -> Response:
+def signout(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
+    sessions.end_session(session, viewer.user_session)
     response = redirect("/signin", request)
-    response.delete_cookie(COOKIE, path="/")
+    drop_cookie(response)
     return response
 
 
 @router.post("/workspace")
 def switch_workspace(
     request: Request,
+    session: SessionDep,
     viewer: ViewerDep,
     workspace_id: Annotated[int, Form()],
 ) -> Response:
     workspace = next((w for w in viewer.workspaces if w.id == workspace_id), None)
     if workspace is None:
         raise NotFound("workspace not found")
+    token = sessions.reissue(session, viewer.user_session, workspace_id=workspace.id)
     response = redirect("/board", request)
-    _keep(response, token_for(viewer.user, workspace), request)
+    keep_cookie(response, request, token, viewer.user_session)
     return response
 
 
@@ -75,11 +90,14 @@ def choose_language(
     return response
 
 
-def _keep(response: Response, token: str, request: Request) -> None:
-    response.set_cookie(
-        COOKIE, token, max_age=LIFETIME_SECONDS, path="/", httponly=True, samesite="lax",
-        secure=request.url.scheme == "https" or get_settings().environment == "production",
+def _refused(request: Request, refused: TooManyRequests, *, next: str, email: str) -> Response:
+    """429 with Retry-After, and the wait said in the reader's language."""
+    response = render(
+        request, None, "signin.html", status_code=429, next=_local(next), failed=False,
+        email=email, wait=i18n.duration(i18n.language_of(request), refused.retry_after),
     )  # fmt: skip
+    response.headers.update(refused.headers)
+    return response
 
 
 def _local(url: str) -> str:

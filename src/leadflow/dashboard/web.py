@@ -7,6 +7,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from leadflow.dashboard import (
+    account_page,
     analytics_page,
     api_docs,
     board,
@@ -37,6 +38,7 @@ router.include_router(settings_page.router)
 router.include_router(imports_page.router)
 router.include_router(knowledge_page.router)
 router.include_router(api_docs.router)
+router.include_router(account_page.router)
 
 
 @router.get("/")

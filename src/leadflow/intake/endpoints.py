@@ -8,7 +8,6 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from leadflow.bodies import capped_body
-from leadflow.config import get_settings
 from leadflow.db import unit_of_work
 from leadflow.exceptions import (
     BadRequest,
@@ -16,23 +15,15 @@ from leadflow.exceptions import (
     UnsupportedMediaType,
 )
 from leadflow.intake import service
-from leadflow.kit.ratelimit import RateLimiter
+from leadflow.kit.client_address import client_address
 from leadflow.kit.schemas import NUL_REFUSED, holds_nul
 
 router = APIRouter(tags=["web form"])
 _MAX_BODY = 64 * 1024
-_limiter: RateLimiter | None = None
 
 
 class Received(BaseModel):
     status: str = "received"
-
-
-def rate_limiter() -> RateLimiter:
-    global _limiter
-    if _limiter is None:
-        _limiter = RateLimiter(get_settings().form_rate_limit_per_minute, window=60.0)
-    return _limiter
 
 
 async def _submission(request: Request) -> dict[str, str]:
@@ -89,8 +80,7 @@ def _take(form_token: str, submission: dict[str, str]) -> None:
 )
 async def submit_form(form_token: str, request: Request) -> Received:
     """Public (no API key): a web form posts here. Its field names are mapped like CSV headers."""
-    client = request.client.host if request.client else "unknown"
-    service.check_rate(rate_limiter(), form_token, client)
+    service.check_rate(form_token, client_address(request))
     submission = await _submission(request)
     await run_in_threadpool(_take, form_token, submission)
     return Received()

@@ -6,11 +6,12 @@ from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
-from leadflow.exceptions import NotFound, TooManyRequests, UnprocessableInput
+from leadflow.config import get_settings
+from leadflow.exceptions import NotFound, UnprocessableInput
 from leadflow.identity.drafts import draft_from_fields
 from leadflow.identity.service import IntakeOutcome, intake
 from leadflow.imports.columns import ColumnMap
-from leadflow.kit.ratelimit import RateLimiter
+from leadflow.kit.ratelimit import Rate, enforce
 from leadflow.leads.service import announce_arrivals
 from leadflow.models import Lead, Workspace
 from leadflow.workspaces.repository import workspace_by_form_token
@@ -26,14 +27,11 @@ def form_workspace(session: Session, form_token: str) -> Workspace:
     return workspace
 
 
-def check_rate(limiter: RateLimiter, form_token: str, client: str) -> None:
-    wait = limiter.hit(f"{form_token}:{client}")
-    if wait is not None:
-        seconds = max(1, int(wait + 0.999))
-        raise TooManyRequests(
-            "too many submissions from this address; try again shortly",
-            headers={"Retry-After": str(seconds)},
-        )
+def check_rate(form_token: str, address: str) -> None:
+    """Raises TooManyRequests once an address posts to a form faster than the settings allow."""
+    rate = Rate("form", get_settings().form_rate_limit_per_minute)
+    enforce(rate, form_token, address, message="too many submissions from this address; "
+            "try again shortly")  # fmt: skip
 
 
 def is_bot(submission: Mapping[str, str]) -> bool:

@@ -15,9 +15,20 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from leadflow.config import get_settings
+from leadflow.exceptions import BadRequest
 
 API_KEY_PREFIX = "lf_"
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1000  # argon2 hashes any length; this bounds what a request may ask of it
 _passwords = PasswordHasher()
+
+
+def check_new_password(password: str) -> None:
+    """The rule every new password meets, whoever sets it."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise BadRequest(f"a password has at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise BadRequest(f"a password has at most {MAX_PASSWORD_LENGTH} characters")
 
 
 def hash_password(password: str) -> str:
@@ -42,6 +53,11 @@ def hash_api_key(key: str) -> str:
 
 def new_token(nbytes: int = 24) -> str:
     return secrets.token_urlsafe(nbytes)
+
+
+def hash_token(token: str) -> str:
+    """What is kept of a random token (a session's): its SHA-256, enough for 256 random bits."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def fingerprint(payload: bytes) -> str:

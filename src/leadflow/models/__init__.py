@@ -25,6 +25,7 @@ from leadflow.models.quota import Quota
 from leadflow.models.scoring_model import ScoringModel
 from leadflow.models.usage_record import UsageRecord
 from leadflow.models.user import User
+from leadflow.models.user_session import UserSession
 from leadflow.models.webhook_attempt import WebhookAttempt
 from leadflow.models.webhook_delivery import DeliveryState, WebhookDelivery
 from leadflow.models.webhook_endpoint import WebhookEndpoint
@@ -64,6 +65,7 @@ __all__ = [
     "ScoringModel",
     "UsageRecord",
     "User",
+    "UserSession",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",

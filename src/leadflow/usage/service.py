@@ -61,11 +61,10 @@ def check_quota(session: Session, workspace_id: int, *, metric: str, quantity: i
         since, resets_at = period_bounds(quota.period, zone)
         used = repository.used_since(session, workspace_id, metric, since)
         if used + quantity > quota.limit:
-            wait = max(1, int((resets_at - utcnow()).total_seconds()))
             raise QuotaExceeded(
                 f"the {quota.period}ly quota on {metric} ({quota.limit}) would be passed: "
                 f"{used} used, {quantity} more asked",
-                headers={"Retry-After": str(wait)},
+                retry_after=(resets_at - utcnow()).total_seconds(),
                 metric=metric,
                 period=quota.period,
                 limit=quota.limit,

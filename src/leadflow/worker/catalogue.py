@@ -1,5 +1,6 @@
 """Every module that declares jobs or periodic jobs, imported once by whoever runs them."""
 
+from leadflow.accounts import tasks as account_tasks
 from leadflow.agent import tasks as agent_tasks
 from leadflow.conversations import handlers as conversation_handlers
 from leadflow.conversations import tasks as conversation_tasks
@@ -14,6 +15,7 @@ from leadflow.webhooks import tasks as webhook_tasks
 from leadflow.worker import tasks as worker_tasks
 
 __all__ = [
+    "account_tasks",
     "agent_tasks",
     "conversation_handlers",
     "conversation_tasks",

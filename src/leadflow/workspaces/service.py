@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 
 from leadflow.exceptions import BadRequest, Conflict, NotFound
 from leadflow.identity.keys import InvalidEmail, normalize_email
-from leadflow.kit.crypto import hash_api_key, hash_password, new_api_key, new_token
+from leadflow.kit.crypto import (
+    check_new_password,
+    hash_api_key,
+    hash_password,
+    new_api_key,
+    new_token,
+)
 from leadflow.models import ApiKey, User, Workspace, WorkspaceMember
 from leadflow.models.base import utcnow
 from leadflow.workspaces import repository
@@ -135,8 +141,7 @@ def create_user(
     name: str = "",
     workspace: Workspace | None = None,
 ) -> User:
-    if len(password) < 8:
-        raise BadRequest("a password has at least 8 characters")
+    check_new_password(password)
     if len(name) > 200:
         raise BadRequest("a user's name is at most 200 characters")
     try:
