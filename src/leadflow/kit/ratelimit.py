@@ -14,12 +14,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import structlog
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.errors import StorageError
-from limits.storage import Storage, storage_from_string
+from limits.storage import RedisStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from leadflow.config import get_settings
@@ -138,7 +138,19 @@ class Limiter:
     def _closed(self, gate: str) -> float | None:
         if self.storage.get(gate) <= 0:
             return None
-        return max(self.storage.get_expiry(gate) - time.time(), 0.001)
+        return max(self._expiry(gate) - time.time(), 0.001)
+
+    def _expiry(self, key: str) -> float:
+        if not isinstance(self.storage, RedisStorage):
+            return self.storage.get_expiry(key)
+        # Its get_expiry says whole seconds (TTL, rounded): a client obeying Retry-After could
+        # come back while the gate is still closed. PTTL says milliseconds.
+        connection: Any = self.storage.get_connection(True)  # a redis.Redis; its stub has no pttl
+        try:
+            left = connection.pttl(self.storage.prefixed_key(key))
+        except self.storage.base_exceptions as error:
+            raise StorageError(error) from error
+        return time.time() + max(int(left), 0) / 1000
 
     def _wait(self, item: RateLimitItem, hashed: str) -> float:
         reset_time, _ = self._window.get_window_stats(item, hashed)
