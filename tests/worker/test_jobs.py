@@ -236,7 +236,7 @@ def test_an_error_no_retry_can_mend_buries_the_job_at_its_first_attempt(
 @pytest.mark.parametrize(
     "error",
     [
-        TooManyRequests("slow down"),
+        TooManyRequests("slow down", retry_after=30),
         ProviderUnavailable("twilio answered 503", provider="twilio"),
         OSError(5, "Input/output error"),
         OperationalError("SELECT 1", {}, Exception("the database went away")),
