@@ -51,12 +51,6 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
-    forwarded_allow_ips: str = Field(
-        default="127.0.0.1",
-        description="reverse proxies whose X-Forwarded-For names the client (comma-separated "
-        "addresses or networks, '*' for any): limits and sessions then see the client's "
-        "address, not the proxy's (kit/client_address.py)",
-    )
     import_chunk_rows: int = Field(default=5000, ge=1)
     import_commit_seconds: float = Field(
         default=1.0,

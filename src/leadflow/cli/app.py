@@ -99,7 +99,6 @@ def serve(
     uvicorn.run(
         "leadflow.app:create_app", factory=True, host=host, port=port, log_level="warning",
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-        proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
     )  # fmt: skip
 
 
