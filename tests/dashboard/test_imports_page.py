@@ -273,3 +273,40 @@ def test_every_status_and_field_has_words():
     for target in TARGETS:
         if target not in ("custom", "ignore"):
             assert f"imports.field.{target}" in words
+
+
+@pytest.mark.embedded_only
+def test_the_pages_keep_and_read_a_file_before_taking_the_writer(browser, monkeypatch):
+    """Uploading and starting an import, and uploading a document, copy and read the file
+    with no writer turn held: SQLite has one, and every workspace's webhooks wait for it."""
+    from leadflow import db
+    from leadflow.imports import service as imports
+    from leadflow.knowledge import service as knowledge
+
+    held: list[bool] = []
+
+    def watched(function):
+        def call(*args, **kwargs):
+            held.append(db.WRITER.held)
+            return function(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(imports, "keep_upload", watched(imports.keep_upload))
+    monkeypatch.setattr(imports, "read_columns", watched(imports.read_columns))
+    monkeypatch.setattr(knowledge, "keep_file", watched(knowledge.keep_file))
+    mapping = uploaded(browser)
+    page = browser.get(mapping)
+    targets = list(chosen_targets(page.text).values())
+    started = browser.post(urlsplit(mapping).path, data={"target": targets}, follow_redirects=False)
+    assert started.status_code == 303, started.text
+    kb = browser.post("/knowledge", data={"name": "Docs"}, follow_redirects=False)
+    kb_path = kb.headers["location"]
+    document = browser.post(
+        f"{kb_path}/documents",
+        files={"file": ("faq.md", b"# Prices\nA visit costs 100.", "text/markdown")},
+        follow_redirects=False,
+    )
+    assert document.status_code == 303, document.text
+    assert held
+    assert not any(held), held

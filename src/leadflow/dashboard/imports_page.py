@@ -10,14 +10,24 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import Response, StreamingResponse
+from sqlalchemy.orm import Session
 
-from leadflow.dashboard.pages import Viewer, ViewerDep, not_found, redirect, render
+from leadflow.dashboard.pages import (
+    Viewer,
+    ViewerDep,
+    ViewerReadDep,
+    not_found,
+    redirect,
+    render,
+)
+from leadflow.db import unit_of_work
 from leadflow.dependencies import SessionDep
 from leadflow.exceptions import BadRequest, LeadflowError
 from leadflow.identity.drafts import LEAD_FIELDS
 from leadflow.imports import repository, service
 from leadflow.imports.columns import CUSTOM, IGNORE, ColumnMap
 from leadflow.imports.schemas import ImportJobOut
+from leadflow.imports.service import FileColumns
 from leadflow.imports.tasks import run_import
 from leadflow.kit.schemas import IdPath
 from leadflow.models import ImportJob
@@ -35,35 +45,34 @@ def imports(request: Request, viewer: ViewerDep, session: SessionDep) -> Respons
 
 @router.post("/imports")
 def upload(
-    request: Request,
-    viewer: ViewerDep,
-    session: SessionDep,
-    file: Annotated[UploadFile | None, File()] = None,
+    request: Request, viewer: ViewerReadDep, file: Annotated[UploadFile | None, File()] = None
 ) -> Response:
-    if file is None or not file.filename:
-        return _index(request, viewer, session, error=viewer.t("imports.error.no_file"), status=400)
+    """Keeps the file and reads its columns, writing nothing: the mapping page comes next."""
     try:
-        stored = service.keep_upload(file.file, viewer.workspace)
-        _mappable(session, viewer, stored)
+        if file is None or not file.filename:
+            raise BadRequest(viewer.t("imports.error.no_file"))
+        stored = _mappable(viewer, service.keep_upload(file.file, viewer.workspace))
     except LeadflowError as refused:
-        return _index(request, viewer, session, error=refused.message, status=refused.status)
+        with unit_of_work(writes=False) as session:
+            return _index(request, viewer, session, error=refused.message, status=refused.status)
     return redirect(f"/imports/uploads/{stored.stem}?filename={quote(file.filename)}", request)
 
 
-def _mappable(session: SessionDep, viewer: Viewer, stored: Path) -> None:
-    """Refuses, and forgets, a file whose columns cannot be read."""
+def _mappable(viewer: Viewer, stored: Path) -> Path:
+    """Refuses, and forgets, a file whose columns cannot be read (no import has it yet)."""
     try:
         if not service.read_columns(stored, sample_rows=0).columns.header:
             raise BadRequest(viewer.t("imports.error.no_columns"))
     except LeadflowError:
-        service.discard_upload(session, workspace=viewer.workspace, name=stored.stem)
+        stored.unlink(missing_ok=True)
         raise
+    return stored
 
 
 def _index(
     request: Request,
     viewer: Viewer,
-    session: SessionDep,
+    session: Session,
     *,
     error: str | None = None,
     status: int = 200,
@@ -93,7 +102,7 @@ def mapping(
 def _mapping_page(
     request: Request,
     viewer: Viewer,
-    session: SessionDep,
+    session: Session,
     stored: Path,
     filename: str,
     *,
@@ -128,32 +137,32 @@ def _target(columns: ColumnMap, index: int) -> str:
 @router.post("/imports/uploads/{name}")
 def start(
     request: Request,
-    viewer: ViewerDep,
-    session: SessionDep,
+    viewer: ViewerReadDep,
     name: UploadName,
     target: Annotated[list[str] | None, Form()] = None,
     filename: Annotated[str, Form(max_length=500)] = "upload.csv",
     dry_run: Annotated[bool, Form()] = False,
 ) -> Response:
+    """Starts the import with the columns as the person mapped them. The file is read before
+    the transaction that records the job begins."""
     try:
         stored = service.stored_upload(viewer.workspace, name)
     except LeadflowError as missing:
         return not_found(request, viewer, missing.message)
-    started = repository.job_of_file(session, viewer.workspace.id, str(stored))
-    if started is None:
-        try:
-            started = _open(session, viewer, stored, filename, target or [], dry_run=dry_run)
-        except LeadflowError as refused:
+    try:
+        read, overrides = _mapped(viewer, stored, target or [])
+        with unit_of_work() as session:
+            started = repository.job_of_file(session, viewer.workspace.id, str(stored))
+            if started is None:
+                started = _open(session, viewer, stored, filename, read, overrides, dry_run)
+            job_id = started.id
+    except LeadflowError as refused:
+        with unit_of_work(writes=False) as session:
             return _mapping_page(
-                request,
-                viewer,
-                session,
-                stored,
-                filename,
-                error=refused.message,
+                request, viewer, session, stored, filename, error=refused.message,
                 status=refused.status,
-            )
-    return redirect(f"/imports/{started.id}", request)
+            )  # fmt: skip
+    return redirect(f"/imports/{job_id}", request)
 
 
 @router.post("/imports/uploads/{name}/discard")
@@ -166,16 +175,8 @@ def discard(request: Request, viewer: ViewerDep, session: SessionDep, name: Uplo
     return redirect("/imports", request)
 
 
-def _open(
-    session: SessionDep,
-    viewer: Viewer,
-    stored: Path,
-    filename: str,
-    targets: list[str],
-    *,
-    dry_run: bool,
-) -> ImportJob:
-    """Records the import with the columns the person changed, and queues it."""
+def _mapped(viewer: Viewer, stored: Path, targets: list[str]) -> tuple[FileColumns, dict[str, str]]:
+    """The file read with the columns the person changed, and those changes."""
     detected = service.read_columns(stored, sample_rows=0).columns
     if len(targets) != detected.width:
         raise BadRequest(viewer.t("imports.error.mapping_changed"))
@@ -184,9 +185,22 @@ def _open(
         for index, (header, chosen) in enumerate(zip(detected.header, targets, strict=True))
         if chosen != _target(detected, index)
     }
+    return service.read_columns(stored, overrides=overrides, sample_rows=0), overrides
+
+
+def _open(
+    session: Session,
+    viewer: Viewer,
+    stored: Path,
+    filename: str,
+    read: FileColumns,
+    overrides: dict[str, str],
+    dry_run: bool,
+) -> ImportJob:
+    """Records the import and queues it."""
     job = service.open_import(
         session, workspace=viewer.workspace, path=stored, filename=filename or stored.name,
-        dry_run=dry_run, overrides=overrides,
+        dry_run=dry_run, overrides=overrides, read=read,
     )  # fmt: skip
     enqueue(session, run_import, viewer.workspace.id, job.id)
     return job

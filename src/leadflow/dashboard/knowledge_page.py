@@ -10,7 +10,15 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from leadflow.config import get_settings
-from leadflow.dashboard.pages import Viewer, ViewerDep, not_found, redirect, render
+from leadflow.dashboard.pages import (
+    Viewer,
+    ViewerDep,
+    ViewerReadDep,
+    not_found,
+    redirect,
+    render,
+)
+from leadflow.db import unit_of_work
 from leadflow.dependencies import SessionDep
 from leadflow.exceptions import BadRequest, LeadflowError
 from leadflow.kit.schemas import IdPath
@@ -118,33 +126,41 @@ def documents(request: Request, viewer: ViewerDep, session: SessionDep, kb_id: I
 @router.post("/knowledge/{kb_id}/documents")
 def upload_document(
     request: Request,
-    viewer: ViewerDep,
-    session: SessionDep,
+    viewer: ViewerReadDep,
     kb_id: IdPath,
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    kb = repository.knowledge_base(session, viewer.workspace.id, kb_id)
-    if kb is None:
-        return not_found(request, viewer, viewer.t("knowledge.not_found"))
+    """Keeps the upload first, then queues it in a short transaction, as the API does."""
     try:
-        document = _added_file(session, viewer, kb, file)
+        kept = _kept_file(viewer, file)
     except LeadflowError as refused:
-        return _page(request, viewer, session, kb, error=refused.message, status=refused.status)
-    enqueue(session, ingest_document, kb.workspace_id, document.id)
+        return _refused(request, viewer, kb_id, refused)
+    with unit_of_work() as session:
+        kb = repository.knowledge_base(session, viewer.workspace.id, kb_id)
+        if kb is not None:
+            document = service.add_kept_file(session, kb, kept)
+            enqueue(session, ingest_document, kb.workspace_id, document.id)
+    if kb is None:
+        kept.discard()
+        return not_found(request, viewer, viewer.t("knowledge.not_found"))
     return redirect(f"/knowledge/{kb.id}", request)
 
 
-def _added_file(
-    session: SessionDep, viewer: Viewer, kb: KnowledgeBase, file: UploadFile | None
-) -> KnowledgeDocument:
-    """Keeps the upload and queues it as a document, as the API does."""
+def _kept_file(viewer: Viewer, file: UploadFile | None) -> service.KeptFile:
     if file is None or not (file.filename or "").strip():
         raise BadRequest(viewer.t("knowledge.error.no_file"))
-    kept = service.keep_file(
+    return service.keep_file(
         file.file, workspace_slug=viewer.workspace.slug, filename=file.filename,
         media_type=file.content_type,
     )  # fmt: skip
-    return service.add_kept_file(session, kb, kept)
+
+
+def _refused(request: Request, viewer: Viewer, kb_id: int, refused: LeadflowError) -> Response:
+    with unit_of_work(writes=False) as session:
+        kb = repository.knowledge_base(session, viewer.workspace.id, kb_id)
+        if kb is None:
+            return not_found(request, viewer, viewer.t("knowledge.not_found"))
+        return _page(request, viewer, session, kb, error=refused.message, status=refused.status)
 
 
 @router.post("/knowledge/{kb_id}/faqs")

@@ -78,13 +78,24 @@ def _viewer(
     session: SessionDep,
     csrf_sent: Annotated[str | None, Depends(_csrf_sent)],
 ) -> Viewer:
+    return _viewer_in(request, session, csrf_sent)
+
+
+def _viewer_read(request: Request, csrf_sent: Annotated[str | None, Depends(_csrf_sent)]) -> Viewer:
+    with unit_of_work(writes=False) as session:
+        return _viewer_in(request, session, csrf_sent, reads_only=True)
+
+
+def _viewer_in(
+    request: Request, session: Session, csrf_sent: str | None, *, reads_only: bool = False
+) -> Viewer:
     signed = signed_in(session, request.cookies.get(COOKIE))
     if signed is None:
         raise SignInRequired(_here(request))
     if request.method not in SAFE_METHODS and csrf_sent != signed.csrf_token:
         raise CsrfRefused()
     if sessions.seen_long_ago(signed.record):
-        _note_seen(request, session, signed)
+        _note_seen(request, session, signed, reads_only=reads_only)
     return Viewer(
         user=signed.user,
         workspace=signed.workspace,
@@ -95,11 +106,11 @@ def _viewer(
     )
 
 
-def _note_seen(request: Request, session: Session, signed: SignedIn) -> None:
+def _note_seen(request: Request, session: Session, signed: SignedIn, *, reads_only: bool) -> None:
     """A change writes in the request's own transaction; a page view only reads, so it writes
     in a short one of its own (a reader may not turn writer on SQLite)."""
     address = client_address(request)
-    if request.method not in SAFE_METHODS:
+    if request.method not in SAFE_METHODS and not reads_only:
         sessions.note_seen(session, session_id=signed.record.id, address=address)
         return
     with unit_of_work() as writer:
@@ -107,6 +118,10 @@ def _note_seen(request: Request, session: Session, signed: SignedIn) -> None:
 
 
 ViewerDep = Annotated[Viewer, Depends(_viewer)]
+# For a change that prepares work before it writes (an upload kept and read): the viewer, from
+# a short read-only session of its own, so that the page's writing begins, and on SQLite the
+# single writer is taken, only once there is something to write.
+ViewerReadDep = Annotated[Viewer, Depends(_viewer_read)]
 
 
 def render(
