@@ -27,7 +27,7 @@ def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--database-url", default="", help="a PostgreSQL server; default SQLite")
-    parser.add_argument("--chunk-rows", type=int, default=5000)
+    parser.add_argument("--chunk-rows", type=int, default=1000)
     return parser.parse_args()
 
 

@@ -51,7 +51,12 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
-    import_chunk_rows: int = Field(default=5000, ge=1)
+    import_chunk_rows: int = Field(
+        default=1000,
+        ge=1,
+        description="rows an import parses and takes at a time; a chunk is "
+        "the longest other writers of a SQLite database wait behind an import",
+    )
     import_commit_seconds: float = Field(
         default=1.0,
         ge=0,

@@ -187,7 +187,7 @@ class ImportRun:
         self,
         job_id: int,
         *,
-        chunk_rows: int = 5000,
+        chunk_rows: int = 1000,
         commit_seconds: float | None = None,
         progress: Progress | None = None,
     ) -> None:
