@@ -177,7 +177,6 @@ def _ingest(workspace_id: int, documents: int, rng: random.Random) -> dict[str, 
 
     from leadflow.db import get_sessionmaker, unit_of_work
     from leadflow.knowledge import service
-    from leadflow.knowledge.tasks import ingest_document
     from leadflow.models import KnowledgeChunk
     from leadflow.worker import enqueue
     from leadflow.worker.runner import run_due
@@ -189,7 +188,7 @@ def _ingest(workspace_id: int, documents: int, rng: random.Random) -> dict[str, 
             document = service.add_document(
                 session, kb, origin="text", source=f"guide {number}", body=guide(rng)
             )
-            enqueue(session, ingest_document, workspace_id, document.id)
+            enqueue(session, "knowledge.ingest", workspace_id, document.id)
     started = time.perf_counter()
     run_due()
     seconds = time.perf_counter() - started

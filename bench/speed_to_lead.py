@@ -68,12 +68,14 @@ def _prepare(database_url: str, data_dir: Path) -> dict[str, str]:
         "LEADFLOW_LOG_LEVEL": "WARNING",
     }
     setup = f"""
+from leadflow import catalogue
 from leadflow.cli.app import migrate
 from leadflow.connections.service import connect
 from leadflow.db import unit_of_work
 from leadflow.workspaces.demo import _ensure_knowledge
 from leadflow.workspaces.service import create_workspace
 from leadflow.worker.runner import run_due
+catalogue.load()
 migrate()
 with unit_of_work() as session:
     workspace = create_workspace(session, slug={SLUG!r}, name="Riyadh Homes",

@@ -107,10 +107,9 @@ def hurry_jobs() -> None:
 def make_dead_job(session: Session, workspace: Workspace, *, lead_id: int = 1) -> int:
     """A pipeline job of ``workspace`` that used up its retries; returns the dead letter's id."""
     from leadflow.models import DeadJob, Job, JobState
-    from leadflow.pipeline.tasks import run_stage
 
     args = [workspace.id, lead_id, "harvested"]
-    job = Job(name=run_stage.job_name, args=args, state=JobState.dead, attempts=5)
+    job = Job(name="pipeline.run_stage", args=args, state=JobState.dead, attempts=5)
     session.add(job)
     session.flush()
     dead = DeadJob(

@@ -54,9 +54,12 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         url = f"sqlite:///{data_dir / 'leadflow.db'}"
     os.environ["LEADFLOW_DATABASE_URL"] = url
 
+    from leadflow import catalogue
     from leadflow.config import get_settings
     from leadflow.db import get_engine, reset_engine_cache
     from leadflow.migrations.runner import upgrade_to_head
+
+    catalogue.load()  # the tests are a composition root: every job and reaction declared
 
     get_settings.cache_clear()
     reset_engine_cache()

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
-from leadflow import __version__
+from leadflow import __version__, catalogue
 from leadflow.api import api_router
 from leadflow.bodies import JsonBodyLimits
 from leadflow.chat import endpoints as chat_script
@@ -45,6 +45,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     configure_logging()
+    catalogue.load()
     app = FastAPI(
         lifespan=lifespan,
         title="leadflow",

@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from leadflow.app import create_app
 from leadflow.db import get_sessionmaker
-from leadflow.imports.tasks import run_import
 from leadflow.models import ImportJob, Job, JobState
 from tests.builders import Api, make_api_key, make_workspace, settle_jobs
 from tests.imports.support import leads, messy_crm_export, table
@@ -307,7 +306,7 @@ def test_an_import_its_file_cannot_serve_is_dead_at_once_with_the_reason(
     job = finished(api, import_id)
 
     ledger = session.scalars(
-        select(Job).where(Job.name == run_import.job_name, Job.workspace_id == api.workspace.id)
+        select(Job).where(Job.name == "imports.run", Job.workspace_id == api.workspace.id)
     ).one()
     assert (ledger.args, ledger.state, ledger.attempts) == (
         [api.workspace.id, import_id], JobState.dead, 1,

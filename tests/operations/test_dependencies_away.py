@@ -18,7 +18,6 @@ from sqlalchemy.exc import DBAPIError
 from leadflow.config import get_settings
 from leadflow.dashboard import i18n
 from leadflow.db import database_unavailable, get_sessionmaker, is_sqlite, reset_engine_cache
-from leadflow.inbox.tasks import drain_inbox
 from leadflow.models import InboundWebhook, Job, JobState, Lead
 from leadflow.worker.queue import reset_queue
 from tests.builders import settle_jobs
@@ -164,7 +163,7 @@ def test_writes_commit_and_their_jobs_wait_in_the_ledger_while_redis_is_away(api
             select(InboundWebhook).where(InboundWebhook.workspace_id == api.workspace.id)
         ).all()
         waiting = session.scalar(
-            select(Job.id).where(Job.state == JobState.queued, Job.name == drain_inbox.job_name)
+            select(Job.id).where(Job.state == JobState.queued, Job.name == "inbox.drain")
         )
     assert len(kept) == 1
     assert waiting is not None, "the inbox's drain job is in the ledger"

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from leadflow.models import Activity, Event, Job, Lead, LeadStage
 from leadflow.pipeline import stages
-from leadflow.pipeline.tasks import run_stage
 
 
 def arrive(api: Any, **fields: str) -> int:
@@ -56,7 +55,7 @@ def stage_jobs(session: Session, workspace_id: int, lead_id: int) -> list[Job]:
     session.expire_all()
     rows = session.scalars(
         select(Job)
-        .where(Job.workspace_id == workspace_id, Job.name == run_stage.job_name)  # type: ignore[attr-defined]
+        .where(Job.workspace_id == workspace_id, Job.name == "pipeline.run_stage")
         .order_by(Job.id)
     )
     return [row for row in rows if row.args[1] == lead_id]

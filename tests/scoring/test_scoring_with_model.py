@@ -101,7 +101,7 @@ def test_a_new_model_version_scores_the_workspaces_leads_again_in_bulk(api, sess
         assert (alone["score"], alone["reasons"]) == (lead["score"], lead["score_reasons"])
     runs = session.scalars(
         select(Job)
-        .where(Job.name == tasks.rescore.job_name, Job.workspace_id == api.workspace.id)
+        .where(Job.name == "scoring.rescore", Job.workspace_id == api.workspace.id)
         .order_by(Job.id)
     ).all()
     assert [run.args for run in runs] == [

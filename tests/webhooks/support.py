@@ -68,7 +68,7 @@ def attempts_of(delivery_id: int) -> list[WebhookAttempt]:
 def queued_delivery_jobs(delivery_id: int) -> list[Job]:
     with get_sessionmaker(writes=False)() as session:
         jobs = session.scalars(
-            select(Job).where(Job.name == deliver.job_name, Job.state == JobState.queued)  # type: ignore[attr-defined]
+            select(Job).where(Job.name == "webhooks.deliver", Job.state == JobState.queued)  # type: ignore[attr-defined]
         )
         return [job for job in jobs if job.args[1] == delivery_id]
 
@@ -81,7 +81,7 @@ def bring_forward(delivery_id: int) -> None:
         assert delivery is not None
         delivery.next_attempt_at = now
         for job in session.scalars(
-            select(Job).where(Job.name == deliver.job_name, Job.state == JobState.queued)  # type: ignore[attr-defined]
+            select(Job).where(Job.name == "webhooks.deliver", Job.state == JobState.queued)  # type: ignore[attr-defined]
         ):
             if job.args[1] == delivery_id:
                 job.run_after = now

@@ -22,7 +22,7 @@ BURIED: list[tuple[int, str, str]] = []
 TAKEOVERS: list[ledger.Claim] = []
 
 
-@job(max_attempts=3)
+@job("tests.note", max_attempts=3)
 def note(session: Session, workspace_id: int, text: str) -> None:
     """Writes one event: the job's whole effect."""
     record(session, workspace_id, "test.noted", text=text)
@@ -33,7 +33,7 @@ def _bury(session: Session, error: str, workspace_id: int, text: str) -> None:
     record(session, workspace_id, "test.buried", text=text, error=error)
 
 
-@job(max_attempts=3, on_dead=_bury)
+@job("tests.call_provider", max_attempts=3, on_dead=_bury)
 def call_provider(session: Session, workspace_id: int, text: str) -> None:
     """Writes its event, then fails while the provider is down: the write must not stay."""
     record(session, workspace_id, "test.noted", text=text)
@@ -41,7 +41,7 @@ def call_provider(session: Session, workspace_id: int, text: str) -> None:
         raise RuntimeError(f"provider down for {text}")
 
 
-@job(max_attempts=3)
+@job("tests.overtaken", max_attempts=3)
 def overtaken(session: Session, workspace_id: int, text: str) -> None:
     """Writes its effect after another worker took the job over (its lease ran out while it
     ran): the runner must find the lease lost and roll the effect back."""
@@ -49,7 +49,7 @@ def overtaken(session: Session, workspace_id: int, text: str) -> None:
     with get_sessionmaker(writes=False)() as reader:
         job_id = reader.scalars(
             select(jobs.c.id).where(
-                jobs.c.name == overtaken.job_name,  # type: ignore[attr-defined]
+                jobs.c.name == "tests.overtaken",
                 jobs.c.workspace_id == workspace_id,
                 jobs.c.state == JobState.running,
             )
@@ -70,7 +70,7 @@ def overtaken(session: Session, workspace_id: int, text: str) -> None:
     )
 
 
-@job(max_attempts=3, bulk=True)
+@job("tests.note_in_bulk", max_attempts=3, bulk=True)
 def note_in_bulk(session: Session, workspace_id: int, text: str) -> None:
     """A bulk job: a process runs one such job at a time."""
     record(session, workspace_id, "test.noted", text=text)
@@ -80,7 +80,7 @@ def note_in_bulk(session: Session, workspace_id: int, text: str) -> None:
 REFUSALS: dict[str, Exception] = {}
 
 
-@job(max_attempts=3, on_dead=_bury)
+@job("tests.send_to_provider", max_attempts=3, on_dead=_bury)
 def send_to_provider(session: Session, workspace_id: int, text: str) -> None:
     """Writes its event, then fails with the error the test set for its text."""
     record(session, workspace_id, "test.noted", text=text)

@@ -13,9 +13,9 @@ from leadflow.models.base import utcnow
 from leadflow.worker import enqueue
 
 
-def queue_job(session: Session, function: Any, *args: Any) -> int:
+def queue_job(session: Session, name: str, *args: Any) -> int:
     """Asks for a job and commits: the ledger row's id."""
-    row = enqueue(session, function, *args)
+    row = enqueue(session, name, *args)
     session.commit()
     return row.id
 

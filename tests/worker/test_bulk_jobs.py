@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from leadflow.worker import runner
 from leadflow.worker.runner import Outcome, run
-from tests.worker.jobs import note, note_in_bulk
 from tests.worker.support import dispatched_ids, ledger_row, queue_job, texts
 
 
 def test_a_bulk_job_waits_while_another_runs_and_quick_jobs_do_not(session, workspace):
-    waiting = queue_job(session, note_in_bulk, workspace.id, "second document")
-    quick = queue_job(session, note, workspace.id, "a lead's answer")
+    waiting = queue_job(session, "tests.note_in_bulk", workspace.id, "second document")
+    quick = queue_job(session, "tests.note", workspace.id, "a lead's answer")
 
     with runner._BULK_SLOT:  # another bulk job is running in this process
         assert run(waiting) == Outcome.skipped

@@ -27,10 +27,6 @@ from tests.worker.jobs import (
     OUTAGES,
     REFUSALS,
     TAKEOVERS,
-    call_provider,
-    note,
-    overtaken,
-    send_to_provider,
 )
 from tests.worker.support import dispatched_ids, ledger_row, make_due, queue_job, texts
 
@@ -61,7 +57,7 @@ def dead_letter_of(session, job_id: int) -> DeadJob:
 def test_a_job_asked_for_in_a_rolled_back_transaction_is_neither_written_nor_dispatched(
     session, workspace
 ):
-    row = enqueue(session, note, workspace.id, "never")
+    row = enqueue(session, "tests.note", workspace.id, "never")
     session.flush()  # it reached the database, inside the transaction
     asked_for = row.id
     session.rollback()
@@ -72,7 +68,7 @@ def test_a_job_asked_for_in_a_rolled_back_transaction_is_neither_written_nor_dis
 
 
 def test_a_committed_job_is_dispatched_then_runs(session, workspace):
-    job_id = queue_job(session, note, workspace.id, "hello")
+    job_id = queue_job(session, "tests.note", workspace.id, "hello")
 
     assert job_id in dispatched_ids()
     assert ledger_row(session, job_id).state == JobState.queued
@@ -87,10 +83,10 @@ def test_a_committed_job_is_dispatched_then_runs(session, workspace):
 def test_a_job_asked_for_in_a_savepoint_waits_for_the_commit_and_goes_with_a_rollback(workspace):
     with unit_of_work() as session:
         with session.begin_nested():
-            kept = enqueue(session, note, workspace.id, "kept")
+            kept = enqueue(session, "tests.note", workspace.id, "kept")
         assert kept.id not in dispatched_ids()  # released, but no worker could see it yet
         savepoint = session.begin_nested()
-        dropped = enqueue(session, note, workspace.id, "dropped")
+        dropped = enqueue(session, "tests.note", workspace.id, "dropped")
         session.flush()
         dropped_id = dropped.id
         savepoint.rollback()
@@ -108,7 +104,7 @@ def test_a_job_asked_for_in_a_savepoint_waits_for_the_commit_and_goes_with_a_rol
 
 
 def test_a_done_job_never_runs_again(session, workspace):
-    job_id = queue_job(session, note, workspace.id, "once")
+    job_id = queue_job(session, "tests.note", workspace.id, "once")
     assert run(job_id) == Outcome.done
 
     assert run(job_id) == Outcome.skipped  # the queue delivered it twice
@@ -120,7 +116,7 @@ def test_a_done_job_never_runs_again(session, workspace):
 
 
 def test_a_job_another_worker_holds_is_skipped(session, workspace):
-    job_id = queue_job(session, note, workspace.id, "held")
+    job_id = queue_job(session, "tests.note", workspace.id, "held")
     with unit_of_work() as other_worker:
         held = ledger.claim(other_worker, job_id, lease=timedelta(seconds=30))
     assert held is not None
@@ -135,7 +131,7 @@ def test_a_job_another_worker_holds_is_skipped(session, workspace):
 
 def test_a_job_not_yet_due_is_skipped(session, workspace):
     with unit_of_work() as writer:
-        later = enqueue(writer, note, workspace.id, "later", delay=3600)
+        later = enqueue(writer, "tests.note", workspace.id, "later", delay=3600)
     job_id = later.id
 
     assert run(job_id) == Outcome.skipped
@@ -160,7 +156,7 @@ def test_a_failing_job_retries_later_each_time_and_keeps_none_of_its_effects(
     session, workspace, outage
 ):
     outage.add("retry me")
-    job_id = queue_job(session, call_provider, workspace.id, "retry me")
+    job_id = queue_job(session, "tests.call_provider", workspace.id, "retry me")
 
     for attempt, nominal in ((1, 2.0), (2, 4.0)):
         before = utcnow()
@@ -182,13 +178,13 @@ def test_a_failing_job_retries_later_each_time_and_keeps_none_of_its_effects(
 
 def test_a_job_out_of_retries_is_a_dead_letter_with_its_error(session, workspace, outage):
     outage.add("doomed")
-    job_id = queue_job(session, call_provider, workspace.id, "doomed")
+    job_id = queue_job(session, "tests.call_provider", workspace.id, "doomed")
 
     bury(session, job_id)
 
     dead = dead_letter_of(session, job_id)
     assert (dead.workspace_id, dead.name, dead.args) == (
-        workspace.id, call_provider.job_name, [workspace.id, "doomed"],
+        workspace.id, "tests.call_provider", [workspace.id, "doomed"],
     )  # fmt: skip
     assert dead.attempts == 3
     assert dead.error == "RuntimeError: provider down for doomed"
@@ -220,7 +216,7 @@ def test_an_error_no_retry_can_mend_buries_the_job_at_its_first_attempt(
     session, workspace, refusals, error
 ):
     refusals["hopeless"] = error
-    job_id = queue_job(session, send_to_provider, workspace.id, "hopeless")
+    job_id = queue_job(session, "tests.send_to_provider", workspace.id, "hopeless")
 
     assert run(job_id) == Outcome.dead
 
@@ -245,7 +241,7 @@ def test_an_error_no_retry_can_mend_buries_the_job_at_its_first_attempt(
 )
 def test_an_error_a_retry_may_mend_is_retried(session, workspace, refusals, error):
     refusals["later"] = error
-    job_id = queue_job(session, send_to_provider, workspace.id, "later")
+    job_id = queue_job(session, "tests.send_to_provider", workspace.id, "later")
 
     assert run(job_id) == Outcome.retrying
 
@@ -258,7 +254,7 @@ def test_an_error_a_retry_may_mend_is_retried(session, workspace, refusals, erro
 
 def test_a_dead_job_is_replayed_from_the_api_once(api, session, outage):
     outage.add("replay by api")
-    job_id = queue_job(session, call_provider, api.workspace.id, "replay by api")
+    job_id = queue_job(session, "tests.call_provider", api.workspace.id, "replay by api")
     bury(session, job_id)
     dead = dead_letter_of(session, job_id)
 
@@ -272,7 +268,7 @@ def test_a_dead_job_is_replayed_from_the_api_once(api, session, outage):
     assert replayed.json() == {"dead_job_id": dead.id, "job_id": new_id}
     fresh = ledger_row(session, new_id)
     assert (fresh.state, fresh.attempts, fresh.name, fresh.args) == (
-        JobState.queued, 0, call_provider.job_name, [api.workspace.id, "replay by api"],
+        JobState.queued, 0, "tests.call_provider", [api.workspace.id, "replay by api"],
     )  # fmt: skip
     assert new_id in dispatched_ids()
 
@@ -290,7 +286,7 @@ def test_a_dead_job_is_replayed_from_the_api_once(api, session, outage):
 
 def test_a_dead_job_is_listed_and_replayed_from_the_cli_once(session, workspace, outage):
     outage.add("replay by cli")
-    job_id = queue_job(session, call_provider, workspace.id, "replay by cli")
+    job_id = queue_job(session, "tests.call_provider", workspace.id, "replay by cli")
     bury(session, job_id)
     dead = dead_letter_of(session, job_id)
     cli = CliRunner()
@@ -299,7 +295,7 @@ def test_a_dead_job_is_listed_and_replayed_from_the_cli_once(session, workspace,
     assert listed.exit_code == 0, listed.output
     (line,) = listed.stdout.splitlines()
     assert line.startswith(f"{dead.id}\t")
-    assert line.endswith(f"{call_provider.job_name}\t3 attempts\t{dead.error}")
+    assert line.endswith(f"tests.call_provider\t3 attempts\t{dead.error}")
 
     outage.clear()
     replayed = cli.invoke(app, ["jobs", "replay", str(dead.id)])
@@ -320,7 +316,7 @@ def test_a_dead_job_is_listed_and_replayed_from_the_cli_once(session, workspace,
 
 
 def test_a_job_whose_worker_died_is_handed_over_again_when_its_lease_runs_out(session, workspace):
-    job_id = queue_job(session, note, workspace.id, "orphan")
+    job_id = queue_job(session, "tests.note", workspace.id, "orphan")
     with unit_of_work() as dying_worker:  # it claimed the job and was never heard from again
         assert ledger.claim(dying_worker, job_id, lease=timedelta(seconds=-1)) is not None
     handed_over = len(dispatched_ids())
@@ -335,10 +331,10 @@ def test_a_job_whose_worker_died_is_handed_over_again_when_its_lease_runs_out(se
 
 
 def test_a_job_with_a_live_lease_or_not_long_overdue_is_left_alone(session, workspace):
-    running = queue_job(session, note, workspace.id, "running")
+    running = queue_job(session, "tests.note", workspace.id, "running")
     with unit_of_work() as live_worker:
         held = ledger.claim(live_worker, running, lease=timedelta(seconds=30))
-    fresh = queue_job(session, note, workspace.id, "just queued")
+    fresh = queue_job(session, "tests.note", workspace.id, "just queued")
 
     with unit_of_work(writes=False) as reader:
         overdue = ledger.overdue(reader, grace=timedelta(seconds=15), queue_idle=True)
@@ -354,7 +350,7 @@ def test_a_job_with_a_live_lease_or_not_long_overdue_is_left_alone(session, work
 def _lost_job(workspace) -> Job:
     with unit_of_work() as writer:  # written, but its dispatch never reached the queue
         lost = Job(
-            name=note.job_name, args=[workspace.id, "lost"], workspace_id=workspace.id,
+            name="tests.note", args=[workspace.id, "lost"], workspace_id=workspace.id,
             run_after=utcnow() - timedelta(minutes=5),
         )  # fmt: skip
         writer.add(lost)
@@ -372,7 +368,7 @@ def test_a_job_the_queue_lost_is_handed_over_again_once_the_queue_is_idle(sessio
 
 
 def test_a_run_that_lost_its_lease_keeps_none_of_its_effects(session, workspace):
-    job_id = queue_job(session, overtaken, workspace.id, "overtaken")
+    job_id = queue_job(session, "tests.overtaken", workspace.id, "overtaken")
 
     assert run(job_id) == Outcome.skipped  # finish() found another worker's lease
 
@@ -392,7 +388,7 @@ def test_an_embedded_worker_runs_jobs_as_they_are_committed(session, workspace):
     worker = EmbeddedWorker(workers=2)
     worker.start()
     try:
-        job_ids = [queue_job(session, note, workspace.id, f"live {n}") for n in range(6)]
+        job_ids = [queue_job(session, "tests.note", workspace.id, f"live {n}") for n in range(6)]
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             session.expire_all()
@@ -410,7 +406,7 @@ def test_an_embedded_worker_runs_jobs_as_they_are_committed(session, workspace):
 def test_a_queue_that_is_only_behind_is_not_flooded_with_repeats(session, workspace):
     lost = _lost_job(workspace)
     get_queue().huey.flush()
-    queue_job(session, note, workspace.id, "waiting in the queue")  # the queue is not idle
+    queue_job(session, "tests.note", workspace.id, "waiting in the queue")  # the queue is not idle
 
     recover_overdue()
 

@@ -14,7 +14,6 @@ from leadflow.config import get_settings
 from leadflow.models import Job, JobState
 from leadflow.worker.consumer import EmbeddedWorker
 from leadflow.worker.queue import get_queue, pending_in_queue, reset_queue
-from tests.worker.jobs import note
 from tests.worker.support import queue_job, texts
 
 REDIS_URL = os.environ.get("LEADFLOW_TEST_REDIS_URL", "")
@@ -46,7 +45,7 @@ def redis_queue(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 @pytest.mark.skipif(not REDIS_URL, reason="needs Redis (LEADFLOW_TEST_REDIS_URL)")
 def test_with_a_redis_url_jobs_travel_through_redis(redis_queue, session, workspace):
     assert isinstance(get_queue().huey.storage, RedisStorage)
-    job_ids = [queue_job(session, note, workspace.id, f"via redis {n}") for n in range(3)]
+    job_ids = [queue_job(session, "tests.note", workspace.id, f"via redis {n}") for n in range(3)]
     assert pending_in_queue() == 3
 
     worker = EmbeddedWorker(workers=2)

@@ -28,6 +28,8 @@ LEADS = 40
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = (
     "import tests.worker.jobs, tests.worker.slow_steps\n"
+    "from leadflow import catalogue\n"
+    "catalogue.load()\n"
     "from leadflow.worker.consumer import run_standalone\n"
     "run_standalone(4)\n"
 )

@@ -173,22 +173,18 @@ def _citations(turn: Turn, decision: Decision) -> list[dict[str, object]]:
 def _keep_what_was_learned(
     session: Session, lead: Lead, conversation: Conversation, services: tuple[str, ...]
 ) -> None:
-    """Qualifies the lead again from everything they wrote here, and rescores them."""
-    from leadflow.scoring.service import score
-
+    """Qualifies the lead again from everything they wrote here; scoring reacts to it."""
     written = conversations.lead_messages(session, conversation.id)
     found: Qualification = qualify_by_rules(written, now=utcnow(), services=list(services))
     lead.qualification = {**found.model_dump(mode="json"), "engine": "rules"}
-    score(session, lead)
+    record(
+        session, lead.workspace_id, "lead.qualified", lead_id=lead.id,
+        conversation_id=conversation.id,
+    )  # fmt: skip
 
 
 def _hand_off(session: Session, conversation: Conversation, decision: Decision) -> None:
-    from leadflow.notifications.service import handoff
-
     conversation.handled_by = "person"
-    lead = session.get(Lead, conversation.lead_id)
-    if lead is not None:
-        handoff(session, lead, channel=conversation.channel, reason=decision.reason)
     record(session, conversation.workspace_id, "conversation.handoff",
            lead_id=conversation.lead_id, conversation_id=conversation.id,
-           reason=decision.reason)  # fmt: skip
+           channel=conversation.channel, reason=decision.reason)  # fmt: skip

@@ -8,12 +8,13 @@ from sqlalchemy.orm import Session
 
 from leadflow.agent import service
 from leadflow.db import get_sessionmaker
+from leadflow.events.subscriptions import react
 from leadflow.integrations.llm.accounting import Metered
 from leadflow.integrations.llm.factory import get_llm
-from leadflow.worker.registry import job
+from leadflow.worker.registry import Priority, job
 
 
-@job(max_attempts=3)
+@job("agent.answer", max_attempts=3, priority=Priority.reply, formerly="agent.tasks.answer")
 def answer(session: Session, workspace_id: int, message_id: int) -> None:
     with get_sessionmaker(writes=False)() as reader:
         plan = service.plan_turn(reader, workspace_id, message_id)
@@ -25,3 +26,10 @@ def answer(session: Session, workspace_id: int, message_id: int) -> None:
     if metered is not None:
         metered.account(session, workspace_id)
     service.act(session, plan, decision, engine)
+
+
+# Every message a lead writes in a conversation the agent handles is answered by it.
+react(
+    "message.received", "agent.answer", args=("message_id",),
+    when=lambda facts: facts.get("handled_by") == "agent",
+)  # fmt: skip

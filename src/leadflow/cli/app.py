@@ -12,6 +12,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.engine import make_url
 
+from leadflow import catalogue
 from leadflow.accounts import service as accounts
 from leadflow.cli import operations
 from leadflow.cli.common import WorkspaceOption, err, errors
@@ -289,6 +290,7 @@ def export(
 
 def main() -> None:
     configure_logging()
+    catalogue.load()
     app()
 
 

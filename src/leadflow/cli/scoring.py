@@ -15,7 +15,6 @@ from leadflow.db import unit_of_work
 from leadflow.exceptions import BadRequest, LeadflowError
 from leadflow.kit.spreadsheet import defuse
 from leadflow.scoring import predictive
-from leadflow.scoring.tasks import rescore
 from leadflow.worker import enqueue
 from leadflow.workspaces import service as workspaces
 
@@ -66,7 +65,9 @@ def train(
         model = predictive.train(rows, outcomes)
         with unit_of_work() as session:
             version = predictive.store_model(session, workspace_id, model).version
-            enqueue(session, rescore, workspace_id)  # the leads' scores, by the new version
+            enqueue(
+                session, "scoring.rescore", workspace_id
+            )  # the leads' scores, by the new version
     except LeadflowError as error:
         err.print(f"[red]error:[/red] {error.message}")
         raise typer.Exit(1) from error

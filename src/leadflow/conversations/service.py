@@ -21,6 +21,7 @@ from leadflow.identity.service import intake
 from leadflow.leads.service import announce_arrivals
 from leadflow.models import Activity, ConsentStatus, Conversation, Lead, Message, Workspace
 from leadflow.models.base import utcnow
+from leadflow.worker import enqueue
 
 WHATSAPP_WINDOW = timedelta(hours=24)
 # The field a sender's address fills on the lead, by channel.
@@ -83,12 +84,8 @@ def take_message(
     record(
         session, workspace.id, "message.received", lead_id=lead.id,
         conversation_id=conversation.id, message_id=message.id, channel=message.channel,
+        handled_by=conversation.handled_by,
     )  # fmt: skip
-    if conversation.handled_by == "agent":
-        from leadflow.agent.tasks import answer
-        from leadflow.worker import enqueue
-
-        enqueue(session, answer, workspace.id, message.id)
     return message
 
 
@@ -169,9 +166,6 @@ def queue_outgoing(
     language: str | None = None,
 ) -> Message:
     """Keeps the message with its idempotency key and queues the job that hands it over."""
-    from leadflow.conversations.tasks import hand_over
-    from leadflow.worker import enqueue
-
     message = Message(
         workspace_id=conversation.workspace_id, conversation_id=conversation.id,
         lead_id=conversation.lead_id, direction="out", author=author,
@@ -184,7 +178,7 @@ def queue_outgoing(
     session.add(message)
     conversation.last_outbound_at = utcnow()
     session.flush()
-    enqueue(session, hand_over, conversation.workspace_id, message.id)
+    enqueue(session, "conversations.hand_over", conversation.workspace_id, message.id)
     return message
 
 

@@ -14,7 +14,7 @@ from leadflow.db import get_sessionmaker
 from leadflow.integrations.messaging.base import DeliveryRefused, Handed, Outgoing
 from leadflow.integrations.messaging.factory import get_sender
 from leadflow.models import Conversation, Lead, Workspace
-from leadflow.worker.registry import job
+from leadflow.worker.registry import Priority, job
 
 log = structlog.get_logger()
 
@@ -35,7 +35,10 @@ def _gave_up(session: Session, error: str, workspace_id: int, message_id: int) -
         service.record_failed(session, message, f"gave up after retries: {error}")
 
 
-@job(max_attempts=5, on_dead=_gave_up)
+@job(
+    "conversations.hand_over", max_attempts=5, on_dead=_gave_up, priority=Priority.reply,
+    formerly="conversations.tasks.hand_over",
+)  # fmt: skip
 def hand_over(session: Session, workspace_id: int, message_id: int) -> None:
     with get_sessionmaker(writes=False)() as reader:
         sending = _what_to_send(reader, workspace_id, message_id)

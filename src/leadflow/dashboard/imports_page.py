@@ -28,7 +28,6 @@ from leadflow.imports import repository, service
 from leadflow.imports.columns import CUSTOM, IGNORE, ColumnMap
 from leadflow.imports.schemas import ImportJobOut
 from leadflow.imports.service import FileColumns
-from leadflow.imports.tasks import run_import
 from leadflow.kit.schemas import IdPath
 from leadflow.models import ImportJob
 from leadflow.worker import enqueue
@@ -202,7 +201,7 @@ def _open(
         session, workspace=viewer.workspace, path=stored, filename=filename or stored.name,
         dry_run=dry_run, overrides=overrides, read=read,
     )  # fmt: skip
-    enqueue(session, run_import, viewer.workspace.id, job.id)
+    enqueue(session, "imports.run", viewer.workspace.id, job.id)
     return job
 
 

@@ -25,7 +25,6 @@ from leadflow.kit.schemas import IdPath
 from leadflow.knowledge import repository, service
 from leadflow.knowledge.schemas import FaqIn, KnowledgeBaseIn
 from leadflow.knowledge.search import SearchHit, search
-from leadflow.knowledge.tasks import ingest_document
 from leadflow.models import DocumentStatus, KnowledgeBase, KnowledgeDocument
 from leadflow.worker import enqueue
 
@@ -139,7 +138,7 @@ def upload_document(
         kb = repository.knowledge_base(session, viewer.workspace.id, kb_id)
         if kb is not None:
             document = service.add_kept_file(session, kb, kept)
-            enqueue(session, ingest_document, kb.workspace_id, document.id)
+            enqueue(session, "knowledge.ingest", kb.workspace_id, document.id)
     if kb is None:
         kept.discard()
         return not_found(request, viewer, viewer.t("knowledge.not_found"))
@@ -180,7 +179,7 @@ def add_faq(
     except LeadflowError as refused:
         return _page(request, viewer, session, kb, error=refused.message, status=refused.status)
     document = service.add_faq(session, kb, faq.question, faq.answer)
-    enqueue(session, ingest_document, kb.workspace_id, document.id)
+    enqueue(session, "knowledge.ingest", kb.workspace_id, document.id)
     return redirect(f"/knowledge/{kb.id}", request)
 
 

@@ -1,4 +1,5 @@
-"""The event log: every change worth showing, written in the transaction of the change.
+"""The event log: every change worth showing, written in the transaction of the change, which
+also enqueues the reactions other domains declared to it (``events.subscriptions``).
 
 Events wait in the session until it commits, then go in together at the last moment, so that
 on PostgreSQL a workspace's events can be numbered in commit order (a short advisory lock held
@@ -15,6 +16,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from leadflow.events import bell
+from leadflow.events.subscriptions import react_to
 from leadflow.kit import on_commit
 from leadflow.models import Event
 from leadflow.models.base import table, utcnow
@@ -52,13 +54,8 @@ def _write_pending(session: Session) -> None:
     workspace_ids = sorted({row["workspace_id"] for row in pending})
     _serialise_numbering(session, workspace_ids)
     written = session.execute(insert(_events).returning(*_events.c), pending).all()
-    from leadflow.operations.metrics import count_events
-
-    count_events(row["type"] for row in pending)
     session.info.setdefault(_RINGING, set()).update(workspace_ids)
-    from leadflow.webhooks.fanout import fan_out
-
-    fan_out(session, [Event(**row._mapping) for row in written])
+    react_to(session, [Event(**row._mapping) for row in written])
 
 
 def _serialise_numbering(session: Session, workspace_ids: list[int]) -> None:

@@ -12,7 +12,6 @@ from leadflow.dependencies import SessionDep, WorkspaceDep, WorkspaceReadDep
 from leadflow.exceptions import BadRequest, NotFound
 from leadflow.imports import repository, service
 from leadflow.imports.schemas import ImportJobOut, RejectionOut
-from leadflow.imports.tasks import run_import
 from leadflow.kit.schemas import IdPath
 from leadflow.models import ImportJob
 from leadflow.worker import enqueue
@@ -66,7 +65,7 @@ def upload_import(
             session, workspace=workspace, path=stored, filename=file.filename or "upload.csv",
             dry_run=dry_run, overrides=overrides, read=read,
         )  # fmt: skip
-        enqueue(session, run_import, workspace.id, job.id)
+        enqueue(session, "imports.run", workspace.id, job.id)
         return ImportJobOut.model_validate(job)
 
 

@@ -15,7 +15,9 @@ def _gave_up(session: Session, error: str, workspace_id: int, import_id: int) ->
 
 # A file the import cannot read fails the job at once (a BadRequest: no retry mends it); the
 # database or the disk failing under it is retried.
-@job(max_attempts=3, bulk=True, on_dead=_gave_up)
+@job(
+    "imports.run", max_attempts=3, bulk=True, on_dead=_gave_up, formerly="imports.tasks.run_import"
+)
 def run_import(session: Session, workspace_id: int, import_id: int) -> None:
     # The import commits in transactions of its own and resumes after the last one,
     # so running it again after a crash goes on where it stopped.

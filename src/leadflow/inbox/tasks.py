@@ -16,21 +16,30 @@ from leadflow.inbox import service
 from leadflow.models import Job, JobState
 from leadflow.models.base import table
 from leadflow.worker import enqueue
-from leadflow.worker.registry import job, job_name, periodic
+from leadflow.worker.registry import Priority, job, periodic
 
 BATCH = 200  # the drain holds the SQLite writer while it works: keep that short
 
 
-@job(max_attempts=10, scoped=False)
+DRAIN = "inbox.drain"
+
+
+@job(
+    DRAIN,
+    max_attempts=10,
+    scoped=False,
+    priority=Priority.reply,
+    formerly="inbox.tasks.drain_inbox",
+)
 def drain_inbox(session: Session) -> None:
     if service.handle_waiting(session, limit=BATCH) == BATCH:
-        enqueue(session, drain_inbox)
+        enqueue(session, DRAIN)
 
 
 def ask_for_drain(session: Session) -> None:
     """In the transaction that keeps a delivery: queue a drain unless one is waiting to start."""
-    if session.execute(_WAITING_DRAIN, {"name": job_name(drain_inbox)}).first() is None:
-        enqueue(session, drain_inbox)
+    if session.execute(_WAITING_DRAIN, {"name": DRAIN}).first() is None:
+        enqueue(session, DRAIN)
 
 
 _jobs = table(Job)

@@ -28,7 +28,6 @@ from leadflow.knowledge.schemas import (
     UrlIn,
 )
 from leadflow.knowledge.search import search
-from leadflow.knowledge.tasks import ingest_document
 from leadflow.models import KnowledgeBase, KnowledgeDocument
 from leadflow.worker import enqueue
 
@@ -224,5 +223,5 @@ def _document(session: SessionDep, workspace_id: int, document_id: int) -> Knowl
 
 
 def _queued(session: Session, document: KnowledgeDocument) -> DocumentOut:
-    enqueue(session, ingest_document, document.workspace_id, document.id)
+    enqueue(session, "knowledge.ingest", document.workspace_id, document.id)
     return DocumentOut.model_validate(document)

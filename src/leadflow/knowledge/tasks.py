@@ -21,7 +21,10 @@ def _gave_up(session: Session, error: str, workspace_id: int, document_id: int) 
         service.mark_failed(session, document, f"gave up after retries: {error}")
 
 
-@job(max_attempts=4, on_dead=_gave_up, bulk=True)
+@job(
+    "knowledge.ingest", max_attempts=4, on_dead=_gave_up, bulk=True,
+    formerly="knowledge.tasks.ingest_document",
+)  # fmt: skip
 def ingest_document(session: Session, workspace_id: int, document_id: int) -> None:
     with get_sessionmaker(writes=False)() as reader:
         document = repository.document(reader, workspace_id, document_id)

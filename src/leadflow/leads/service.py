@@ -16,7 +16,6 @@ from leadflow.identity.service import IntakeOutcome
 from leadflow.leads import repository
 from leadflow.leads.schemas import LeadFields, LeadUpdate
 from leadflow.models import Activity, Lead, MergeRecord, Workspace
-from leadflow.pipeline import service as pipeline
 from leadflow.workspaces.repository import membership
 
 # Lead columns an edit can set, by the name the API uses for them.
@@ -45,13 +44,10 @@ def take_lead(
 def announce_arrivals(
     session: Session, workspace_id: int, outcomes: Sequence[IntakeOutcome], *, via: str
 ) -> None:
-    """Tells the event log what arrived, and sends new leads down the pipeline."""
+    """Tells the event log what arrived (the pipeline reacts to new leads)."""
     for outcome in outcomes:
         if outcome.outcome == "created":
             record(session, workspace_id, "lead.created", lead_id=outcome.lead_id, origin=via)
-            pipeline.start(
-                session, get_lead(session, workspace_id=workspace_id, lead_id=outcome.lead_id)
-            )
         else:
             record(
                 session,

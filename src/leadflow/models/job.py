@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadflow.models.base import Base, IdType, JSONType, RecordMixin, utcnow
@@ -33,6 +33,8 @@ class Job(RecordMixin, Base):
     state: Mapped[str] = mapped_column(String(10), default=JobState.queued)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     max_attempts: Mapped[int] = mapped_column(Integer, default=5)
+    # Higher first (worker.registry.Priority): recovery and `run_due` keep the queue's order.
+    priority: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     run_after: Mapped[datetime] = mapped_column(default=utcnow)
     lease_token: Mapped[str | None] = mapped_column(String(32))
     leased_until: Mapped[datetime | None]

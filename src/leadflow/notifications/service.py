@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadflow.models import Lead, Notification, User, Workspace, WorkspaceMember
+from leadflow.worker import enqueue
 
 
 def recipients(session: Session, workspace: Workspace) -> list[tuple[str, str]]:
@@ -56,9 +57,6 @@ def handoff(session: Session, lead: Lead, *, channel: str, reason: str) -> None:
 
 
 def _notify(session: Session, lead: Lead, *, kind: str, subject: str, body: str) -> None:
-    from leadflow.notifications.tasks import deliver
-    from leadflow.worker import enqueue
-
     workspace = session.get(Workspace, lead.workspace_id)
     assert workspace is not None
     for channel, recipient in recipients(session, workspace):
@@ -70,7 +68,7 @@ def _notify(session: Session, lead: Lead, *, kind: str, subject: str, body: str)
         )  # fmt: skip
         session.add(notification)
         session.flush()
-        enqueue(session, deliver, lead.workspace_id, notification.id)
+        enqueue(session, "notifications.deliver", lead.workspace_id, notification.id)
 
 
 def _name(lead: Lead) -> str:

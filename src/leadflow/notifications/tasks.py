@@ -3,14 +3,18 @@ record what the channel said. One handed over is not handed again."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from leadflow.db import get_sessionmaker
+from leadflow.events.subscriptions import react
 from leadflow.integrations.messaging.base import DeliveryRefused, Outgoing
 from leadflow.integrations.messaging.factory import get_sender
-from leadflow.models import Notification
+from leadflow.models import Conversation, Lead, Notification
 from leadflow.models.base import utcnow
-from leadflow.worker.registry import job
+from leadflow.notifications import service
+from leadflow.worker.registry import Priority, job
 
 
 def _gave_up(session: Session, error: str, workspace_id: int, notification_id: int) -> None:
@@ -19,7 +23,10 @@ def _gave_up(session: Session, error: str, workspace_id: int, notification_id: i
         notification.status, notification.error = "failed", f"gave up: {error}"[:2000]
 
 
-@job(max_attempts=5, on_dead=_gave_up)
+@job(
+    "notifications.deliver", max_attempts=5, on_dead=_gave_up, priority=Priority.prompt,
+    formerly="notifications.tasks.deliver",
+)  # fmt: skip
 def deliver(session: Session, workspace_id: int, notification_id: int) -> None:
     with get_sessionmaker(writes=False)() as reader:
         found = reader.get(Notification, notification_id)
@@ -42,3 +49,33 @@ def deliver(session: Session, workspace_id: int, notification_id: int) -> None:
         handed.provider,
         handed.provider_message_id,
     )
+
+
+@job("notifications.alert_hot_lead", priority=Priority.prompt)
+def alert_hot_lead(
+    session: Session, workspace_id: int, lead_id: int, score: int, reasons: list[dict[str, Any]]
+) -> None:
+    """Tells the business's people a lead just turned hot, with why."""
+    lead = session.get(Lead, lead_id)
+    if lead is not None and lead.workspace_id == workspace_id:
+        texts = [str(reason.get("text", "")) for reason in reasons]
+        service.hot_lead(session, lead, score=score, reasons=texts)
+
+
+@job("notifications.alert_handoff", priority=Priority.prompt)
+def alert_handoff(
+    session: Session, workspace_id: int, lead_id: int, conversation_id: int, reason: str
+) -> None:
+    """Tells the business's people the agent handed a conversation to them."""
+    lead = session.get(Lead, lead_id)
+    conversation = session.get(Conversation, conversation_id)
+    if lead is None or conversation is None or lead.workspace_id != workspace_id:
+        return
+    service.handoff(session, lead, channel=conversation.channel, reason=reason)
+
+
+react("lead.hot", "notifications.alert_hot_lead", args=("lead_id", "score", "reasons"))
+react(
+    "conversation.handoff", "notifications.alert_handoff",
+    args=("lead_id", "conversation_id", "reason"),
+)  # fmt: skip

@@ -5,12 +5,20 @@ queue's depth and every provider's breaker. Job latency and failures are counted
 from __future__ import annotations
 
 from collections import Counter as Tally
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import structlog
 from prometheus_client import REGISTRY, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+from sqlalchemy.orm import Session
+
+from leadflow.db import unit_of_work
+from leadflow.events.subscriptions import watch
+from leadflow.integrations.breaker import breaker_states
+from leadflow.models import Event
+from leadflow.worker import dead_letters, ledger
+from leadflow.worker.queue import pending_in_queue
 
 log = structlog.get_logger()
 
@@ -37,6 +45,13 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
 def count_events(types: Iterable[str]) -> None:
     for type_, count in Tally(types).items():
         EVENTS.labels(type_).inc(count)
+
+
+def _count_written(_session: Session, events: Sequence[Event]) -> None:
+    count_events(event.type for event in events)
+
+
+watch(_count_written)
 
 
 def _families() -> tuple[GaugeMetricFamily, ...]:
@@ -67,11 +82,6 @@ class RuntimeCollector(Collector):
         yield from _families()
 
     def collect(self) -> Iterator[Metric]:
-        from leadflow.db import unit_of_work
-        from leadflow.integrations.breaker import breaker_states
-        from leadflow.worker import dead_letters, ledger
-        from leadflow.worker.queue import pending_in_queue
-
         depth, dead, pending, breakers = _families()
         try:
             with unit_of_work(writes=False) as session:

@@ -15,20 +15,18 @@ from leadflow.models import Activity, Lead, LeadStage
 from leadflow.models.base import table, utcnow
 from leadflow.pipeline import stages
 from leadflow.pipeline.stages import FINAL, PipelineFailure, Step, next_stage, progress_at
+from leadflow.worker import enqueue
 
 ACTOR = "pipeline"
 
 
 def start(session: Session, lead: Lead) -> None:
     """Sends a lead (new, or back at the start) down the pipeline."""
-    from leadflow.pipeline.tasks import run_stage
-    from leadflow.worker import enqueue
-
     lead.stage = LeadStage.harvested
     lead.stage_changed_at = utcnow()
     lead.pipeline_step, lead.pipeline_progress, lead.pipeline_error = None, 0, None
     lead.stage_timings = {}
-    enqueue(session, run_stage, lead.workspace_id, lead.id, LeadStage.harvested.value)
+    enqueue(session, "pipeline.run_stage", lead.workspace_id, lead.id, LeadStage.harvested.value)
 
 
 def run_stage(session: Session, workspace_id: int, lead_id: int, stage: LeadStage) -> None:
@@ -88,10 +86,7 @@ def _move_on(
             )
         )
     if following not in FINAL:
-        from leadflow.pipeline.tasks import run_stage as run_stage_job
-        from leadflow.worker import enqueue
-
-        enqueue(session, run_stage_job, lead.workspace_id, lead.id, following.value)
+        enqueue(session, "pipeline.run_stage", lead.workspace_id, lead.id, following.value)
 
 
 def fail_at(

@@ -22,7 +22,6 @@ from leadflow.scoring.schemas import (
     TrainingOut,
     VerdictOut,
 )
-from leadflow.scoring.tasks import retrain
 from leadflow.scoring.verdict import Verdict
 from leadflow.worker import enqueue
 
@@ -87,7 +86,7 @@ def train_model(session: SessionDep, workspace: WorkspaceDep) -> TrainingOut:
         check_outcomes(won, lost)
     except NotEnoughOutcomes as error:
         return TrainingOut(queued=False, outcomes=won + lost, won=won, message=error.message)
-    enqueue(session, retrain, workspace.id)
+    enqueue(session, "scoring.retrain", workspace.id)
     return TrainingOut(
         queued=True, outcomes=won + lost, won=won, message="training a new version now"
     )

@@ -175,9 +175,6 @@ def _remember_change(
             session, lead.workspace_id, "lead.hot", lead_id=lead.id,
             score=verdict.score, reasons=verdict.reasons_as_json()[:3],
         )  # fmt: skip
-        from leadflow.notifications.service import hot_lead
-
-        hot_lead(session, lead, score=verdict.score, reasons=[r.text for r in verdict.reasons])
 
 
 def _rule(row: Any) -> fit_rules.Rule:

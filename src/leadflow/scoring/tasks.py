@@ -8,17 +8,18 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from leadflow.db import get_sessionmaker
+from leadflow.events.subscriptions import react
 from leadflow.models import Lead, ScoringModel
 from leadflow.scoring import predictive, repository, service
 from leadflow.worker import enqueue
-from leadflow.worker.registry import job, periodic
+from leadflow.worker.registry import Priority, job, periodic
 
 log = structlog.get_logger()
 
 RESCORE_BATCH = 2000  # leads judged and kept in one run
 
 
-@job(max_attempts=2, bulk=True)
+@job("scoring.retrain", max_attempts=2, bulk=True, formerly="scoring.tasks.retrain")
 def retrain(session: Session, workspace_id: int) -> None:
     """Trains a new version of the workspace's model, unless it has too few outcomes.
 
@@ -32,10 +33,10 @@ def retrain(session: Session, workspace_id: int) -> None:
         log.info("scoring.model.skipped", workspace_id=workspace_id, reason=error.message)
         return
     predictive.store_model(session, workspace_id, model)
-    enqueue(session, rescore, workspace_id)
+    enqueue(session, "scoring.rescore", workspace_id)
 
 
-@job(max_attempts=3, bulk=True)
+@job("scoring.rescore", max_attempts=3, bulk=True, formerly="scoring.tasks.rescore")
 def rescore(session: Session, workspace_id: int, after_id: int = 0) -> None:
     """Scores the workspace's scored leads again, ``RESCORE_BATCH`` of them a run, and queues
     the next batch until none is left. A batch is read and judged in bulk before ``session`` is
@@ -49,7 +50,7 @@ def rescore(session: Session, workspace_id: int, after_id: int = 0) -> None:
         }
     service.keep_judged(session, workspace_id, judged)
     if len(judged) == RESCORE_BATCH:
-        enqueue(session, rescore, workspace_id, max(judged))
+        enqueue(session, "scoring.rescore", workspace_id, max(judged))
 
 
 @periodic(hour="2", minute="0")
@@ -57,7 +58,7 @@ def retrain_grown(session: Session) -> None:
     """Queues a retraining for each workspace with enough outcomes and more of them than its
     active model learned from."""
     for workspace_id in workspaces_with_new_outcomes(session):
-        enqueue(session, retrain, workspace_id)
+        enqueue(session, "scoring.retrain", workspace_id)
 
 
 def workspaces_with_new_outcomes(session: Session) -> list[int]:
@@ -84,3 +85,15 @@ def workspaces_with_new_outcomes(session: Session) -> list[int]:
         .order_by(counts.c.workspace_id)
     )
     return list(session.scalars(query))
+
+
+@job("scoring.score_lead", priority=Priority.prompt)
+def score_lead(session: Session, workspace_id: int, lead_id: int) -> None:
+    """Scores a lead again once something it said was learned (a lead turning hot is
+    announced: the business hears of it from that event)."""
+    lead = session.get(Lead, lead_id)
+    if lead is not None and lead.workspace_id == workspace_id:
+        service.score(session, lead)
+
+
+react("lead.qualified", "scoring.score_lead")

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadflow.models import Event, WebhookDelivery, WebhookEndpoint
+from leadflow.worker import enqueue
 
 TEST_EVENT = "webhook.test"
 
@@ -21,9 +22,6 @@ def fan_out(session: Session, events: Sequence[Event]) -> None:
     ).all()
     if not endpoints:
         return
-    from leadflow.webhooks.tasks import deliver
-    from leadflow.worker import enqueue
-
     for event in events:
         for endpoint in endpoints:
             if endpoint.workspace_id == event.workspace_id and _subscribed(endpoint, event):
@@ -32,7 +30,7 @@ def fan_out(session: Session, events: Sequence[Event]) -> None:
                 )
                 session.add(delivery)
                 session.flush()
-                enqueue(session, deliver, event.workspace_id, delivery.id)
+                enqueue(session, "webhooks.deliver", event.workspace_id, delivery.id)
 
 
 def _subscribed(endpoint: WebhookEndpoint, event: Event) -> bool:

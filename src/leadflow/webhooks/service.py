@@ -18,6 +18,7 @@ from leadflow.models.base import utcnow
 from leadflow.webhooks import repository, schedule, sender, signing
 from leadflow.webhooks.fanout import TEST_EVENT as TEST_EVENT
 from leadflow.webhooks.schemas import EndpointCreate, EndpointUpdate
+from leadflow.worker import enqueue
 
 log = structlog.get_logger()
 DISABLED_EVENT = "webhook.endpoint_disabled"
@@ -211,11 +212,10 @@ def retry_delivery(
 
 
 def _schedule(session: Session, delivery: WebhookDelivery, delay: timedelta) -> None:
-    from leadflow.webhooks.tasks import deliver
-    from leadflow.worker import enqueue
-
     delivery.next_attempt_at = utcnow() + delay
-    enqueue(session, deliver, delivery.workspace_id, delivery.id, delay=delay.total_seconds())
+    enqueue(
+        session, "webhooks.deliver", delivery.workspace_id, delivery.id, delay=delay.total_seconds()
+    )
 
 
 def message_due(session: Session, *, workspace_id: int, delivery_id: int) -> sender.Message | None:
@@ -313,12 +313,9 @@ def _log_attempt(delivery: WebhookDelivery, result: sender.AttemptResult) -> Non
 
 def requeue_lost(session: Session) -> int:
     """Hands pending deliveries the queue lost back to it; how many there were."""
-    from leadflow.webhooks.tasks import deliver
-    from leadflow.worker import enqueue
-
     lost = repository.take_lost_deliveries(session, due_before=utcnow() - schedule.LOST_AFTER)
     for delivery_id, workspace_id in lost:
-        enqueue(session, deliver, workspace_id, delivery_id)
+        enqueue(session, "webhooks.deliver", workspace_id, delivery_id)
     if lost:
         log.warning("webhook.deliveries_requeued", count=len(lost))
     return len(lost)

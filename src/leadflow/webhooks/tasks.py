@@ -5,11 +5,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from leadflow.db import get_sessionmaker
+from leadflow.events.subscriptions import watch
 from leadflow.webhooks import sender, service
+from leadflow.webhooks.fanout import fan_out
 from leadflow.worker.registry import job, periodic
 
 
-@job()
+@job("webhooks.deliver", formerly="webhooks.tasks.deliver")
 def deliver(session: Session, workspace_id: int, delivery_id: int) -> None:
     """Makes the delivery's next attempt if it is due, and records what came back.
 
@@ -28,3 +30,8 @@ def deliver(session: Session, workspace_id: int, delivery_id: int) -> None:
 @periodic(minute="*/10")
 def requeue_lost_deliveries(session: Session) -> None:
     service.requeue_lost(session)
+
+
+# Every event written reaches the workspace's endpoints that subscribed to it, in the same
+# transaction: a delivery per endpoint, each sent by a job.
+watch(fan_out)

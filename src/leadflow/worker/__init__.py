@@ -8,7 +8,6 @@ its effects; never half of one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -20,20 +19,23 @@ from leadflow.kit import on_commit
 from leadflow.models import Job
 from leadflow.models.base import utcnow
 from leadflow.worker import metrics
-from leadflow.worker.registry import job, job_name, periodic, spec
+from leadflow.worker.queue import dispatch
+from leadflow.worker.registry import Priority, job, periodic, spec
 
-__all__ = ["enqueue", "job", "periodic"]
+__all__ = ["Priority", "enqueue", "job", "periodic"]
 
 _PENDING = "leadflow_pending_jobs"
 
 
-def enqueue(session: Session, function: Callable[..., Any], *args: Any, delay: float = 0) -> Job:
-    """Asks for ``function(*args)`` to run after ``session`` commits; never if it rolls back."""
-    declared = spec(job_name(function))
+def enqueue(session: Session, name: str, *args: Any, delay: float = 0) -> Job:
+    """Asks for the job ``name`` to run with ``args`` after ``session`` commits; never if it
+    rolls back. The job is looked up by name, so no domain imports another's tasks."""
+    declared = spec(name)
     row = Job(
         name=declared.name,
         args=list(args),
         max_attempts=declared.max_attempts,
+        priority=declared.priority,
         workspace_id=args[0] if declared.scoped else None,
         run_after=utcnow() + timedelta(seconds=delay),
     )
@@ -45,14 +47,12 @@ def enqueue(session: Session, function: Callable[..., Any], *args: Any, delay: f
 
 @event.listens_for(Session, "after_commit")
 def _dispatch_pending(session: Session) -> None:
-    from leadflow.worker.queue import dispatch
-
     if not on_commit.committed_for_good(session):
         return  # a savepoint was released: the rows are not visible to a worker yet
     for row, delay in on_commit.take(session, _PENDING):
         # The request's (or parent job's) id is in the log context: this line links them.
         structlog.get_logger().info("job.enqueued", queued_job_id=row.id, queued_job=row.name)
-        dispatch([row.id], delay=delay)
+        dispatch([row.id], delay=delay, priority=row.priority)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -22,11 +22,13 @@ def recover_overdue() -> int:
     """Hands over again every job the queue lost or a dead worker left half done."""
     grace = timedelta(seconds=get_settings().job_recovery_seconds)
     with unit_of_work(writes=False) as session:
-        job_ids = ledger.overdue(session, grace=grace, queue_idle=pending_in_queue() == 0)
-    if job_ids:
-        log.info("job.recovered", jobs=len(job_ids))
-        dispatch(job_ids)
-    return len(job_ids)
+        by_priority = ledger.overdue(session, grace=grace, queue_idle=pending_in_queue() == 0)
+    recovered = sum(map(len, by_priority.values()))
+    if recovered:
+        log.info("job.recovered", jobs=recovered)
+    for priority, job_ids in sorted(by_priority.items(), reverse=True):
+        dispatch(job_ids, priority=priority)
+    return recovered
 
 
 class Recovery(threading.Thread):

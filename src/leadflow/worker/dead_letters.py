@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from leadflow.exceptions import Conflict, NotFound
 from leadflow.models import DeadJob, Job
 from leadflow.models.base import utcnow
+from leadflow.worker import enqueue
 from leadflow.worker.registry import spec
 
 
@@ -33,14 +34,12 @@ def unreplayed(session: Session) -> int:
 
 def replay(session: Session, dead_id: int, *, workspace_id: int | None) -> Job:
     """Queues the job again, with fresh attempts; the dead letter remembers the replay."""
-    from leadflow.worker import enqueue
-
     dead = session.get(DeadJob, dead_id)
     if dead is None or (workspace_id is not None and dead.workspace_id != workspace_id):
         raise NotFound(f"dead job {dead_id} not found")
     if dead.replayed_at is not None:
         raise Conflict(f"dead job {dead_id} was already replayed as job {dead.replay_job_id}")
-    job = enqueue(session, spec(dead.name).function, *dead.args)
-    session.flush([job])
+    job = enqueue(session, spec(dead.name).name, *dead.args)
+    session.flush()
     dead.replayed_at, dead.replay_job_id = utcnow(), job.id
     return job

@@ -25,10 +25,14 @@ class Claim:
     args: list[object]
     token: str
     attempt: int
+    priority: int = 0
 
 
-def name_of(session: Session, job_id: int) -> str | None:
-    return session.scalar(select(_jobs.c.name).where(_jobs.c.id == job_id))
+def name_and_priority(session: Session, job_id: int) -> tuple[str, int] | None:
+    row = session.execute(
+        select(_jobs.c.name, _jobs.c.priority).where(_jobs.c.id == job_id)
+    ).first()
+    return None if row is None else (row.name, row.priority)
 
 
 def claim(session: Session, job_id: int, *, lease: timedelta) -> Claim | None:
@@ -45,11 +49,11 @@ def claim(session: Session, job_id: int, *, lease: timedelta) -> Claim | None:
             attempts=_jobs.c.attempts + 1,
             updated_at=now,
         )
-        .returning(_jobs.c.name, _jobs.c.args, _jobs.c.attempts)
+        .returning(_jobs.c.name, _jobs.c.args, _jobs.c.attempts, _jobs.c.priority)
     ).first()
     if taken is None:
         return None
-    return Claim(job_id, taken.name, list(taken.args), token, taken.attempts)
+    return Claim(job_id, taken.name, list(taken.args), token, taken.attempts, taken.priority)
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
@@ -129,23 +133,35 @@ def _mark(session: Session, claimed: Claim, *, state: str, error: str, run_after
 
 def overdue(
     session: Session, *, grace: timedelta, queue_idle: bool, limit: int = 1000
-) -> Sequence[int]:
+) -> dict[int, list[int]]:
     """Jobs that should be running and are not: leased to a worker that stopped renewing (it
     died), and, when the queue has nothing waiting, queued long past their time (the queue lost
     them, or never got them). A queue that is merely behind still holds them: handing them over
-    again would only lengthen it."""
+    again would only lengthen it. Their ids by priority."""
     now = utcnow()
     stale: ColumnElement[bool] = and_(_jobs.c.state == JobState.running, _jobs.c.leased_until < now)
     if queue_idle:
         lost = and_(_jobs.c.state == JobState.queued, _jobs.c.run_after <= now - grace)
         stale = or_(stale, lost)
-    return session.scalars(select(_jobs.c.id).where(stale).order_by(_jobs.c.id).limit(limit)).all()
+    rows = session.execute(
+        select(_jobs.c.id, _jobs.c.priority)
+        .where(stale)
+        .order_by(_jobs.c.priority.desc(), _jobs.c.id)
+        .limit(limit)
+    )
+    by_priority: dict[int, list[int]] = {}
+    for job_id, priority in rows:
+        by_priority.setdefault(priority, []).append(job_id)
+    return by_priority
 
 
 def due(session: Session, *, limit: int = 100) -> Sequence[int]:
     now = utcnow()
     return session.scalars(
-        select(_jobs.c.id).where(_claimable(now)).order_by(_jobs.c.id).limit(limit)
+        select(_jobs.c.id)
+        .where(_claimable(now))
+        .order_by(_jobs.c.priority.desc(), _jobs.c.id)
+        .limit(limit)
     ).all()
 
 

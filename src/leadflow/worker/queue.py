@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 import structlog
-from huey import Huey, RedisHuey, crontab
+from huey import Huey, PriorityRedisHuey, crontab
 from huey.storage import SqliteStorage
 
 from leadflow.config import get_settings
@@ -26,11 +26,12 @@ class Queue:
 
 @lru_cache
 def get_queue() -> Queue:
+    """The queue, with every periodic job the catalogue declared (load it first)."""
+    # The runner hands failed jobs back to this queue: imported here, where both are whole.
     from leadflow.worker.runner import run
 
     huey = _build_huey()
     queue = Queue(huey, huey.task(name="leadflow.run")(run))
-    registry.load_catalogue()
     for periodic in registry.PERIODIC.values():
         huey.periodic_task(crontab(**periodic.crontab), name=periodic.name)(
             _periodic_runner(periodic)
@@ -41,7 +42,10 @@ def get_queue() -> Queue:
 def _build_huey() -> Huey:
     settings = get_settings()
     if settings.redis_url:
-        return RedisHuey("leadflow", url=settings.redis_url, results=False)
+        # A sorted set, so the speed-to-lead path is taken first (Redis 5 or later). Its own
+        # name: the plain list of earlier versions stays aside, its jobs recovered from the
+        # ledger.
+        return PriorityRedisHuey("leadflow-priority", url=settings.redis_url, results=False)
     settings.job_queue_path.parent.mkdir(parents=True, exist_ok=True)
     return Huey(
         "leadflow",
@@ -72,16 +76,16 @@ def _periodic_runner(periodic: registry.PeriodicSpec) -> Any:
     return run_periodic
 
 
-def dispatch(job_ids: Iterable[int], *, delay: float = 0) -> None:
-    """Hands job ids to the queue. A failure here loses nothing: the ledger still has the job,
-    and recovery hands it over again."""
+def dispatch(job_ids: Iterable[int], *, delay: float = 0, priority: int = 0) -> None:
+    """Hands job ids to the queue, higher priorities taken first. A failure here loses nothing:
+    the ledger still has the job, and recovery hands it over again."""
     queue = get_queue()
     try:
         for job_id in job_ids:
             if delay > 0:
-                queue.run.schedule(args=(job_id,), delay=delay)
+                queue.run.schedule(args=(job_id,), delay=delay, priority=priority)
             else:
-                queue.run(job_id)
+                queue.run(job_id, priority=priority)
     except Exception as error:  # the queue's store is unreachable: recovery will retry
         log.warning("job.dispatch_failed", error=str(error))
 

@@ -50,10 +50,11 @@ def run(job_id: int) -> Outcome:
 
 
 def _run_in_turn(job_id: int) -> Outcome:
-    if not _is_bulk(job_id):
+    bulk, priority = _bulk_and_priority(job_id)
+    if not bulk:
         return _run(job_id)
     if not _BULK_SLOT.acquire(blocking=False):
-        dispatch([job_id], delay=BULK_WAIT_SECONDS)
+        dispatch([job_id], delay=BULK_WAIT_SECONDS, priority=priority)
         return Outcome.skipped
     try:
         return _run(job_id)
@@ -61,13 +62,15 @@ def _run_in_turn(job_id: int) -> Outcome:
         _BULK_SLOT.release()
 
 
-def _is_bulk(job_id: int) -> bool:
+def _bulk_and_priority(job_id: int) -> tuple[bool, int]:
     with unit_of_work(writes=False) as session:
-        name = ledger.name_of(session, job_id)
+        found = ledger.name_and_priority(session, job_id)
+    if found is None:
+        return False, 0
     try:
-        return name is not None and registry.spec(name).bulk
+        return registry.spec(found[0]).bulk, found[1]
     except KeyError:
-        return False
+        return False, found[1]
 
 
 def _run(job_id: int) -> Outcome:
@@ -130,7 +133,7 @@ def _failed(
     log.warning(
         "job.retrying", attempt=claimed.attempt, in_seconds=round(delay, 1), error=described
     )
-    dispatch([claimed.job_id], delay=delay)
+    dispatch([claimed.job_id], delay=delay, priority=claimed.priority)
     return Outcome.retrying
 
 

@@ -106,7 +106,6 @@ def _ensure_knowledge(session: Session, workspace_id: int) -> None:
     """The demo agency's FAQs and brochure, queued for ingestion (the worker embeds them)."""
     from leadflow.knowledge import repository as knowledge_repository
     from leadflow.knowledge import service as knowledge
-    from leadflow.knowledge.tasks import ingest_document
     from leadflow.worker import enqueue
 
     demo = json.loads(DEMO_KNOWLEDGE.read_text(encoding="utf-8"))
@@ -121,4 +120,4 @@ def _ensure_knowledge(session: Session, workspace_id: int) -> None:
         for d in demo["documents"]
     ]
     for document in documents:
-        enqueue(session, ingest_document, workspace_id, document.id)
+        enqueue(session, "knowledge.ingest", workspace_id, document.id)
