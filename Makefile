@@ -71,6 +71,7 @@ typecheck: install
 	$(BIN)/mypy
 
 check: lint typecheck
+	$(BIN)/lint-imports
 	@scratch=$$(mktemp -d) && LEADFLOW_DATA_DIR=$$scratch $(BIN)/alembic upgrade head \
 		&& LEADFLOW_DATA_DIR=$$scratch $(BIN)/alembic check; status=$$?; rm -rf $$scratch; exit $$status
 

@@ -1,7 +1,7 @@
 """Speed to lead: new leads' first messages in through Twilio's signed webhook, answered by the
 agent from the knowledge base, measured from the webhook's receipt to the reply handed over.
 
-    python -m bench.speed_to_lead [--leads 1000] [--rate 10] [--database-url URL]
+    python -m bench.speed_to_lead [--leads 1000] [--rate 10] [--background] [--database-url URL]
 
 leadflow runs as `leadflow serve` does (uvicorn with its embedded job consumers) in its own
 process, with the demo agency's knowledge base ingested and a Twilio connection; no LLM, so
@@ -10,7 +10,11 @@ local outbox. This process sends each new lead's first message (SMS or WhatsApp,
 Arabic) as Twilio would, signed with the connection's auth token, at `--rate` leads a second,
 then waits for every lead to be answered. Each lead's time is leadflow's own record of it
 (`first_response_ms`: from the webhook's arrival to the reply handed to the channel).
-Prints one JSON object on its last line.
+With `--background`, the same load is sent twice in one run: first to a quiet server, then
+while another workspace's 1,000,000-row import and a knowledge ingestion (a long guide, embedded
+by the real model) run on the same server. The background figures are `p50_ms`, `p95_ms`...; the
+quiet ones beside them are `quiet_p50_ms`, `quiet_p95_ms`... Prints one JSON object on its last
+line.
 """
 
 from __future__ import annotations
@@ -27,14 +31,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 
 from bench.databases import scratch_database
+from bench.knowledge import guide as knowledge_guide
 from bench.servers import leadflow_server
 
 SLUG = "bench"
+BUSY = "busy"  # the workspace whose import and ingestion run in the background
 ACCOUNT_SID = "AC" + "0" * 32
 AUTH_TOKEN = "bench-twilio-auth-token-0123456789"
 QUESTIONS = [
@@ -56,10 +63,15 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--leads", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=10.0, help="new leads a second")
     parser.add_argument("--database-url", default="", help="a PostgreSQL server; default SQLite")
+    parser.add_argument(
+        "--background", action="store_true",
+        help="also send the load during a 1,000,000-row import and a knowledge ingestion",
+    )  # fmt: skip
+    parser.add_argument("--import-rows", type=int, default=1_000_000, help="with --background")
     return parser.parse_args()
 
 
-def _prepare(database_url: str, data_dir: Path) -> dict[str, str]:
+def _prepare(database_url: str, data_dir: Path, key_file: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "LEADFLOW_DATABASE_URL": database_url,
@@ -72,9 +84,10 @@ from leadflow import catalogue
 from leadflow.cli.app import migrate
 from leadflow.connections.service import connect
 from leadflow.db import unit_of_work
-from leadflow.workspaces.demo import _ensure_knowledge
-from leadflow.workspaces.service import create_workspace
+from leadflow.demo import _ensure_knowledge
+from leadflow.workspaces.service import create_api_key, create_workspace
 from leadflow.worker.runner import run_due
+from pathlib import Path
 catalogue.load()
 migrate()
 with unit_of_work() as session:
@@ -83,6 +96,9 @@ with unit_of_work() as session:
     connect(session, workspace_id=workspace.id, provider="twilio",
             settings={{"account_sid": {ACCOUNT_SID!r}, "auth_token": {AUTH_TOKEN!r}}})
     _ensure_knowledge(session, workspace.id)
+    busy = create_workspace(session, slug={BUSY!r}, name="Busy neighbour")
+    _, key = create_api_key(session, workspace=busy, name="bench")
+    Path({str(key_file)!r}).write_text(key)
 run_due()
 """
     subprocess.run([sys.executable, "-c", setup], env=env, check=True)
@@ -96,8 +112,12 @@ def _signature(url: str, params: dict[str, str]) -> str:
     return base64.b64encode(digest).decode()
 
 
+def _phone(number: int) -> str:
+    return f"+9665{number:08d}"
+
+
 def _first_message(number: int, rng: random.Random) -> dict[str, str]:
-    phone = f"+9665{number:08d}"
+    phone = _phone(number)
     whatsapp = number % 2 == 0
     return {
         "MessageSid": f"SM{number:032x}",
@@ -109,13 +129,13 @@ def _first_message(number: int, rng: random.Random) -> dict[str, str]:
     }
 
 
-def _send_all(port: int, leads: int, rate: float) -> list[int]:
+def _send_all(port: int, numbers: range, rate: float) -> list[int]:
     url = f"http://127.0.0.1:{port}/api/v1/inbound/{SLUG}/twilio"
-    rng = random.Random(3)
+    rng = random.Random(3 + numbers.start)
     statuses = []
     started = time.perf_counter()
     with httpx.Client(timeout=30) as client:
-        for number in range(leads):
+        for sent, number in enumerate(numbers):
             params = _first_message(number, rng)
             headers = {
                 "x-twilio-signature": _signature(url, params),
@@ -124,33 +144,100 @@ def _send_all(port: int, leads: int, rate: float) -> list[int]:
             statuses.append(
                 client.post(url, content=urlencode(params), headers=headers).status_code
             )
-            pause = started + (number + 1) / rate - time.perf_counter()
+            pause = started + (sent + 1) / rate - time.perf_counter()
             if pause > 0:
                 time.sleep(pause)
     return statuses
 
 
-def _answered(env: dict[str, str]) -> list[int | None]:
+def _answered(env: dict[str, str]) -> dict[str, int | None]:
+    """Each bench lead who wrote, by phone: leadflow's time to its first reply (None: not yet)."""
     query = (
         "import json\nfrom sqlalchemy import select\nfrom leadflow.db import unit_of_work\n"
-        "from leadflow.models import Lead\n"
+        "from leadflow.models import Lead, Workspace\n"
         "with unit_of_work(writes=False) as s:\n"
+        f"    bench = s.scalar(select(Workspace.id).where(Workspace.slug == {SLUG!r}))\n"
         "    wrote = Lead.first_message_at.is_not(None)\n"
-        "    rows = s.scalars(select(Lead.first_response_ms).where(wrote))\n"
-        "    print(json.dumps(list(rows)))"
+        "    rows = s.execute(select(Lead.phone, Lead.first_response_ms)"
+        ".where(Lead.workspace_id == bench, wrote))\n"
+        "    print(json.dumps(dict(rows.tuples().all())))"
     )
     out = subprocess.run(
         [sys.executable, "-c", query], env=env, check=True, capture_output=True, text=True
     )
-    return list(json.loads(out.stdout.strip().splitlines()[-1]))
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def _wait_for_answers(env: dict[str, str], leads: int, deadline: float) -> list[int | None]:
+def _wait_for_answers(env: dict[str, str], phones: set[str], deadline: float) -> list[int]:
+    """The reply times of ``phones``' leads, once all are answered or the deadline passed."""
     while True:
-        times = _answered(env)
-        if (len(times) >= leads and all(t is not None for t in times)) or time.time() > deadline:
-            return times
+        times = {phone: ms for phone, ms in _answered(env).items() if phone in phones}
+        done = len(times) >= len(phones) and all(ms is not None for ms in times.values())
+        if done or time.time() > deadline:
+            return sorted(ms for ms in times.values() if ms is not None)
         time.sleep(2)
+
+
+def _load(port: int, env: dict[str, str], first: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Leads ``first`` onwards write their first messages; their reply times' percentiles."""
+    numbers = range(first, first + args.leads)
+    statuses = _send_all(port, numbers, args.rate)
+    answered = _wait_for_answers(env, {_phone(n) for n in numbers}, time.time() + 600)
+    return {
+        "non_200": sum(1 for status in statuses if status != 200),
+        "answered": len(answered),
+        **{
+            f"p{round(fraction * 100)}_ms": _percentile(answered, fraction) if answered else None
+            for fraction in (0.50, 0.95, 0.99)
+        },
+        "max_ms": answered[-1] if answered else None,
+    }
+
+
+def _start_background(api: httpx.Client, workdir: Path, rows: int) -> int:
+    """The busy workspace's import of ``rows`` leads and a long guide's ingestion, both under
+    way when this returns; the import's id."""
+    leads = workdir / "leads.csv"
+    code = (
+        "from pathlib import Path; from bench.synthetic import write_leads_csv; "
+        f"write_leads_csv(Path({str(leads)!r}), {rows})"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    guide = workdir / "guide.md"
+    rng = random.Random(5)
+    guide.write_text("\n\n".join(knowledge_guide(rng, sections=40) for _ in range(25)))
+    kb = api.post("/api/v1/knowledge/bases", json={"name": "Busy guide"}).json()
+    with guide.open("rb") as file:
+        added = api.post(
+            f"/api/v1/knowledge/bases/{kb['id']}/documents",
+            files={"file": (guide.name, file, "text/markdown")},
+        )
+    assert added.status_code == 202, added.text
+    with leads.open("rb") as file:
+        upload = api.post("/api/v1/imports", files={"file": (leads.name, file, "text/csv")})
+    assert upload.status_code == 202, upload.text
+    import_id = int(upload.json()["id"])
+    while (job := api.get(f"/api/v1/imports/{import_id}").json())["rows"] == 0:
+        assert job["status"] in ("queued", "running"), job
+        time.sleep(0.2)
+    return import_id
+
+
+def _background_load(
+    port: int, env: dict[str, str], workdir: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    key = (workdir / "api-key").read_text()
+    with httpx.Client(
+        base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {key}"},
+        timeout=600,
+    ) as api:  # fmt: skip
+        import_id = _start_background(api, workdir, args.import_rows)
+        before = api.get(f"/api/v1/imports/{import_id}").json()
+        busy = _load(port, env, args.leads, args)
+        after = api.get(f"/api/v1/imports/{import_id}").json()
+    busy["import_rows_during_load"] = int(after["rows"]) - int(before["rows"])
+    busy["import_still_running"] = after["status"] == "running"
+    return busy
 
 
 def _percentile(ordered: list[int], fraction: float) -> int:
@@ -163,23 +250,22 @@ def main() -> None:
         tempfile.TemporaryDirectory(prefix="leadflow-bench-") as workdir,
         scratch_database(args.database_url, Path(workdir)) as database_url,
     ):
-        env = _prepare(database_url, Path(workdir))
+        env = _prepare(database_url, Path(workdir), Path(workdir) / "api-key")
         with leadflow_server(env) as (_, port):
-            statuses = _send_all(port, args.leads, args.rate)
-            times = _wait_for_answers(env, args.leads, time.time() + 300)
-    answered = sorted(t for t in times if t is not None)
-    result = {
+            quiet = _load(port, env, 0, args)
+            busy = _background_load(port, env, Path(workdir), args) if args.background else None
+    result: dict[str, Any] = {
         "bench": "speed_to_lead",
         "engine": "postgresql" if args.database_url else "sqlite",
         "leads": args.leads,
         "rate_per_s": args.rate,
-        "non_200": sum(1 for status in statuses if status != 200),
-        "answered": len(answered),
-        "p50_ms": _percentile(answered, 0.50) if answered else None,
-        "p95_ms": _percentile(answered, 0.95) if answered else None,
-        "p99_ms": _percentile(answered, 0.99) if answered else None,
-        "max_ms": answered[-1] if answered else None,
     }
+    if busy is None:
+        result.update(quiet)
+    else:
+        result["background"] = f"import of {args.import_rows} rows and a knowledge ingestion"
+        result.update(busy)
+        result.update({f"quiet_{name}": value for name, value in quiet.items()})
     print(json.dumps(result))
 
 

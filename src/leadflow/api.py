@@ -14,11 +14,11 @@ from leadflow.inbox import endpoints as inbox
 from leadflow.intake import endpoints as intake
 from leadflow.knowledge import endpoints as knowledge
 from leadflow.leads import endpoints as leads
+from leadflow.operations import job_endpoints as jobs
 from leadflow.pipeline import endpoints as pipeline
 from leadflow.scoring import endpoints as scoring
 from leadflow.usage import endpoints as usage
 from leadflow.webhooks import endpoints as webhooks
-from leadflow.worker import endpoints as jobs
 from leadflow.workspaces import endpoints as workspaces
 
 api_router = APIRouter(prefix="/api/v1")

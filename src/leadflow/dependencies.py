@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from leadflow.accounts.api_keys import workspace_for_api_key
 from leadflow.config import get_settings
 from leadflow.db import unit_of_work
 from leadflow.exceptions import TooManyRequests, Unauthorized
@@ -15,7 +16,6 @@ from leadflow.kit.client_address import client_address
 from leadflow.kit.crypto import hash_api_key
 from leadflow.kit.ratelimit import Rate, enforce, get_limiter
 from leadflow.models import Workspace
-from leadflow.workspaces.service import workspace_for_api_key
 
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 

@@ -1,5 +1,5 @@
 """A small, realistic knowledge base: a Riyadh real-estate agency's FAQs and its brochure (the
-demo workspace's, src/leadflow/workspaces/demo_knowledge.json), and questions a lead might ask,
+demo workspace's, src/leadflow/demo/demo_knowledge.json), and questions a lead might ask,
 each worded unlike the passage that answers it, with the passage that answers it (an FAQ's
 question, or a brochure section's heading)."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from leadflow.workspaces.demo import DEMO_KNOWLEDGE
+from leadflow.demo import DEMO_KNOWLEDGE
 
 _DEMO = json.loads(DEMO_KNOWLEDGE.read_text(encoding="utf-8"))
 AGENCY_FAQS: list[tuple[str, str]] = [(faq["question"], faq["answer"]) for faq in _DEMO["faqs"]]

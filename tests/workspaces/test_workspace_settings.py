@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from leadflow.accounts.api_keys import workspace_for_api_key
 from leadflow.agent.hours import working_days
 from leadflow.exceptions import BadRequest, NotFound
 from leadflow.workspaces import service
@@ -13,11 +14,11 @@ from tests.builders import make_workspace
 def test_a_revoked_key_opens_nothing_and_revoking_twice_keeps_the_first_time(session):
     workspace = make_workspace(session)
     api_key, plaintext = service.create_api_key(session, workspace=workspace, name="zapier")
-    assert service.workspace_for_api_key(session, plaintext) == workspace
+    assert workspace_for_api_key(session, plaintext) == workspace
     revoked = service.revoke_api_key(session, workspace_id=workspace.id, key_id=api_key.id)
     first = revoked.revoked_at
     assert first is not None
-    assert service.workspace_for_api_key(session, plaintext) is None
+    assert workspace_for_api_key(session, plaintext) is None
     again = service.revoke_api_key(session, workspace_id=workspace.id, key_id=api_key.id)
     assert again.revoked_at == first
     assert service.api_keys(session, workspace_id=workspace.id) == [api_key]

@@ -3,10 +3,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from leadflow.models import UserSession, Workspace, WorkspaceMember
+from leadflow.models import ApiKey, User, UserSession, Workspace, WorkspaceMember
+
+
+def active_key_by_hash(session: Session, key_hash: str) -> ApiKey | None:
+    return session.scalar(
+        select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
+    )
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.email) == email.lower()))
 
 
 def session_by_token_hash(session: Session, token_hash: str) -> UserSession | None:

@@ -12,13 +12,13 @@ import structlog
 from sqlalchemy.orm import Session
 
 from leadflow.accounts import repository, sessions
+from leadflow.accounts.repository import user_by_email
 from leadflow.config import get_settings
 from leadflow.exceptions import BadRequest, NotFound, TooManyRequests
 from leadflow.identity.keys import InvalidEmail, normalize_email
 from leadflow.kit.crypto import check_new_password, hash_password, verify_password
 from leadflow.kit.ratelimit import Backoff, get_limiter
 from leadflow.models import User, UserSession
-from leadflow.workspaces.repository import user_by_email
 
 log = structlog.get_logger()
 WAIT_MESSAGE = "too many attempts to sign in; wait before trying again"

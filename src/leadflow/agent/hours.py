@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from leadflow.agent.language import Language
+from leadflow.kit.language import Language
 
 # Where the working week runs Sunday to Thursday.
 SUNDAY_WEEK = frozenset({"SA", "KW", "QA", "OM", "BH", "EG", "JO", "IQ", "YE", "DZ", "LY"})

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from leadflow.agent.decision import Decision, Learned
-from leadflow.agent.language import Language, language_of
 from leadflow.agent.templates import JOINS, say
 from leadflow.compliance.consent import consent_word
+from leadflow.kit.language import Language, language_of
 from leadflow.knowledge.search import SearchHit
 from leadflow.knowledge.wording import query_words
 

@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 from leadflow.agent import policy, rules
 from leadflow.agent.decision import Decision, Learned
 from leadflow.agent.hours import meeting_slots, spoken, working_days
-from leadflow.agent.language import Language, language_of
+from leadflow.agent.llm import decide_with
 from leadflow.agent.rules import Turn
 from leadflow.agent.templates import say
 from leadflow.conversations import repository as conversations
 from leadflow.conversations.service import is_verified, queue_outgoing
 from leadflow.events.service import record
+from leadflow.integrations.llm.base import LLMFailed
+from leadflow.kit.language import Language, language_of
 from leadflow.knowledge.search import search
 from leadflow.models import ConsentStatus, Conversation, Lead, Message, Workspace
 from leadflow.models.base import utcnow
@@ -118,9 +120,6 @@ def _learned(text: str, services: list[str]) -> Learned:
 def decide(turn: Turn, *, llm: Any = None) -> tuple[Decision, str]:
     """The decision and the engine that made it, within policy whichever it was."""
     if llm is not None:
-        from leadflow.agent.llm import decide_with
-        from leadflow.integrations.llm.base import LLMFailed
-
         try:
             return policy.enforce(decide_with(llm, turn), turn), "llm"
         except (LLMFailed, policy.InstructionsLeaked) as failure:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from leadflow.agent.language import Language
+from leadflow.kit.language import Language
 
 TEMPLATES: dict[str, dict[Language, str]] = {
     "answer": {"en": "{answer}", "ar": "{answer}"},

@@ -27,6 +27,7 @@ from leadflow.config import (
     is_weak_key,
 )
 from leadflow.db import get_engine, unit_of_work
+from leadflow.demo import ensure_demo
 from leadflow.exceptions import LeadflowError
 from leadflow.imports import repository as import_repository
 from leadflow.imports.service import ImportRun, open_import
@@ -35,7 +36,6 @@ from leadflow.logs import configure_logging
 from leadflow.migrations.runner import upgrade_to_head
 from leadflow.models import ImportJob
 from leadflow.workspaces import service as workspaces
-from leadflow.workspaces.demo import ensure_demo
 
 app = typer.Typer(help="leadflow: every inbound lead answered in seconds.", no_args_is_help=True)
 workspace_app = typer.Typer(help="Workspaces (tenants).", no_args_is_help=True)
@@ -276,6 +276,7 @@ def export(
     ] = None,
 ) -> None:
     """Export a workspace's leads as CSV, spreadsheet formulas defused."""
+    # imported when the command runs: the CLI starts without loading what it will not use
     from leadflow.exports.service import write_csv
 
     with errors(), unit_of_work() as session:
@@ -305,6 +306,7 @@ def worker(
 ) -> None:
     """Run job consumers on their own (start as many as wanted, on any machine that reaches the
     same database and queue). SIGINT finishes running jobs first; SIGTERM stops at once."""
+    # imported when the command runs: the CLI starts without loading what it will not use
     from leadflow.worker.consumer import run_standalone
 
     migrate()
@@ -323,6 +325,7 @@ def jobs_dead(
     workspace: Annotated[str | None, typer.Option("--workspace", "-w")] = None,
 ) -> None:
     """List jobs that failed every retry (all workspaces unless one is given)."""
+    # imported when the command runs: the CLI starts without loading what it will not use
     from leadflow.worker import dead_letters
 
     with unit_of_work(writes=False) as session:
@@ -337,6 +340,7 @@ def jobs_dead(
 @jobs_app.command("replay")
 def jobs_replay(dead_job_id: Annotated[int, typer.Argument(min=1)]) -> None:
     """Queue a dead job again, with its retries renewed."""
+    # imported when the command runs: the CLI starts without loading what it will not use
     from leadflow.worker import dead_letters
 
     try:
@@ -351,6 +355,7 @@ def jobs_replay(dead_job_id: Annotated[int, typer.Argument(min=1)]) -> None:
 @jobs_app.command("run")
 def jobs_run() -> None:
     """Run every due job here and now, then exit (no consumer needed)."""
+    # imported when the command runs: the CLI starts without loading what it will not use
     from leadflow.worker.runner import run_due
 
     migrate()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from leadflow.conversations import repository
 from leadflow.conversations.service import Inbound, receive
+from leadflow.inbox.email_form import email_form
 from leadflow.inbox.handlers import handles
 from leadflow.models import InboundWebhook, Workspace
 
@@ -64,8 +65,6 @@ def _status(session: Session, workspace_id: int, form: dict[str, str]) -> None:
 
 @handles("sendgrid")
 def sendgrid_inbound_email(session: Session, delivery: InboundWebhook) -> None:
-    from leadflow.inbox.email_form import email_form
-
     content_type = str(delivery.headers.get("content-type", ""))
     email = email_form(delivery.body, content_type)
     if not email.sender or not email.text:

@@ -11,13 +11,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from leadflow.agent.language import language_of
 from leadflow.compliance.consent import consent_word
 from leadflow.conversations import repository
 from leadflow.events.service import record
 from leadflow.exceptions import Conflict
 from leadflow.identity.drafts import draft_from_fields
 from leadflow.identity.service import intake
+from leadflow.kit.language import language_of
 from leadflow.leads.service import announce_arrivals
 from leadflow.models import Activity, ConsentStatus, Conversation, Lead, Message, Workspace
 from leadflow.models.base import utcnow

@@ -26,6 +26,7 @@ from leadflow.connections.registry import (
     load_verification_key,
 )
 from leadflow.exceptions import LeadflowError
+from leadflow.inbox.email_form import email_form
 
 TOLERANCE_SECONDS = 300
 
@@ -185,8 +186,6 @@ def verify_sendgrid(delivery: Delivery, settings: ProviderSettings, now: float) 
 
 def _email_event_id(delivery: Delivery) -> str:
     """The email's Message-ID, from the parsed form's headers; else the body's hash."""
-    from leadflow.inbox.email_form import email_form
-
     message_id = email_form(delivery.body, delivery.content_type).message_id
     return message_id[:200] if message_id else "sha256:" + hashlib.sha256(delivery.body).hexdigest()
 

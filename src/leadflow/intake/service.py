@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from sqlalchemy.orm import Session
 
 from leadflow.config import get_settings
+from leadflow.conversations.service import Inbound, take_message
 from leadflow.exceptions import NotFound, UnprocessableInput
 from leadflow.identity.drafts import draft_from_fields
 from leadflow.identity.service import IntakeOutcome, intake
@@ -14,6 +15,7 @@ from leadflow.imports.columns import ColumnMap
 from leadflow.kit.ratelimit import Rate, enforce
 from leadflow.leads.service import announce_arrivals
 from leadflow.models import Lead, Workspace
+from leadflow.scoring.pipeline_steps import written_by
 from leadflow.workspaces.repository import workspace_by_form_token
 
 HONEYPOT_FIELD = "leadflow_hp"  # hidden from people by the form's CSS; bots fill it in
@@ -60,8 +62,6 @@ def take_submission(
 def _answer_what_they_wrote(session: Session, workspace: Workspace, lead_id: int) -> None:
     """A form's message is the lead's first message: the agent answers it on the channel the
     lead gave (email first, else SMS)."""
-    from leadflow.conversations.service import Inbound, take_message
-    from leadflow.scoring.pipeline_steps import written_by
 
     lead = session.get(Lead, lead_id)
     assert lead is not None

@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from leadflow.config import get_settings
+
 DIMENSIONS = 384
 MAX_TOKENS = 256
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
@@ -117,6 +119,5 @@ def _tokenizer_path() -> Path:
 
 @cache
 def get_embedder() -> Embedder:
-    from leadflow.config import get_settings
 
     return Embedder(threads=get_settings().embedding_threads)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import structlog
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from leadflow.integrations.llm import UNTRUSTED_NOTE, LLMFailed, untrusted
 from leadflow.scoring.extract.amounts import extract_budget
 from leadflow.scoring.extract.dates import extract_timeline
 from leadflow.scoring.extract.needs import extract_need
@@ -226,11 +227,6 @@ def qualify(
     missing, anything unexpected) falls back to the rules.
     """
     if llm is None:
-        return qualify_by_rules(messages, now=now, services=services), "rules"
-    try:
-        from leadflow.integrations.llm import UNTRUSTED_NOTE, LLMFailed, untrusted
-    except ImportError:
-        log.warning("qualification.llm_unavailable", reason="leadflow.integrations.llm missing")
         return qualify_by_rules(messages, now=now, services=services), "rules"
     try:
         answer = llm.structured(

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from leadflow.models import ApiKey, Lead, User, Workspace, WorkspaceMember
+from leadflow.models import ApiKey, Lead, Workspace, WorkspaceMember
 
 
 def workspace_by_slug(session: Session, slug: str) -> Workspace | None:
@@ -14,16 +14,6 @@ def workspace_by_slug(session: Session, slug: str) -> Workspace | None:
 
 def workspace_by_form_token(session: Session, token: str) -> Workspace | None:
     return session.scalar(select(Workspace).where(Workspace.form_token == token))
-
-
-def active_key_by_hash(session: Session, key_hash: str) -> ApiKey | None:
-    return session.scalar(
-        select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
-    )
-
-
-def user_by_email(session: Session, email: str) -> User | None:
-    return session.scalar(select(User).where(func.lower(User.email) == email.lower()))
 
 
 def membership(session: Session, workspace_id: int, user_id: int) -> WorkspaceMember | None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from sqlalchemy.orm import Session
 
+from leadflow.accounts import repository as accounts
 from leadflow.exceptions import BadRequest, Conflict, NotFound
 from leadflow.identity.keys import InvalidEmail, normalize_email
 from leadflow.kit.crypto import (
@@ -24,7 +24,6 @@ from leadflow.models.base import utcnow
 from leadflow.workspaces import repository
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
-_KEY_TOUCH_INTERVAL = timedelta(minutes=5)
 
 
 def create_workspace(
@@ -118,21 +117,6 @@ def _check_time_zone(time_zone: str) -> None:
         raise BadRequest(f"unknown time zone {time_zone!r}") from None
 
 
-def workspace_for_api_key(
-    session: Session, plaintext: str, *, touch: bool = True
-) -> Workspace | None:
-    """The workspace of an active key; ``touch`` notes when the key was last used (now and
-    then: not a write on every request)."""
-    api_key = repository.active_key_by_hash(session, hash_api_key(plaintext))
-    if api_key is None:
-        return None
-    now = utcnow()
-    stale = api_key.last_used_at is None or now - api_key.last_used_at > _KEY_TOUCH_INTERVAL
-    if touch and stale:
-        api_key.last_used_at = now
-    return session.get(Workspace, api_key.workspace_id)
-
-
 def create_user(
     session: Session,
     *,
@@ -148,7 +132,7 @@ def create_user(
         email, _ = normalize_email(email)
     except InvalidEmail as invalid:
         raise BadRequest(str(invalid)) from None
-    if repository.user_by_email(session, email) is not None:
+    if accounts.user_by_email(session, email) is not None:
         raise Conflict(f"a user with email {email!r} already exists")
     user = User(email=email, name=name, password_hash=hash_password(password))
     session.add(user)

@@ -9,11 +9,15 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from leadflow.accounts import repository as accounts
 from leadflow.identity.drafts import draft_from_fields
 from leadflow.identity.service import intake
 from leadflow.kit.crypto import hash_api_key, new_token, verify_password
+from leadflow.knowledge import repository as knowledge_repository
+from leadflow.knowledge import service as knowledge
 from leadflow.leads.service import announce_arrivals
 from leadflow.models import ApiKey, IcpRule
+from leadflow.worker import enqueue
 from leadflow.workspaces import repository, service
 
 DEMO_SLUG = "demo"
@@ -72,7 +76,7 @@ def ensure_demo(session: Session, *, published: bool) -> DemoAccess:
             default_region="SA",
             time_zone="Asia/Riyadh",
         )
-    user = repository.user_by_email(session, DEMO_EMAIL)
+    user = accounts.user_by_email(session, DEMO_EMAIL)
     if user is None:
         password = DEMO_PASSWORD if published else new_token(12)
         user = service.create_user(session, email=DEMO_EMAIL, password=password, name="Demo owner")
@@ -81,7 +85,7 @@ def ensure_demo(session: Session, *, published: bool) -> DemoAccess:
     else:
         password = ""  # set by someone, or shown once when it was made: not ours to print
     service.add_member(session, workspace=workspace, user=user)
-    if published and repository.active_key_by_hash(session, hash_api_key(DEMO_API_KEY)) is None:
+    if published and accounts.active_key_by_hash(session, hash_api_key(DEMO_API_KEY)) is None:
         session.add(
             ApiKey(
                 workspace_id=workspace.id,
@@ -104,9 +108,6 @@ def ensure_demo(session: Session, *, published: bool) -> DemoAccess:
 
 def _ensure_knowledge(session: Session, workspace_id: int) -> None:
     """The demo agency's FAQs and brochure, queued for ingestion (the worker embeds them)."""
-    from leadflow.knowledge import repository as knowledge_repository
-    from leadflow.knowledge import service as knowledge
-    from leadflow.worker import enqueue
 
     demo = json.loads(DEMO_KNOWLEDGE.read_text(encoding="utf-8"))
     if knowledge_repository.knowledge_base_named(session, workspace_id, demo["name"]):

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Query
 
 from leadflow.dependencies import SessionDep, WorkspaceDep
 from leadflow.kit.schemas import IdPath
+from leadflow.operations.job_schemas import DeadJobOut, ReplayOut
 from leadflow.worker import dead_letters
-from leadflow.worker.schemas import DeadJobOut, ReplayOut
 
 router = APIRouter(tags=["jobs"])
 
