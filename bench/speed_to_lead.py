@@ -112,12 +112,8 @@ def _signature(url: str, params: dict[str, str]) -> str:
     return base64.b64encode(digest).decode()
 
 
-def _phone(number: int) -> str:
-    return f"+9665{number:08d}"
-
-
 def _first_message(number: int, rng: random.Random) -> dict[str, str]:
-    phone = _phone(number)
+    phone = f"+9665{number:08d}"
     whatsapp = number % 2 == 0
     return {
         "MessageSid": f"SM{number:032x}",
@@ -150,39 +146,42 @@ def _send_all(port: int, numbers: range, rate: float) -> list[int]:
     return statuses
 
 
-def _answered(env: dict[str, str]) -> dict[str, int | None]:
-    """Each bench lead who wrote, by phone: leadflow's time to its first reply (None: not yet)."""
+def _answered(env: dict[str, str], since: float) -> list[int | None]:
+    """The reply times of the bench leads who first wrote at ``since`` (a Unix time) or later
+    (None: not answered yet)."""
     query = (
-        "import json\nfrom sqlalchemy import select\nfrom leadflow.db import unit_of_work\n"
-        "from leadflow.models import Lead, Workspace\n"
+        "import json, datetime as d\nfrom sqlalchemy import select\n"
+        "from leadflow.db import unit_of_work\nfrom leadflow.models import Lead, Workspace\n"
+        f"since = d.datetime.fromtimestamp({since!r}, d.UTC)\n"
         "with unit_of_work(writes=False) as s:\n"
         f"    bench = s.scalar(select(Workspace.id).where(Workspace.slug == {SLUG!r}))\n"
-        "    wrote = Lead.first_message_at.is_not(None)\n"
-        "    rows = s.execute(select(Lead.phone, Lead.first_response_ms)"
-        ".where(Lead.workspace_id == bench, wrote))\n"
-        "    print(json.dumps(dict(rows.tuples().all())))"
+        "    rows = s.scalars(select(Lead.first_response_ms).where(\n"
+        "        Lead.workspace_id == bench, Lead.first_message_at >= since))\n"
+        "    print(json.dumps(list(rows)))"
     )
     out = subprocess.run(
         [sys.executable, "-c", query], env=env, check=True, capture_output=True, text=True
     )
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    return list(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def _wait_for_answers(env: dict[str, str], phones: set[str], deadline: float) -> list[int]:
-    """The reply times of ``phones``' leads, once all are answered or the deadline passed."""
+def _wait_for_answers(env: dict[str, str], since: float, leads: int, deadline: float) -> list[int]:
+    """The reply times of the ``leads`` who first wrote since ``since``, once all are answered
+    or the deadline passed."""
     while True:
-        times = {phone: ms for phone, ms in _answered(env).items() if phone in phones}
-        done = len(times) >= len(phones) and all(ms is not None for ms in times.values())
+        times = _answered(env, since)
+        done = len(times) >= leads and all(ms is not None for ms in times)
         if done or time.time() > deadline:
-            return sorted(ms for ms in times.values() if ms is not None)
+            return sorted(ms for ms in times if ms is not None)
         time.sleep(2)
 
 
 def _load(port: int, env: dict[str, str], first: int, args: argparse.Namespace) -> dict[str, Any]:
     """Leads ``first`` onwards write their first messages; their reply times' percentiles."""
-    numbers = range(first, first + args.leads)
+    numbers, since = range(first, first + args.leads), time.time()
     statuses = _send_all(port, numbers, args.rate)
-    answered = _wait_for_answers(env, {_phone(n) for n in numbers}, time.time() + 600)
+    _progress(f"{args.leads} first messages sent; waiting for the replies")
+    answered = _wait_for_answers(env, since, args.leads, time.time() + 600)
     return {
         "non_200": sum(1 for status in statuses if status != 200),
         "answered": len(answered),
@@ -194,25 +193,16 @@ def _load(port: int, env: dict[str, str], first: int, args: argparse.Namespace) 
     }
 
 
-def _start_background(api: httpx.Client, workdir: Path, rows: int) -> int:
-    """The busy workspace's import of ``rows`` leads and a long guide's ingestion, both under
-    way when this returns; the import's id."""
+def _start_background(api: httpx.Client, workdir: Path, rows: int) -> tuple[int, int]:
+    """The busy workspace's import of ``rows`` leads, running when this returns, and a long
+    guide's ingestion queued behind it (a server runs one bulk job at a time, so the two keep
+    it busy one after the other); the import's id and the guide's knowledge base's."""
     leads = workdir / "leads.csv"
     code = (
         "from pathlib import Path; from bench.synthetic import write_leads_csv; "
         f"write_leads_csv(Path({str(leads)!r}), {rows})"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
-    guide = workdir / "guide.md"
-    rng = random.Random(5)
-    guide.write_text("\n\n".join(knowledge_guide(rng, sections=40) for _ in range(25)))
-    kb = api.post("/api/v1/knowledge/bases", json={"name": "Busy guide"}).json()
-    with guide.open("rb") as file:
-        added = api.post(
-            f"/api/v1/knowledge/bases/{kb['id']}/documents",
-            files={"file": (guide.name, file, "text/markdown")},
-        )
-    assert added.status_code == 202, added.text
     with leads.open("rb") as file:
         upload = api.post("/api/v1/imports", files={"file": (leads.name, file, "text/csv")})
     assert upload.status_code == 202, upload.text
@@ -220,7 +210,17 @@ def _start_background(api: httpx.Client, workdir: Path, rows: int) -> int:
     while (job := api.get(f"/api/v1/imports/{import_id}").json())["rows"] == 0:
         assert job["status"] in ("queued", "running"), job
         time.sleep(0.2)
-    return import_id
+    guide = workdir / "guide.md"
+    rng = random.Random(5)
+    guide.write_text("\n\n".join(knowledge_guide(rng, sections=40) for _ in range(5)))
+    kb = api.post("/api/v1/knowledge/bases", json={"name": "Busy guide"}).json()
+    with guide.open("rb") as file:
+        added = api.post(
+            f"/api/v1/knowledge/bases/{kb['id']}/documents",
+            files={"file": (guide.name, file, "text/markdown")},
+        )
+    assert added.status_code == 202, added.text
+    return import_id, int(kb["id"])
 
 
 def _background_load(
@@ -231,13 +231,20 @@ def _background_load(
         base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {key}"},
         timeout=600,
     ) as api:  # fmt: skip
-        import_id = _start_background(api, workdir, args.import_rows)
+        import_id, kb_id = _start_background(api, workdir, args.import_rows)
+        _progress("background work running; the load again")
         before = api.get(f"/api/v1/imports/{import_id}").json()
         busy = _load(port, env, args.leads, args)
         after = api.get(f"/api/v1/imports/{import_id}").json()
+        guide = api.get(f"/api/v1/knowledge/bases/{kb_id}/stats").json()
     busy["import_rows_during_load"] = int(after["rows"]) - int(before["rows"])
-    busy["import_still_running"] = after["status"] == "running"
+    busy["import_status_after_load"] = after["status"]
+    busy["knowledge_chunks_after_load"] = guide["chunks"]
     return busy
+
+
+def _progress(text: str) -> None:
+    print(f"--- {time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
 
 
 def _percentile(ordered: list[int], fraction: float) -> int:
@@ -252,6 +259,7 @@ def main() -> None:
     ):
         env = _prepare(database_url, Path(workdir), Path(workdir) / "api-key")
         with leadflow_server(env) as (_, port):
+            _progress("server up; the load on a quiet server")
             quiet = _load(port, env, 0, args)
             busy = _background_load(port, env, Path(workdir), args) if args.background else None
     result: dict[str, Any] = {

@@ -105,7 +105,9 @@ class Settings(BaseSettings):
     embedded_worker: bool = Field(
         default=True, description="`leadflow serve` also runs jobs (one command, whole system)"
     )
-    job_workers: int = Field(default=2, ge=1, le=64)
+    # One worker at a time takes bulk work (an import, an ingestion); the others keep the
+    # speed-to-lead path moving while it runs, so there are more than two of them.
+    job_workers: int = Field(default=4, ge=1, le=64)
     job_lease_seconds: float = Field(
         default=30, gt=0, description="a job not heard from for this long is presumed dead"
     )
