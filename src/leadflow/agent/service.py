@@ -17,6 +17,7 @@ from leadflow.agent.hours import meeting_slots, spoken, working_days
 from leadflow.agent.language import Language, language_of
 from leadflow.agent.rules import Turn
 from leadflow.agent.templates import say
+from leadflow.compliance import consent
 from leadflow.conversations import repository as conversations
 from leadflow.conversations.service import is_verified, queue_outgoing
 from leadflow.events.service import record
@@ -140,7 +141,10 @@ def act(session: Session, plan: Plan, decision: Decision, engine: str) -> Messag
     assert lead is not None
     _keep_what_was_learned(session, lead, conversation, plan.services)
     if decision.action == "opt_out":
-        lead.consent_status, lead.consent_at = ConsentStatus.denied, utcnow()
+        consent.record(
+            session, lead, ConsentStatus.denied, source=f"agent, on message {message.id}",
+            actor=f"agent:{engine}", channel=conversation.channel, words=message.body,
+        )  # fmt: skip
     if decision.action == "handoff":
         _hand_off(session, conversation, decision)
     reply = queue_outgoing(

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from leadflow.agent.language import language_of
-from leadflow.compliance.consent import consent_word
+from leadflow.compliance import consent
 from leadflow.conversations import repository
 from leadflow.events.service import record
 from leadflow.exceptions import Conflict
@@ -115,20 +115,12 @@ def _conversation(session: Session, lead: Lead, channel: str, address: str) -> C
 
 
 def _heed_consent(session: Session, lead: Lead, message: Message, *, verified: bool) -> None:
-    word = consent_word(message.body)
-    if word not in ("opt_out", "opt_in") or (word == "opt_in" and not verified):
-        return
-    status = ConsentStatus.denied if word == "opt_out" else ConsentStatus.granted
-    lead.consent_status = status
-    lead.consent_source = f"{message.channel} message {message.id}"
-    lead.consent_at = utcnow()
-    kind = "consent.revoked" if word == "opt_out" else "consent.granted"
-    session.add(
-        Activity(workspace_id=lead.workspace_id, lead_id=lead.id, kind=kind, actor="lead",
-                 data={"channel": message.channel, "message_id": message.id,
-                       "words": message.body[:200]})
-    )  # fmt: skip
-    record(session, lead.workspace_id, f"lead.{kind}", lead_id=lead.id, channel=message.channel)
+    status = consent.heard(message.body, verified=verified)
+    if status is not None:
+        consent.record(
+            session, lead, status, source=f"{message.channel} message {message.id}",
+            actor="lead", channel=message.channel, words=message.body,
+        )  # fmt: skip
 
 
 def is_verified(conversation: Conversation) -> bool:

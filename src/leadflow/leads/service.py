@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from leadflow.compliance import consent
 from leadflow.events.service import record
 from leadflow.exceptions import Conflict, NotFound, UnprocessableInput
 from leadflow.identity import service as identity
@@ -15,14 +16,14 @@ from leadflow.identity.drafts import LeadDraft, draft_from_fields
 from leadflow.identity.service import IntakeOutcome
 from leadflow.leads import repository
 from leadflow.leads.schemas import LeadFields, LeadUpdate
-from leadflow.models import Activity, Lead, MergeRecord, Workspace
+from leadflow.models import Activity, ConsentStatus, Lead, MergeRecord, Workspace
 from leadflow.workspaces.repository import membership
 
 # Lead columns an edit can set, by the name the API uses for them.
 _EDITABLE = {
     "first_name": "first_name", "last_name": "last_name", "email": "email", "phone": "phone",
     "whatsapp": "whatsapp_id", "title": "title", "city": "city", "country": "country",
-    "source": "source", "time_zone": "time_zone", "consent": "consent_status",
+    "source": "source", "time_zone": "time_zone",
 }  # fmt: skip
 _COMPANY_FIELDS = frozenset(
     {"company", "website", "industry", "employee_count", "annual_revenue", "company_country"}
@@ -77,6 +78,10 @@ def update_lead(
         _check_owner(session, workspace.id, changes.owner_id)
     before = _snapshot(lead)
     _apply_draft(session, workspace.id, lead, draft, sent)
+    if "consent" in sent:
+        consent.record(
+            session, lead, ConsentStatus(draft.consent_status), source=actor, actor=actor
+        )
     if sent & _COMPANY_FIELDS:
         resolver = CompanyResolver(session, workspace.id)
         lead.company_id = resolver.ensure([draft.company])[0]
@@ -98,6 +103,7 @@ def _edited_draft(lead: Lead, changes: LeadUpdate, *, region: str) -> LeadDraft:
     current: dict[str, str | None] = {
         name: getattr(lead, column) for name, column in _EDITABLE.items()
     }
+    current["consent"] = lead.consent_status
     if lead.company is not None:
         current["company"], current["website"] = lead.company.name, lead.company.domain
     sent = changes.as_fields()
