@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session
 
-from leadflow.models import Conversation, Lead, Message
+from leadflow.models import Conversation, Lead, Message, MessageAuthor, MessageDirection
 
 
 def conversation(session: Session, workspace_id: int, conversation_id: int) -> Conversation | None:
@@ -73,7 +73,9 @@ def messages(
 def reply_to(session: Session, message_id: int) -> Message | None:
     """The agent's answer to a message, if it has one already."""
     return session.scalars(
-        select(Message).where(Message.replying_to_id == message_id, Message.author == "agent")
+        select(Message).where(
+            Message.replying_to_id == message_id, Message.author == MessageAuthor.agent
+        )
     ).first()
 
 
@@ -81,7 +83,10 @@ def lead_messages(session: Session, conversation_id: int, *, limit: int = 20) ->
     """The lead's own latest messages in the conversation, oldest first."""
     bodies = session.scalars(
         select(Message.body)
-        .where(Message.conversation_id == conversation_id, Message.direction == "in")
+        .where(
+            Message.conversation_id == conversation_id,
+            Message.direction == MessageDirection.inbound,
+        )
         .order_by(Message.id.desc())
         .limit(limit)
     ).all()
@@ -91,7 +96,7 @@ def lead_messages(session: Session, conversation_id: int, *, limit: int = 20) ->
 def agent_decisions(session: Session, conversation_id: int) -> list[dict[str, object]]:
     rows = session.scalars(
         select(Message.decision).where(
-            Message.conversation_id == conversation_id, Message.author == "agent"
+            Message.conversation_id == conversation_id, Message.author == MessageAuthor.agent
         )
     ).all()
     return [row for row in rows if row]
@@ -113,7 +118,10 @@ def outbox(
         select(Message, Conversation.address, Lead)
         .join(Conversation, Conversation.id == Message.conversation_id)
         .join(Lead, Lead.id == Message.lead_id)
-        .where(Message.workspace_id == workspace_id, Message.direction == "out")
+        .where(
+            Message.workspace_id == workspace_id,
+            Message.direction == MessageDirection.outbound,
+        )
     )
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -134,7 +142,10 @@ def outbox(
 
 def outbox_choices(session: Session, workspace_id: int) -> tuple[list[str], list[str]]:
     """The channels and the statuses the workspace's outgoing messages have."""
-    outgoing = (Message.workspace_id == workspace_id, Message.direction == "out")
+    outgoing = (
+        Message.workspace_id == workspace_id,
+        Message.direction == MessageDirection.outbound,
+    )
     channels = session.scalars(select(Message.channel).where(*outgoing).distinct()).all()
     statuses = session.scalars(select(Message.status).where(*outgoing).distinct()).all()
     return sorted(channels), sorted(statuses)

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leadflow.models import Lead, Notification, User, Workspace, WorkspaceMember
+from leadflow.models import Lead, Notification, NotificationStatus, User, Workspace, WorkspaceMember
 from leadflow.worker import enqueue
 
 
@@ -63,7 +63,8 @@ def _notify(session: Session, lead: Lead, *, kind: str, subject: str, body: str)
         notification = Notification(
             workspace_id=lead.workspace_id, lead_id=lead.id, kind=kind, channel=channel,
             recipient=recipient, subject=subject if channel == "email" else None,
-            body=body if channel == "email" else f"{subject}. {body}"[:600], status="queued",
+            body=body if channel == "email" else f"{subject}. {body}"[:600],
+            status=NotificationStatus.queued,
             idempotency_key=f"note-{uuid.uuid4().hex}",
         )  # fmt: skip
         session.add(notification)
