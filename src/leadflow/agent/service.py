@@ -22,6 +22,7 @@ from leadflow.conversations import repository as conversations
 from leadflow.conversations.service import is_verified, queue_outgoing
 from leadflow.events.service import record
 from leadflow.knowledge.search import search
+from leadflow.leads.qualification import QualificationSource, claim
 from leadflow.models import (
     ConsentStatus,
     Conversation,
@@ -189,10 +190,12 @@ def _keep_what_was_learned(
     """Qualifies the lead again from everything they wrote here; scoring reacts to it."""
     written = conversations.lead_messages(session, conversation.id)
     found: Qualification = qualify_by_rules(written, now=utcnow(), services=list(services))
-    lead.qualification = {**found.model_dump(mode="json"), "engine": "rules"}
+    changed = claim(
+        lead, QualificationSource.conversation, found.model_dump(mode="json"), by="agent:rules"
+    )
     record(
         session, lead.workspace_id, "lead.qualified", lead_id=lead.id,
-        conversation_id=conversation.id,
+        conversation_id=conversation.id, changed=changed,
     )  # fmt: skip
 
 

@@ -29,6 +29,7 @@ from leadflow.exceptions import LeadflowError, NotFound
 from leadflow.kit.schemas import MAX_ID, IdPath
 from leadflow.leads import repository
 from leadflow.leads import service as leads
+from leadflow.leads.naming import display_name
 from leadflow.leads.repository import LeadFilters
 from leadflow.leads.schemas import LeadUpdate
 from leadflow.models import Conversation, Lead, LeadStage, User, WorkspaceMember
@@ -125,9 +126,7 @@ class Card:
 
     @property
     def name(self) -> str:
-        lead = self.lead
-        person = " ".join(part for part in (lead.first_name, lead.last_name) if part)
-        return person or lead.email or lead.phone or f"#{lead.id}"
+        return display_name(self.lead)
 
 
 def ago(moment: datetime | None, now: datetime) -> tuple[int, str] | None:

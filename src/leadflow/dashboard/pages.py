@@ -21,6 +21,7 @@ from leadflow.db import unit_of_work
 from leadflow.dependencies import SessionDep
 from leadflow.exceptions import LeadflowError
 from leadflow.kit.client_address import client_address
+from leadflow.leads.naming import display_name
 from leadflow.models import User, UserSession, Workspace
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -30,6 +31,7 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 
 templates = Jinja2Templates(directory=TEMPLATES)
+templates.env.globals["display_name"] = display_name
 
 
 class SignInRequired(Exception):
