@@ -24,6 +24,18 @@ def conversation_on(session: Session, lead_id: int, channel: str) -> Conversatio
     ).first()
 
 
+def latest_channels(session: Session, workspace_id: int, lead_ids: Sequence[int]) -> dict[int, str]:
+    """Each lead's channel it last spoke on, for the leads that have a conversation."""
+    if not lead_ids:
+        return {}
+    latest = (
+        select(Conversation.lead_id, Conversation.channel)
+        .where(Conversation.workspace_id == workspace_id, Conversation.lead_id.in_(lead_ids))
+        .order_by(Conversation.updated_at, Conversation.id)
+    )
+    return dict(session.execute(latest).tuples().all())
+
+
 def conversations_of(session: Session, workspace_id: int, lead_id: int) -> Sequence[Conversation]:
     return session.scalars(
         select(Conversation)
