@@ -33,7 +33,7 @@ def latest_channels(session: Session, workspace_id: int, lead_ids: Sequence[int]
         .where(Conversation.workspace_id == workspace_id, Conversation.lead_id.in_(lead_ids))
         .order_by(Conversation.updated_at, Conversation.id)
     )
-    return dict(session.execute(latest).tuples().all())
+    return dict(session.execute(latest).all())
 
 
 def conversations_of(session: Session, workspace_id: int, lead_id: int) -> Sequence[Conversation]:
