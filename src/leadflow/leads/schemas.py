@@ -96,8 +96,8 @@ class QualificationEdit(RequestSchema):
 
     def said(self) -> dict[str, Any]:
         """The fields sent with a value, as kept (JSON)."""
-        values = self.model_dump(mode="json", exclude_unset=True)
-        return {name: value for name, value in values.items() if value is not None}
+        values = self.model_dump(mode="json")
+        return {name: values[name] for name in self.model_fields_set if values[name] is not None}
 
     def taken_back(self) -> list[str]:
         """The fields sent as null."""
