@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import structlog
 from sqlalchemy.orm import Session
 
-from leadflow.compliance import policy
+from leadflow.compliance import policy, unsubscribe
 from leadflow.config import get_settings
 from leadflow.conversations import repository, service
 from leadflow.db import get_sessionmaker
@@ -85,12 +85,19 @@ def _what_to_send(session: Session, workspace_id: int, message_id: int) -> _Send
     subject = f"Your enquiry to {workspace.name}" if workspace else "Your enquiry"
     outgoing = Outgoing(
         channel=conversation.channel,  # type: ignore[arg-type]
-        to=conversation.address, body=message.body,
+        to=conversation.address, body=_body(message, conversation.channel),
         idempotency_key=message.idempotency_key or f"msg-{message.id}",
         subject=subject if conversation.channel == "email" else None,
         status_callback=_status_callback(workspace, conversation.channel),
     )  # fmt: skip
     return _Sending(outgoing)
+
+
+def _body(message: Message, channel: str) -> str:
+    """An email to a lead carries its unsubscribe link."""
+    if channel == Channel.email:
+        return unsubscribe.with_link(message.body, message.lead_id)
+    return message.body
 
 
 def _status_callback(workspace: Workspace | None, channel: str) -> str | None:
