@@ -22,6 +22,7 @@ from leadflow.models import (
     Workspace,
 )
 from tests.builders import make_workspace, settle_jobs
+from tests.dashboard.support import Browser, make_person
 
 NIGHT_IN_RIYADH = datetime(2026, 12, 7, 20, 30, tzinfo=UTC)  # 23:30 in Riyadh
 MORNING_IN_RIYADH = datetime(2026, 12, 7, 7, 0, tzinfo=UTC)  # 10:00 in Riyadh
@@ -140,3 +141,20 @@ def _suppressed_events(session, lead_id: int) -> list[int]:
         select(Event).where(Event.lead_id == lead_id, Event.type == "message.suppressed")
     )
     return [event.data["message_id"] for event in events]
+
+
+def test_the_lead_page_says_why_in_the_viewers_language(api, client):
+    lead_id, conversation_id = lead_writing(api.workspace, "STOP")
+    settle_jobs()  # the agent confirms the opt-out, then is refused anything more
+    with unit_of_work() as writer:
+        conversation = writer.get(Conversation, conversation_id)
+        queue_outgoing(writer, conversation, "New villas!", author=MessageAuthor.agent)
+    browser = Browser(client, make_person(api.workspace))
+    browser.post("/language", data={"language": "ar"})
+
+    page = browser.get(f"/leads/{lead_id}").text
+    assert "لم تُرسل: طلب العميل عدم التواصل معه." in page
+    base = f"/leads/{lead_id}/conversations/{conversation_id}"
+    refused = browser.post(f"{base}/reply", data={"body": "Hi"}, headers={"HX-Request": "1"})
+    assert refused.status_code == 409
+    assert "لم تُرسل: طلب العميل عدم التواصل معه." in refused.text

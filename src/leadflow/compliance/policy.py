@@ -63,6 +63,12 @@ class Verdict:
 ALLOWED = Verdict(True)
 
 
+def refusal_in(reason: str | None) -> Refusal | None:
+    """The refusal a kept reason names, if it is one of the policy's (to say it in any
+    language)."""
+    return next((refusal for refusal, text in REASONS.items() if text == reason), None)
+
+
 def may_send(
     session: Session,
     lead: Lead,

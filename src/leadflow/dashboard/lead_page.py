@@ -259,7 +259,7 @@ def reply(
                               viewer.t("lead.reply_invalid"))  # fmt: skip
     except LeadflowError as refusal:
         return _refused_reply(request, viewer, session, lead, conversation, body,
-                              refusal.status, refusal.message)  # fmt: skip
+                              refusal.status, _in_words(viewer, refusal))  # fmt: skip
     if not request.headers.get("hx-request"):
         return redirect(f"/leads/{lead.id}#conversation-{conversation.id}", request)
     session.flush()
@@ -320,6 +320,12 @@ def _after_change(
     session.flush()
     thread = _thread_of(session, lead, conversation)
     return render(request, viewer, "lead/control.html", lead=lead, thread=thread)
+
+
+def _in_words(viewer: Viewer, refusal: LeadflowError) -> str:
+    """Why a reply was refused, in the viewer's language when the send policy refused it."""
+    policy_refusal = refusal.extra.get("refusal")
+    return viewer.t(f"lead.refusal.{policy_refusal}") if policy_refusal else refusal.message
 
 
 def _refused_reply(

@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from leadflow.accounts import sessions
+from leadflow.compliance.policy import refusal_in
 from leadflow.dashboard import i18n
 from leadflow.dashboard.sessions import COOKIE, SignedIn, signed_in
 from leadflow.db import unit_of_work
@@ -32,6 +33,7 @@ CSRF_FIELD = "csrf_token"
 
 templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.globals["display_name"] = display_name
+templates.env.globals["refusal_in"] = refusal_in
 
 
 class SignInRequired(Exception):
