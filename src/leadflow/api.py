@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from leadflow.chat import endpoints as chat
+from leadflow.compliance import endpoints as compliance
 from leadflow.connections import endpoints as connections
 from leadflow.conversations import endpoints as conversations
 from leadflow.events import endpoints as events
@@ -38,3 +39,4 @@ api_router.include_router(scoring.router)
 api_router.include_router(knowledge.router)
 api_router.include_router(conversations.router)
 api_router.include_router(chat.router)
+api_router.include_router(compliance.router)

@@ -9,14 +9,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from leadflow.identity.keys import (
-    InvalidEmail,
     InvalidWebsite,
     company_name_key,
-    mailbox_key,
     normalize_domain,
-    normalize_email,
     person_name_key,
 )
+from leadflow.kit.emails import InvalidEmail, mailbox_key, normalize_email
 
 label = st.from_regex(r"[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True).filter(
     lambda text: text != "www"

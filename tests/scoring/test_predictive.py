@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from leadflow.cli import app as cli
 from leadflow.db import unit_of_work
 from leadflow.models import ScoringModel
-from leadflow.scoring import predictive
+from leadflow.scoring import predictive, repository
 from leadflow.scoring.features import type_column
 from leadflow.scoring.model_view import views
 from leadflow.scoring.predictive import NotEnoughOutcomes, TrainedModel, train
@@ -264,7 +264,7 @@ def test_a_workspace_learns_from_its_own_outcomes_in_versions(session):
         retrain_grown(writer)
     settle_jobs()
     session.expire_all()
-    first = predictive.active_model(session, workspace.id)
+    first = repository.active_model(session, workspace.id)
     assert first is not None
     assert first.version == 1
     assert first.outcomes == 80

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -182,14 +181,6 @@ def test_an_answer_off_the_schema_falls_back_to_rules() -> None:
     assert engine == "rules"
     assert result.authority.role == "CEO"
     assert len(llm.requests) == 2  # the integration's one repair, then rules
-
-
-def test_without_the_llm_integration_the_rules_answer(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "leadflow.integrations.llm", None)
-    llm = ScriptedLLM([{}])
-    result, engine = qualify(["Budget is $5k"], now=NOW, llm=llm)
-    assert (engine, result.budget.amount) == ("rules", Decimal(5000))
-    assert llm.requests == []
 
 
 def test_the_lead_text_is_fenced_data_never_instructions() -> None:

@@ -15,8 +15,8 @@ from leadflow.accounts import repository, sessions
 from leadflow.accounts.repository import user_by_email
 from leadflow.config import get_settings
 from leadflow.exceptions import BadRequest, NotFound, TooManyRequests
-from leadflow.identity.keys import InvalidEmail, normalize_email
 from leadflow.kit.crypto import check_new_password, hash_password, verify_password
+from leadflow.kit.emails import InvalidEmail, normalize_email
 from leadflow.kit.ratelimit import Backoff, get_limiter
 from leadflow.models import User, UserSession
 

@@ -17,13 +17,24 @@ from leadflow.agent.hours import meeting_slots, spoken, working_days
 from leadflow.agent.llm import decide_with
 from leadflow.agent.rules import Turn
 from leadflow.agent.templates import say
+from leadflow.compliance import consent
 from leadflow.conversations import repository as conversations
 from leadflow.conversations.service import is_verified, queue_outgoing
 from leadflow.events.service import record
 from leadflow.integrations.llm.base import LLMFailed
 from leadflow.kit.language import Language, language_of
 from leadflow.knowledge.search import search
-from leadflow.models import ConsentStatus, Conversation, Lead, Message, Workspace
+from leadflow.leads.qualification import QualificationSource, claim
+from leadflow.models import (
+    ConsentStatus,
+    Conversation,
+    HandledBy,
+    Lead,
+    Message,
+    MessageAuthor,
+    MessageDirection,
+    Workspace,
+)
 from leadflow.models.base import utcnow
 from leadflow.scoring.qualification import Qualification, qualify_by_rules
 
@@ -43,7 +54,7 @@ class Plan:
 def plan_turn(session: Session, workspace_id: int, message_id: int) -> Plan | None:
     """What the agent needs to answer the message; None when it should not answer."""
     message = conversations.message(session, workspace_id, message_id)
-    if message is None or message.direction != "in":
+    if message is None or message.direction != MessageDirection.inbound:
         return None
     if conversations.reply_to(session, message.id) is not None:
         return None  # answered already
@@ -52,7 +63,7 @@ def plan_turn(session: Session, workspace_id: int, message_id: int) -> Plan | No
     workspace = session.get(Workspace, workspace_id)
     if conversation is None or lead is None or workspace is None:
         return None
-    if conversation.handled_by != "agent":
+    if conversation.handled_by != HandledBy.agent:
         return None
     return Plan(workspace_id, message.id, conversation.id,
                 _turn(session, message, conversation, lead, workspace),
@@ -133,17 +144,20 @@ def act(session: Session, plan: Plan, decision: Decision, engine: str) -> Messag
     conversation = session.get(Conversation, plan.conversation_id)
     if message is None or conversation is None or conversations.reply_to(session, message.id):
         return None
-    if conversation.handled_by != "agent":
+    if conversation.handled_by != HandledBy.agent:
         return None  # taken over while the agent was thinking
     lead = session.get(Lead, message.lead_id)
     assert lead is not None
     _keep_what_was_learned(session, lead, conversation, plan.services)
     if decision.action == "opt_out":
-        lead.consent_status, lead.consent_at = ConsentStatus.denied, utcnow()
+        consent.record(
+            session, lead, ConsentStatus.denied, source=f"agent, on message {message.id}",
+            actor=f"agent:{engine}", channel=conversation.channel, words=message.body,
+        )  # fmt: skip
     if decision.action == "handoff":
         _hand_off(session, conversation, decision)
     reply = queue_outgoing(
-        session, conversation, decision.reply, author="agent", replying_to=message,
+        session, conversation, decision.reply, author=MessageAuthor.agent, replying_to=message,
         decision={**decision.model_dump(mode="json"), "engine": engine,
                   "asked": _asked(decision)},
         citations=_citations(plan.turn, decision), language=decision.language,
@@ -175,15 +189,17 @@ def _keep_what_was_learned(
     """Qualifies the lead again from everything they wrote here; scoring reacts to it."""
     written = conversations.lead_messages(session, conversation.id)
     found: Qualification = qualify_by_rules(written, now=utcnow(), services=list(services))
-    lead.qualification = {**found.model_dump(mode="json"), "engine": "rules"}
+    changed = claim(
+        lead, QualificationSource.conversation, found.model_dump(mode="json"), by="agent:rules"
+    )
     record(
         session, lead.workspace_id, "lead.qualified", lead_id=lead.id,
-        conversation_id=conversation.id,
+        conversation_id=conversation.id, changed=changed,
     )  # fmt: skip
 
 
 def _hand_off(session: Session, conversation: Conversation, decision: Decision) -> None:
-    conversation.handled_by = "person"
+    conversation.handled_by = HandledBy.person
     record(session, conversation.workspace_id, "conversation.handoff",
            lead_id=conversation.lead_id, conversation_id=conversation.id,
            channel=conversation.channel, reason=decision.reason)  # fmt: skip

@@ -11,6 +11,7 @@ from leadflow.db import get_sessionmaker
 from leadflow.events.subscriptions import react
 from leadflow.integrations.llm.accounting import Metered
 from leadflow.integrations.llm.factory import get_llm
+from leadflow.models import HandledBy
 from leadflow.worker.registry import Priority, job
 
 
@@ -31,5 +32,5 @@ def answer(session: Session, workspace_id: int, message_id: int) -> None:
 # Every message a lead writes in a conversation the agent handles is answered by it.
 react(
     "message.received", "agent.answer", args=("message_id",),
-    when=lambda facts: facts.get("handled_by") == "agent",
+    when=lambda facts: facts.get("handled_by") == HandledBy.agent,
 )  # fmt: skip

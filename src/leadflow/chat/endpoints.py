@@ -19,6 +19,7 @@ from leadflow.conversations import repository as conversations
 from leadflow.db import unit_of_work
 from leadflow.intake import service as intake
 from leadflow.kit.client_address import client_address
+from leadflow.models import MessageStatus
 
 router = APIRouter(prefix="/chat/{form_token}", tags=["web chat"])
 script_router = APIRouter(tags=["web chat"])
@@ -85,7 +86,8 @@ async def _messages(conversation: tuple[int, int]) -> AsyncIterator[dict[str, st
 def _after(workspace_id: int, conversation_id: int, after: int) -> list[ChatMessageOut]:
     with unit_of_work(writes=False) as session:
         rows = conversations.messages(session, workspace_id, conversation_id, after_id=after)
-        return [ChatMessageOut.model_validate(m) for m in rows if m.status != "queued"]
+        unsent = (MessageStatus.queued, MessageStatus.suppressed)
+        return [ChatMessageOut.model_validate(m) for m in rows if m.status not in unsent]
 
 
 def _limit(form_token: str, request: Request) -> None:

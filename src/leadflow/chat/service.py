@@ -21,9 +21,9 @@ from leadflow.identity.service import intake
 from leadflow.kit.crypto import sign, signed_by_us
 from leadflow.kit.ratelimit import Rate, enforce
 from leadflow.leads.service import announce_arrivals
-from leadflow.models import Conversation, Lead, Message, Workspace
+from leadflow.models import Channel, Conversation, HandledBy, Lead, Message, Workspace
 
-CHANNEL = "chat"
+CHANNEL = Channel.chat
 _PURPOSE = "chat/visitor/v2"
 
 
@@ -49,7 +49,7 @@ def start(
     announce_arrivals(session, workspace.id, outcomes, via="web chat")
     conversation = Conversation(
         workspace_id=workspace.id, lead_id=outcomes[0].lead_id, channel=CHANNEL,
-        address=f"{CHANNEL}:{secrets.token_hex(16)}", handled_by="agent",
+        address=f"{CHANNEL}:{secrets.token_hex(16)}", handled_by=HandledBy.agent,
     )  # fmt: skip
     session.add(conversation)
     session.flush()

@@ -17,6 +17,7 @@ from leadflow.accounts import service as accounts
 from leadflow.cli import operations
 from leadflow.cli.common import WorkspaceOption, err, errors
 from leadflow.cli.knowledge import kb_app
+from leadflow.cli.leads import leads_app
 from leadflow.cli.scoring import scoring_app
 from leadflow.cli.secrets import secrets_app
 from leadflow.config import (
@@ -48,6 +49,7 @@ jobs_app = typer.Typer(help="Background jobs: dead letters and replays.", no_arg
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(scoring_app, name="scoring")
 app.add_typer(kb_app, name="kb")
+app.add_typer(leads_app, name="leads")
 app.add_typer(secrets_app, name="secrets")
 app.command("migrate")(operations.migrate)
 app.command("backup")(operations.backup)

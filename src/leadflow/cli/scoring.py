@@ -14,7 +14,7 @@ from leadflow.cli.common import WorkspaceOption, err
 from leadflow.db import unit_of_work
 from leadflow.exceptions import BadRequest, LeadflowError
 from leadflow.kit.spreadsheet import defuse
-from leadflow.scoring import predictive
+from leadflow.scoring import predictive, repository
 from leadflow.worker import enqueue
 from leadflow.workspaces import service as workspaces
 
@@ -100,7 +100,7 @@ def predict(
     try:
         with unit_of_work(writes=False) as session:
             target = workspaces.get_workspace(session, workspace)
-            stored = predictive.active_model(session, target.id)
+            stored = repository.active_model(session, target.id)
             if stored is None:
                 raise BadRequest(
                     f"workspace {workspace!r} has no predictive model yet: "

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session
 
-from leadflow.models import Conversation, Lead, Message
+from leadflow.models import Conversation, Lead, Message, MessageAuthor, MessageDirection
 
 
 def conversation(session: Session, workspace_id: int, conversation_id: int) -> Conversation | None:
@@ -22,6 +22,18 @@ def conversation_on(session: Session, lead_id: int, channel: str) -> Conversatio
     return session.scalars(
         select(Conversation).where(Conversation.lead_id == lead_id, Conversation.channel == channel)
     ).first()
+
+
+def latest_channels(session: Session, workspace_id: int, lead_ids: Sequence[int]) -> dict[int, str]:
+    """Each lead's channel it last spoke on, for the leads that have a conversation."""
+    if not lead_ids:
+        return {}
+    latest = (
+        select(Conversation.lead_id, Conversation.channel)
+        .where(Conversation.workspace_id == workspace_id, Conversation.lead_id.in_(lead_ids))
+        .order_by(Conversation.updated_at, Conversation.id)
+    )
+    return dict(session.execute(latest).all())
 
 
 def conversations_of(session: Session, workspace_id: int, lead_id: int) -> Sequence[Conversation]:
@@ -73,7 +85,9 @@ def messages(
 def reply_to(session: Session, message_id: int) -> Message | None:
     """The agent's answer to a message, if it has one already."""
     return session.scalars(
-        select(Message).where(Message.replying_to_id == message_id, Message.author == "agent")
+        select(Message).where(
+            Message.replying_to_id == message_id, Message.author == MessageAuthor.agent
+        )
     ).first()
 
 
@@ -81,7 +95,10 @@ def lead_messages(session: Session, conversation_id: int, *, limit: int = 20) ->
     """The lead's own latest messages in the conversation, oldest first."""
     bodies = session.scalars(
         select(Message.body)
-        .where(Message.conversation_id == conversation_id, Message.direction == "in")
+        .where(
+            Message.conversation_id == conversation_id,
+            Message.direction == MessageDirection.inbound,
+        )
         .order_by(Message.id.desc())
         .limit(limit)
     ).all()
@@ -91,7 +108,7 @@ def lead_messages(session: Session, conversation_id: int, *, limit: int = 20) ->
 def agent_decisions(session: Session, conversation_id: int) -> list[dict[str, object]]:
     rows = session.scalars(
         select(Message.decision).where(
-            Message.conversation_id == conversation_id, Message.author == "agent"
+            Message.conversation_id == conversation_id, Message.author == MessageAuthor.agent
         )
     ).all()
     return [row for row in rows if row]
@@ -113,7 +130,10 @@ def outbox(
         select(Message, Conversation.address, Lead)
         .join(Conversation, Conversation.id == Message.conversation_id)
         .join(Lead, Lead.id == Message.lead_id)
-        .where(Message.workspace_id == workspace_id, Message.direction == "out")
+        .where(
+            Message.workspace_id == workspace_id,
+            Message.direction == MessageDirection.outbound,
+        )
     )
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -134,7 +154,10 @@ def outbox(
 
 def outbox_choices(session: Session, workspace_id: int) -> tuple[list[str], list[str]]:
     """The channels and the statuses the workspace's outgoing messages have."""
-    outgoing = (Message.workspace_id == workspace_id, Message.direction == "out")
+    outgoing = (
+        Message.workspace_id == workspace_id,
+        Message.direction == MessageDirection.outbound,
+    )
     channels = session.scalars(select(Message.channel).where(*outgoing).distinct()).all()
     statuses = session.scalars(select(Message.status).where(*outgoing).distinct()).all()
     return sorted(channels), sorted(statuses)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from leadflow.compliance.consent import consent_word
+from leadflow.compliance import consent, policy
 from leadflow.conversations import repository
 from leadflow.events.service import record
 from leadflow.exceptions import Conflict
@@ -19,18 +19,27 @@ from leadflow.identity.drafts import draft_from_fields
 from leadflow.identity.service import intake
 from leadflow.kit.language import language_of
 from leadflow.leads.service import announce_arrivals
-from leadflow.models import Activity, ConsentStatus, Conversation, Lead, Message, Workspace
+from leadflow.models import (
+    Channel,
+    Conversation,
+    HandledBy,
+    Lead,
+    Message,
+    MessageAuthor,
+    MessageDirection,
+    MessageStatus,
+    Workspace,
+)
 from leadflow.models.base import utcnow
 from leadflow.worker import enqueue
 
-WHATSAPP_WINDOW = timedelta(hours=24)
-# The field a sender's address fills on the lead, by channel.
-ADDRESS_FIELD = {"sms": "phone", "whatsapp": "whatsapp", "email": "email", "web": "email"}
+# The field a sender's address fills on the lead, by channel (the web chat's is its session).
+ADDRESS_FIELD = {Channel.sms: "phone", Channel.whatsapp: "whatsapp", Channel.email: "email"}
 
 
 @dataclass(frozen=True)
 class Inbound:
-    """A message as a channel delivered it."""
+    """A message as a channel delivered it (``channel`` a Channel, or its older name)."""
 
     channel: str
     sender: str
@@ -67,14 +76,14 @@ def take_message(
     channel), and asks the agent to answer it (consent words first change the lead's
     consent)."""
     if conversation is None:
-        conversation = _conversation(session, lead, inbound.channel, inbound.sender)
+        conversation = _conversation(session, lead, Channel.parse(inbound.channel), inbound.sender)
     received_at = inbound.received_at or utcnow()
     message = Message(
         workspace_id=workspace.id, conversation_id=conversation.id, lead_id=lead.id,
-        direction="in", author="lead", channel=inbound.channel, body=inbound.body,
-        language=language_of(inbound.body), provider=inbound.provider,
-        provider_message_id=inbound.provider_message_id,
-        provider_sent_at=inbound.provider_sent_at, status="received", received_at=received_at,
+        direction=MessageDirection.inbound, author=MessageAuthor.lead, channel=conversation.channel,
+        body=inbound.body, language=language_of(inbound.body), provider=inbound.provider,
+        provider_message_id=inbound.provider_message_id, provider_sent_at=inbound.provider_sent_at,
+        status=MessageStatus.received, received_at=received_at,
     )  # fmt: skip
     session.add(message)
     conversation.last_inbound_at, conversation.language = received_at, message.language
@@ -90,24 +99,25 @@ def take_message(
 
 
 def _lead_of(session: Session, workspace: Workspace, inbound: Inbound) -> Lead:
+    channel = Channel.parse(inbound.channel)
     fields: dict[str, str | None] = {
-        ADDRESS_FIELD[inbound.channel]: inbound.sender, "source": inbound.channel,
+        ADDRESS_FIELD[channel]: inbound.sender, "source": channel,
         "full_name": inbound.sender_name,
     }  # fmt: skip
     draft = draft_from_fields(fields, region=workspace.default_region)
-    outcomes = intake(session, workspace.id, [draft], via=inbound.channel, actor=inbound.channel)
-    announce_arrivals(session, workspace.id, outcomes, via=inbound.channel)
+    outcomes = intake(session, workspace.id, [draft], via=channel, actor=channel)
+    announce_arrivals(session, workspace.id, outcomes, via=channel)
     lead = session.get(Lead, outcomes[0].lead_id)
     assert lead is not None
     return lead
 
 
-def _conversation(session: Session, lead: Lead, channel: str, address: str) -> Conversation:
+def _conversation(session: Session, lead: Lead, channel: Channel, address: str) -> Conversation:
     conversation = repository.conversation_on(session, lead.id, channel)
     if conversation is None:
         conversation = Conversation(
             workspace_id=lead.workspace_id, lead_id=lead.id, channel=channel, address=address,
-            handled_by="agent",
+            handled_by=HandledBy.agent,
         )  # fmt: skip
         session.add(conversation)
         session.flush()
@@ -115,39 +125,18 @@ def _conversation(session: Session, lead: Lead, channel: str, address: str) -> C
 
 
 def _heed_consent(session: Session, lead: Lead, message: Message, *, verified: bool) -> None:
-    word = consent_word(message.body)
-    if word not in ("opt_out", "opt_in") or (word == "opt_in" and not verified):
-        return
-    status = ConsentStatus.denied if word == "opt_out" else ConsentStatus.granted
-    lead.consent_status = status
-    lead.consent_source = f"{message.channel} message {message.id}"
-    lead.consent_at = utcnow()
-    kind = "consent.revoked" if word == "opt_out" else "consent.granted"
-    session.add(
-        Activity(workspace_id=lead.workspace_id, lead_id=lead.id, kind=kind, actor="lead",
-                 data={"channel": message.channel, "message_id": message.id,
-                       "words": message.body[:200]})
-    )  # fmt: skip
-    record(session, lead.workspace_id, f"lead.{kind}", lead_id=lead.id, channel=message.channel)
+    status = consent.heard(message.body, verified=verified)
+    if status is not None:
+        consent.record(
+            session, lead, status, source=f"{message.channel} message {message.id}",
+            actor="lead", channel=message.channel, words=message.body,
+        )  # fmt: skip
 
 
 def is_verified(conversation: Conversation) -> bool:
     """Whether the lead's own address carries the conversation (a number, a mailbox): a web
     chat session is only as true as what its visitor typed."""
-    return conversation.channel != "chat"
-
-
-def within_whatsapp_window(conversation: Conversation, *, at: datetime | None = None) -> bool:
-    """WhatsApp takes free-form messages only within 24 hours of the lead's last message."""
-    if conversation.channel != "whatsapp":
-        return True
-    last = conversation.last_inbound_at
-    return last is not None and (at or utcnow()) - last <= WHATSAPP_WINDOW
-
-
-def may_message(lead: Lead) -> bool:
-    """False once the lead has asked to stop (on any channel: consent is the lead's)."""
-    return lead.consent_status != ConsentStatus.denied
+    return conversation.channel != Channel.chat
 
 
 # Messages out
@@ -158,28 +147,54 @@ def queue_outgoing(
     conversation: Conversation,
     body: str,
     *,
-    author: str,
+    author: MessageAuthor,
     author_user_id: int | None = None,
     replying_to: Message | None = None,
     decision: dict[str, object] | None = None,
     citations: list[dict[str, object]] | None = None,
     language: str | None = None,
 ) -> Message:
-    """Keeps the message with its idempotency key and queues the job that hands it over."""
+    """Keeps the message with its idempotency key and queues the job that hands it over, if
+    the send policy lets it go: a person is told why not (Conflict); the agent's message is
+    kept as suppressed, with why."""
+    lead = session.get(Lead, conversation.lead_id)
+    assert lead is not None
+    verdict = policy.may_send(
+        session, lead, conversation, confirming_opt_out=confirms_opt_out(decision)
+    )
+    if not verdict.allowed and author == MessageAuthor.person:
+        raise Conflict(verdict.reason, refusal=verdict.refusal)
     message = Message(
         workspace_id=conversation.workspace_id, conversation_id=conversation.id,
-        lead_id=conversation.lead_id, direction="out", author=author,
+        lead_id=conversation.lead_id, direction=MessageDirection.outbound, author=author,
         author_user_id=author_user_id, channel=conversation.channel, body=body,
-        language=language or language_of(body), status="queued",
+        language=language or language_of(body), status=MessageStatus.queued,
         idempotency_key=f"msg-{uuid.uuid4().hex}",
         replying_to_id=replying_to.id if replying_to else None, decision=decision,
         citations=citations,
     )  # fmt: skip
     session.add(message)
-    conversation.last_outbound_at = utcnow()
     session.flush()
+    if not verdict.allowed:
+        record_suppressed(session, message, verdict.reason)
+        return message
+    conversation.last_outbound_at = utcnow()
     enqueue(session, "conversations.hand_over", conversation.workspace_id, message.id)
     return message
+
+
+def confirms_opt_out(decision: dict[str, object] | None) -> bool:
+    """Whether the message is the agent's confirmation that the lead opted out."""
+    return (decision or {}).get("action") == "opt_out"
+
+
+def record_suppressed(session: Session, message: Message, reason: str) -> None:
+    """The send policy refused the message: it is kept, not sent, with why."""
+    message.status, message.error = MessageStatus.suppressed, reason
+    record(
+        session, message.workspace_id, "message.suppressed", lead_id=message.lead_id,
+        message_id=message.id, conversation_id=message.conversation_id, reason=reason,
+    )  # fmt: skip
 
 
 def record_handed(
@@ -194,7 +209,8 @@ def record_handed(
     """The channel took the message: its ids and status; the lead's first response if so."""
     handed_at = utcnow()
     message.provider, message.provider_message_id = provider, provider_message_id
-    message.status, message.handed_at, message.provider_sent_at = status, handed_at, sent_at
+    message.status = MessageStatus.of_provider(status)
+    message.handed_at, message.provider_sent_at = handed_at, sent_at
     lead = session.get(Lead, message.lead_id)
     if lead is not None and lead.first_response_at is None:
         lead.first_response_at = handed_at
@@ -208,7 +224,7 @@ def record_handed(
 
 
 def record_failed(session: Session, message: Message, error: str) -> None:
-    message.status, message.error = "failed", error[:2000]
+    message.status, message.error = MessageStatus.failed, error[:2000]
     record(session, message.workspace_id, "message.failed", lead_id=message.lead_id,
            message_id=message.id, error=error[:500])  # fmt: skip
 
@@ -218,7 +234,7 @@ def record_failed(session: Session, message: Message, error: str) -> None:
 
 def take_over(session: Session, conversation: Conversation, user_id: int | None) -> None:
     """A person answers from now on; the agent stays quiet until released."""
-    conversation.handled_by, conversation.taken_over_by = "person", user_id
+    conversation.handled_by, conversation.taken_over_by = HandledBy.person, user_id
     conversation.taken_over_at = utcnow()
     record(
         session, conversation.workspace_id, "conversation.taken_over",
@@ -227,7 +243,7 @@ def take_over(session: Session, conversation: Conversation, user_id: int | None)
 
 
 def release(session: Session, conversation: Conversation) -> None:
-    conversation.handled_by, conversation.taken_over_by = "agent", None
+    conversation.handled_by, conversation.taken_over_by = HandledBy.agent, None
     record(session, conversation.workspace_id, "conversation.released",
            lead_id=conversation.lead_id, conversation_id=conversation.id)  # fmt: skip
 
@@ -235,12 +251,7 @@ def release(session: Session, conversation: Conversation) -> None:
 def reply_as_person(
     session: Session, conversation: Conversation, body: str, *, user_id: int | None
 ) -> Message:
-    lead = session.get(Lead, conversation.lead_id)
-    if lead is not None and not may_message(lead):
-        raise Conflict("this lead has asked not to be contacted")
-    if not within_whatsapp_window(conversation):
-        raise Conflict(
-            "more than 24 hours since the lead's last WhatsApp message: "
-            "only an approved template may be sent now"
-        )
-    return queue_outgoing(session, conversation, body, author="person", author_user_id=user_id)
+    """A person's message to the lead, if the send policy lets it go (else Conflict, why)."""
+    return queue_outgoing(
+        session, conversation, body, author=MessageAuthor.person, author_user_id=user_id
+    )

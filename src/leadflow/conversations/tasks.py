@@ -8,12 +8,13 @@ from dataclasses import dataclass
 import structlog
 from sqlalchemy.orm import Session
 
+from leadflow.compliance import policy, unsubscribe
 from leadflow.config import get_settings
 from leadflow.conversations import repository, service
 from leadflow.db import get_sessionmaker
 from leadflow.integrations.messaging.base import DeliveryRefused, Handed, Outgoing
 from leadflow.integrations.messaging.factory import get_sender
-from leadflow.models import Conversation, Lead, Workspace
+from leadflow.models import Channel, Conversation, Lead, Message, MessageStatus, Workspace
 from leadflow.worker.registry import Priority, job
 
 log = structlog.get_logger()
@@ -21,17 +22,22 @@ log = structlog.get_logger()
 
 @dataclass(frozen=True)
 class _Sending:
-    outgoing: Outgoing | None  # None: not to be sent (suppressed)
+    outgoing: Outgoing | None  # None: not to be sent (the send policy refused it)
     reason: str = ""
     in_chat: bool = False  # the web chat: the visitor's page shows it, nothing to send
 
 
-CHAT_HANDED = Handed(provider="chat", provider_message_id=None, status="delivered")
+CHAT_HANDED = Handed(provider="chat", provider_message_id=None, status=MessageStatus.delivered)
+
+
+def _waiting(message: Message) -> bool:
+    """Queued and not handed yet (a provider may call a message it took "queued" too)."""
+    return message.status == MessageStatus.queued and message.handed_at is None
 
 
 def _gave_up(session: Session, error: str, workspace_id: int, message_id: int) -> None:
     message = repository.message(session, workspace_id, message_id)
-    if message is not None and message.status == "queued":
+    if message is not None and _waiting(message):
         service.record_failed(session, message, f"gave up after retries: {error}")
 
 
@@ -60,31 +66,38 @@ def hand_over(session: Session, workspace_id: int, message_id: int) -> None:
 
 def _what_to_send(session: Session, workspace_id: int, message_id: int) -> _Sending | None:
     message = repository.message(session, workspace_id, message_id)
-    if message is None or message.status != "queued":
+    if message is None or not _waiting(message):
         return None
     lead = session.get(Lead, message.lead_id)
     conversation = session.get(Conversation, message.conversation_id)
     assert lead is not None
     assert conversation is not None
-    confirming_opt_out = (message.decision or {}).get("action") == "opt_out"
-    if not service.may_message(lead) and not confirming_opt_out:
-        return _Sending(None, "the lead has asked not to be contacted")
-    if conversation.channel == "chat":
+    verdict = policy.may_send(
+        session, lead, conversation, confirming_opt_out=service.confirms_opt_out(message.decision)
+    )
+    if not verdict.allowed:
+        return _Sending(None, verdict.reason)
+    if conversation.channel == Channel.chat:
         return _Sending(None, in_chat=True)
-    if not service.within_whatsapp_window(conversation):
-        return _Sending(None, "outside WhatsApp's 24-hour window: an approved template is needed")
     if not conversation.address or conversation.channel not in ("sms", "whatsapp", "email"):
         return _Sending(None, f"leadflow cannot send on {conversation.channel} yet")
     workspace = session.get(Workspace, message.workspace_id)
     subject = f"Your enquiry to {workspace.name}" if workspace else "Your enquiry"
     outgoing = Outgoing(
         channel=conversation.channel,  # type: ignore[arg-type]
-        to=conversation.address, body=message.body,
+        to=conversation.address, body=_body(message, conversation.channel),
         idempotency_key=message.idempotency_key or f"msg-{message.id}",
         subject=subject if conversation.channel == "email" else None,
         status_callback=_status_callback(workspace, conversation.channel),
     )  # fmt: skip
     return _Sending(outgoing)
+
+
+def _body(message: Message, channel: str) -> str:
+    """An email to a lead carries its unsubscribe link."""
+    if channel == Channel.email:
+        return unsubscribe.with_link(message.body, message.lead_id)
+    return message.body
 
 
 def _status_callback(workspace: Workspace | None, channel: str) -> str | None:
@@ -97,7 +110,7 @@ def _status_callback(workspace: Workspace | None, channel: str) -> str | None:
 
 def _handed(session: Session, workspace_id: int, message_id: int, handed: Handed) -> None:
     message = repository.message(session, workspace_id, message_id)
-    if message is None or message.status != "queued":
+    if message is None or not _waiting(message):
         return
     service.record_handed(
         session, message, provider=handed.provider,
@@ -108,12 +121,12 @@ def _handed(session: Session, workspace_id: int, message_id: int, handed: Handed
 
 def _suppressed(session: Session, workspace_id: int, message_id: int, reason: str) -> None:
     message = repository.message(session, workspace_id, message_id)
-    if message is not None and message.status == "queued":
-        message.status, message.error = "suppressed", reason
+    if message is not None and _waiting(message):
+        service.record_suppressed(session, message, reason)
         log.info("message.suppressed", message_id=message_id, reason=reason)
 
 
 def _refused(session: Session, workspace_id: int, message_id: int, reason: str) -> None:
     message = repository.message(session, workspace_id, message_id)
-    if message is not None and message.status == "queued":
+    if message is not None and _waiting(message):
         service.record_failed(session, message, reason)

@@ -15,11 +15,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Header, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
+from leadflow.conversations import repository as conversations
 from leadflow.dashboard import i18n
 from leadflow.dashboard.pages import ViewerDep, not_found, render, templates
 from leadflow.db import get_sessionmaker
@@ -29,10 +29,12 @@ from leadflow.exceptions import LeadflowError, NotFound
 from leadflow.kit.schemas import MAX_ID, IdPath
 from leadflow.leads import repository
 from leadflow.leads import service as leads
+from leadflow.leads.naming import display_name
 from leadflow.leads.repository import LeadFilters
 from leadflow.leads.schemas import LeadUpdate
-from leadflow.models import Conversation, Lead, LeadStage, User, WorkspaceMember
+from leadflow.models import Lead, LeadStage, User
 from leadflow.pipeline.stages import FINAL, ORDER
+from leadflow.workspaces import repository as workspaces
 
 router = APIRouter()
 COLUMNS = (*ORDER, LeadStage.failed)
@@ -43,7 +45,7 @@ _PIPELINE_EVENTS = frozenset({"lead.progress", "lead.stage_changed"})
 # A live event older than this when the stream reads it means the stream is behind.
 BEHIND_SECONDS = 3.0
 # Channels (and ways in) the board has words for; any other is shown as it is stored.
-CHANNELS = frozenset({"sms", "whatsapp", "email", "web", "chat", "web form", "api", "import"})
+CHANNELS = frozenset({"sms", "whatsapp", "email", "chat", "web form", "api", "import"})
 
 
 @dataclass(frozen=True)
@@ -125,9 +127,7 @@ class Card:
 
     @property
     def name(self) -> str:
-        lead = self.lead
-        person = " ".join(part for part in (lead.first_name, lead.last_name) if part)
-        return person or lead.email or lead.phone or f"#{lead.id}"
+        return display_name(self.lead)
 
 
 def ago(moment: datetime | None, now: datetime) -> tuple[int, str] | None:
@@ -181,7 +181,8 @@ def board(request: Request, viewer: ViewerDep, session: SessionDep) -> Response:
     template = "board/columns.html" if _wants_columns(request) else "board/index.html"
     return render(
         request, viewer, template, columns=columns, filters=filters, tiers=TIERS,
-        owners=_members(session, workspace_id), sources=_sources(session, workspace_id),
+        owners=workspaces.members(session, workspace_id),
+        sources=repository.sources(session, workspace_id),
         **card_tools(),
     )  # fmt: skip
 
@@ -211,45 +212,12 @@ def _column(
 
 def _channels(session: Session, workspace_id: int, leads: list[Lead]) -> dict[int, str]:
     """Each lead's channel: the one it last spoke on, else the way it came in."""
-    if not leads:
-        return {}
-    latest = (
-        select(Conversation.lead_id, Conversation.channel)
-        .where(
-            Conversation.workspace_id == workspace_id,
-            Conversation.lead_id.in_([lead.id for lead in leads]),
-        )
-        .order_by(Conversation.updated_at, Conversation.id)
-    )
-    spoken = dict(session.execute(latest).all())
+    spoken = conversations.latest_channels(session, workspace_id, [lead.id for lead in leads])
     return {lead.id: spoken.get(lead.id) or _way_in(lead.origin) for lead in leads}
 
 
 def _way_in(origin: str) -> str:
     return "import" if origin.startswith("import:") else origin
-
-
-def _members(session: Session, workspace_id: int) -> list[User]:
-    return list(
-        session.scalars(
-            select(User)
-            .join(WorkspaceMember, WorkspaceMember.user_id == User.id)
-            .where(WorkspaceMember.workspace_id == workspace_id)
-            .order_by(User.name, User.email)
-        )
-    )
-
-
-def _sources(session: Session, workspace_id: int) -> list[str]:
-    return list(
-        session.scalars(
-            select(Lead.source)
-            .where(Lead.workspace_id == workspace_id, Lead.source.is_not(None))
-            .distinct()
-            .order_by(Lead.source)
-            .limit(100)
-        )
-    )
 
 
 @router.get("/board/columns/{stage}")

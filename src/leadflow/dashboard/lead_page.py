@@ -14,7 +14,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Header, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
@@ -32,8 +31,10 @@ from leadflow.kit.schemas import MAX_ID
 from leadflow.knowledge import repository as knowledge
 from leadflow.leads import repository as leads
 from leadflow.leads import service as lead_service
-from leadflow.models import Conversation, Lead, MergeRecord, Message, User
+from leadflow.leads.qualification import FIELDS, Claim, QualificationSource, winners
+from leadflow.models import ConsentStatus, Conversation, Lead, MergeRecord, Message, User
 from leadflow.scoring import repository as scoring
+from leadflow.workspaces import repository as workspaces
 
 router = APIRouter()
 TIMELINE_PAGE = 20
@@ -65,16 +66,27 @@ class Thread:
     people: dict[int, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class QualificationRow:
+    """A field of the lead's qualification as its page shows it: the value that stands, the
+    claim it stands on, and the person's own word on it (the form's value)."""
+
+    field: str
+    value: Any
+    claim: Claim | None
+    mine: Any
+
+
 # Pages
 
 
 @router.get("/leads/{lead_id}")
 def lead_page(lead_id: str, request: Request, viewer: ViewerDep, session: SessionDep) -> Response:
     """Everything about one lead of the viewer's workspace."""
-    lead = _lead(session, viewer, lead_id)
+    lead = find_lead(session, viewer, lead_id)
     if lead is None:
         return not_found(request, viewer, viewer.t("lead.not_found"))
-    return _page(request, viewer, session, lead)
+    return show_page(request, viewer, session, lead)
 
 
 @router.get("/leads/{lead_id}/timeline")
@@ -82,7 +94,7 @@ def lead_timeline(
     lead_id: str, request: Request, viewer: ViewerDep, session: SessionDep, cursor: Cursor = None
 ) -> Response:
     """A further page of the timeline, for the "more" button."""
-    lead = _lead(session, viewer, lead_id)
+    lead = find_lead(session, viewer, lead_id)
     if lead is None:
         return not_found(request, viewer, viewer.t("lead.not_found"))
     try:
@@ -92,7 +104,7 @@ def lead_timeline(
     return render(request, viewer, "lead/timeline.html", lead=lead, **context)
 
 
-def _page(
+def show_page(
     request: Request,
     viewer: Viewer,
     session: Session,
@@ -108,10 +120,26 @@ def _page(
     return render(
         request, viewer, "lead/page.html", status_code,
         lead=lead, owner=owner, history=scoring.score_history(session, lead.workspace_id, lead.id),
+        qualification=qualification_rows(lead), consents=list(ConsentStatus),
         threads=_threads(session, lead), notice=notice, draft=draft,
         drawn_at=drawn_at,
         **_timeline(session, lead, None),
     )  # fmt: skip
+
+
+def qualification_rows(lead: Lead) -> list[QualificationRow]:
+    claims = lead.qualification_claims or {}
+    standing = winners(claims)
+    mine = claims.get(QualificationSource.person, {})
+    merged = lead.qualification or {}
+    return [
+        QualificationRow(field, merged.get(field), standing.get(field), _value(mine.get(field)))
+        for field in FIELDS
+    ]
+
+
+def _value(said: Any) -> Any:
+    return said.get("value") if isinstance(said, dict) else None
 
 
 def row_id(text: str) -> int | None:
@@ -122,7 +150,7 @@ def row_id(text: str) -> int | None:
     return number if 1 <= number <= MAX_ID else None
 
 
-def _lead(session: Session, viewer: Viewer, lead_id: str) -> Lead | None:
+def find_lead(session: Session, viewer: Viewer, lead_id: str) -> Lead | None:
     number = row_id(lead_id)
     return leads.get_lead(session, viewer.workspace.id, number) if number else None
 
@@ -175,10 +203,7 @@ def _citations(
 
 def _people(session: Session, messages: Sequence[Message]) -> dict[int, str]:
     ids = {m.author_user_id for m in messages if m.author_user_id is not None}
-    if not ids:
-        return {}
-    users = session.scalars(select(User).where(User.id.in_(ids)))
-    return {user.id: user.name or user.email for user in users}
+    return {user.id: user.name or user.email for user in workspaces.users(session, ids)}
 
 
 # Changes
@@ -234,7 +259,7 @@ def reply(
                               viewer.t("lead.reply_invalid"))  # fmt: skip
     except LeadflowError as refusal:
         return _refused_reply(request, viewer, session, lead, conversation, body,
-                              refusal.status, refusal.message)  # fmt: skip
+                              refusal.status, _in_words(viewer, refusal))  # fmt: skip
     if not request.headers.get("hx-request"):
         return redirect(f"/leads/{lead.id}#conversation-{conversation.id}", request)
     session.flush()
@@ -247,16 +272,16 @@ def undo_merge(
     lead_id: str, merge_id: str, request: Request, viewer: ViewerDep, session: SessionDep
 ) -> Response:
     """Splits a merged arrival back out as its own lead."""
-    lead = _lead(session, viewer, lead_id)
+    lead = find_lead(session, viewer, lead_id)
     merge = _merge_of(session, lead, merge_id) if lead else None
     if lead is None or merge is None:
         return not_found(request, viewer, viewer.t("lead.not_found"))
     try:
         lead_service.undo_merge(
-            session, workspace_id=lead.workspace_id, merge_id=merge.id, actor=_actor(viewer)
+            session, workspace_id=lead.workspace_id, merge_id=merge.id, actor=actor_of(viewer)
         )
     except LeadflowError as refusal:
-        return _page(request, viewer, session, lead, status_code=refusal.status,
+        return show_page(request, viewer, session, lead, status_code=refusal.status,
                      notice=refusal.message)  # fmt: skip
     return redirect(f"/leads/{lead.id}", request)
 
@@ -264,7 +289,7 @@ def undo_merge(
 def _lead_and_conversation(
     session: Session, viewer: Viewer, lead_id: str, conversation_id: str
 ) -> tuple[Lead, Conversation] | None:
-    lead = _lead(session, viewer, lead_id)
+    lead = find_lead(session, viewer, lead_id)
     number = row_id(conversation_id)
     conversation = (
         conversations.conversation(session, viewer.workspace.id, number) if number else None
@@ -279,7 +304,7 @@ def _merge_of(session: Session, lead: Lead, merge_id: str) -> MergeRecord | None
     return next((m for m in merges if m.id == row_id(merge_id)), None)
 
 
-def _actor(viewer: Viewer) -> str:
+def actor_of(viewer: Viewer) -> str:
     return f"person:{viewer.user.email}"[:100]
 
 
@@ -297,6 +322,12 @@ def _after_change(
     return render(request, viewer, "lead/control.html", lead=lead, thread=thread)
 
 
+def _in_words(viewer: Viewer, refusal: LeadflowError) -> str:
+    """Why a reply was refused, in the viewer's language when the send policy refused it."""
+    policy_refusal = refusal.extra.get("refusal")
+    return viewer.t(f"lead.refusal.{policy_refusal}") if policy_refusal else refusal.message
+
+
 def _refused_reply(
     request: Request,
     viewer: Viewer,
@@ -309,7 +340,7 @@ def _refused_reply(
 ) -> Response:
     """The reply box again, with what was typed and why it was not sent."""
     if not request.headers.get("hx-request"):
-        return _page(request, viewer, session, lead, status_code=status_code,
+        return show_page(request, viewer, session, lead, status_code=status_code,
                      draft=(conversation.id, body, problem))  # fmt: skip
     thread = _thread_of(session, lead, conversation)
     return render(request, viewer, "lead/reply.html", status_code, lead=lead, thread=thread,
@@ -331,7 +362,7 @@ async def lead_stream(
 ) -> Response:
     """The lead's threads (and score) re-rendered as server-sent events whenever they change:
     from the event the page was drawn at (``after``), with the conversations it showed."""
-    found = await run_in_threadpool(_lead, session, viewer, lead_id)
+    found = await run_in_threadpool(find_lead, session, viewer, lead_id)
     if found is None:
         return not_found(request, viewer, viewer.t("lead.not_found"))
     if last_event_id is None and after is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -10,6 +11,7 @@ from fastapi.responses import Response
 from leadflow.conversations import repository
 from leadflow.dashboard.pages import ViewerDep, render
 from leadflow.dependencies import SessionDep
+from leadflow.models import Channel
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -26,6 +28,8 @@ def outbox(
     status: Filter = "",
     before: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
 ) -> Response:
+    with suppress(ValueError):
+        channel = Channel.parse(channel)  # "web", the web chat's older name, is "chat"
     rows = repository.outbox(
         session, viewer.workspace.id, text=q.strip(), channel=channel, status=status,
         before_id=before, limit=PAGE_SIZE + 1,

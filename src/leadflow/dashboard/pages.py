@@ -15,12 +15,14 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from leadflow.accounts import sessions
+from leadflow.compliance.policy import refusal_in
 from leadflow.dashboard import i18n
 from leadflow.dashboard.sessions import COOKIE, SignedIn, signed_in
 from leadflow.db import unit_of_work
 from leadflow.dependencies import SessionDep
 from leadflow.exceptions import LeadflowError
 from leadflow.kit.client_address import client_address
+from leadflow.leads.naming import display_name
 from leadflow.models import User, UserSession, Workspace
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -30,6 +32,8 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 
 templates = Jinja2Templates(directory=TEMPLATES)
+templates.env.globals["display_name"] = display_name
+templates.env.globals["refusal_in"] = refusal_in
 
 
 class SignInRequired(Exception):

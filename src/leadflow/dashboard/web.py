@@ -13,6 +13,7 @@ from leadflow.dashboard import (
     board,
     imports_page,
     knowledge_page,
+    lead_edits,
     lead_page,
     outbox_page,
     settings_page,
@@ -32,6 +33,7 @@ router = APIRouter(include_in_schema=False)
 router.include_router(signin.router)
 router.include_router(board.router)
 router.include_router(lead_page.router)
+router.include_router(lead_edits.router)
 router.include_router(outbox_page.router)
 router.include_router(analytics_page.router)
 router.include_router(settings_page.router)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from leadflow.imports.columns import SYSTEM_PREFIX
 from leadflow.kit.spreadsheet import defuse
+from leadflow.leads.naming import Nameable, display_name
 from leadflow.models import Company, Lead
 
 _COLUMNS: tuple[tuple[str, Any], ...] = (
@@ -43,6 +44,8 @@ _COLUMNS: tuple[tuple[str, Any], ...] = (
     (f"{SYSTEM_PREFIX}created_at", Lead.created_at),
 )
 _BATCH = 2000
+# The lead as leadflow shows it (its name, else how to reach it): for reading, not importing.
+_NAME = f"{SYSTEM_PREFIX}name"
 
 
 def _custom_keys(session: Session, workspace_id: int) -> list[str]:
@@ -61,9 +64,19 @@ def _cell(value: Any) -> str:
     return defuse(str(value))
 
 
+def _header(custom_keys: list[str]) -> list[str]:
+    (lead_id, *named) = [name for name, _ in _COLUMNS]
+    return [lead_id, _NAME, *named] + [defuse(k) for k in custom_keys]
+
+
 def _record(row: Row[Any, *tuple[Any, ...]], custom_keys: list[str]) -> list[str]:
-    *fixed, custom = tuple(row)
-    return [_cell(v) for v in fixed] + [_cell((custom or {}).get(k)) for k in custom_keys]
+    lead_id, *fixed, custom = tuple(row)
+    name = display_name(cast(Nameable, row))
+    return (
+        [_cell(lead_id), _cell(name)]
+        + [_cell(v) for v in fixed]
+        + [_cell((custom or {}).get(k)) for k in custom_keys]
+    )
 
 
 def csv_chunks(session: Session, workspace_id: int) -> Iterator[str]:
@@ -72,7 +85,7 @@ def csv_chunks(session: Session, workspace_id: int) -> Iterator[str]:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel reads UTF-8 as such only after a byte-order mark
     writer = csv.writer(buffer)
-    writer.writerow([name for name, _ in _COLUMNS] + [defuse(k) for k in custom_keys])
+    writer.writerow(_header(custom_keys))
     statement = (
         select(*(column for _, column in _COLUMNS), Lead.custom_fields)
         .outerjoin(Company, Company.id == Lead.company_id)

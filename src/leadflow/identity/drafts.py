@@ -13,15 +13,14 @@ from leadflow.exceptions import UnprocessableInput
 from leadflow.identity.countries import country_code
 from leadflow.identity.keys import (
     FREE_MAIL_DOMAINS,
-    InvalidEmail,
     InvalidWebsite,
     company_name_key,
     email_domain,
     normalize_domain,
-    normalize_email,
     person_name_key,
 )
 from leadflow.identity.phones import InvalidPhone, to_e164
+from leadflow.kit.emails import InvalidEmail, normalize_email
 
 # The fields a lead can arrive with, by their canonical names.
 LEAD_FIELDS = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from leadflow.compliance.consent import merged as merged_consent
 from leadflow.identity.drafts import LeadDraft
 from leadflow.identity.keys import person_name_key
 
@@ -36,7 +37,7 @@ def plan_merge(
         changes["name_key"] = [lead.get("name_key"), person_name_key(first, last)]
     if company_id is not None and lead.get("company_id") is None:
         changes["company_id"] = [None, company_id]
-    consent = _merged_consent(lead.get("consent_status") or "unknown", draft.consent_status)
+    consent = merged_consent(lead.get("consent_status"), draft.consent_status)
     if consent != (lead.get("consent_status") or "unknown"):
         changes["consent_status"] = [lead.get("consent_status"), consent]
     added = {
@@ -46,14 +47,6 @@ def plan_merge(
         before = dict(lead.get("custom_fields") or {})
         changes["custom_fields"] = [before, {**before, **added}]
     return changes
-
-
-def _merged_consent(current: str, incoming: str) -> str:
-    if incoming == "denied" or current == "denied":
-        return "denied"
-    if incoming == "granted":
-        return "granted"
-    return current
 
 
 def reversal(changes: Mapping[str, list[Any]], lead: Mapping[str, Any]) -> dict[str, Any]:

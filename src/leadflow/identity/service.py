@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from leadflow.compliance import consent
 from leadflow.exceptions import Conflict, NotFound
 from leadflow.identity import repository
 from leadflow.identity.companies import CompanyResolver
@@ -30,7 +31,7 @@ from leadflow.kit.bulk import (
     stored_values,
     update_rows,
 )
-from leadflow.models import Activity, Lead, MergeRecord
+from leadflow.models import Activity, ConsentStatus, Lead, MergeRecord
 from leadflow.models.base import table, utcnow
 
 # Columns an intake may write on an existing lead, all in one UPDATE shape.
@@ -74,6 +75,9 @@ class _Batch:
     merges: list[dict[str, Any]] = field(default_factory=list)
     # Per arrival: the index of the lead it created, or its merge.
     outcomes: list[int | dict[str, Any]] = field(default_factory=list)
+    # Consent the batch sets: (the index of a lead it creates, or a merged row, the consent
+    # before, after).
+    consent: list[tuple[int | dict[str, Any], str, str]] = field(default_factory=list)
 
 
 class IntakeResult:
@@ -182,12 +186,13 @@ class _NewLeadForm:
     """What the new leads of a batch share, in the form their values are wanted in."""
 
     consent_at: Any
+    origin: str
     shared: tuple[Any, ...]  # workspace_id, origin, owner_id, stage, created_at, updated_at
     custom_fields: Callable[[dict[str, Any]], Any]
 
     @classmethod
     def plain(cls, workspace_id: int, now: datetime, origin: str) -> _NewLeadForm:
-        return cls(now, (workspace_id, origin, None, "harvested", now, now), _unchanged)
+        return cls(now, origin, (workspace_id, origin, None, "harvested", now, now), _unchanged)
 
     @classmethod
     def stored(
@@ -199,19 +204,17 @@ class _NewLeadForm:
             stored(session, table(Lead), column, value)
             for column, value in zip(columns, plain.shared, strict=True)
         )
-        return cls(stored(session, table(Lead), "consent_at", now), shared, json_text)
+        return cls(stored(session, table(Lead), "consent_at", now), origin, shared, json_text)
 
     def values(
         self, draft: LeadDraft, company_id: int | None, lead_id: int | None
     ) -> tuple[Any, ...]:
         """A new lead's values in _NEW_LEAD_COLUMNS order."""
-        consented = draft.consent_status != "unknown"
         return (
             *draft[:_DRAFT_WIDTH],
             self.custom_fields(draft.custom_fields),
             company_id,
-            draft.source if consented else None,
-            self.consent_at if consented else None,
+            *consent.stamp(draft.consent_status, self.origin, self.consent_at),
             lead_id,
             *self.shared,
         )
@@ -272,11 +275,16 @@ class Intake:
             batch.new_leads.append((draft, company_id))
             matcher.remember_new(draft, company_id, index)
             batch.outcomes.append(index)
+            if draft.consent_status != ConsentStatus.unknown:
+                batch.consent.append((index, ConsentStatus.unknown, draft.consent_status))
             return
         row, matched_on = self._row(batch, found[0], now), found[1]
         changes = plan_merge(row, draft, company_id)
         for name, (_, after) in changes.items():
             row[name] = after
+        if "consent_status" in changes:
+            before, after = changes["consent_status"]
+            batch.consent.append((row, before or ConsentStatus.unknown, after))
         if changes:
             matcher.remember(row)
             if row["id"] is not None:
@@ -317,6 +325,7 @@ class Intake:
             merge_rows.append(self._merge_row(merge, now))
         insert_rows(self.session, merge_table, merge_rows)
         insert_rows(self.session, table(Activity), self._activities(batch, now=now))
+        self._record_consent(batch, now)
 
     def _new_lead_values(self, batch: _Batch, now: datetime) -> list[tuple[Any, ...]]:
         form = _NewLeadForm.stored(self.session, self.workspace_id, now, self.actor)
@@ -348,6 +357,23 @@ class Intake:
         for row in rows:
             row["updated_at"] = now
         update_rows(self.session, table(Lead), rows, (*_MERGE_COLUMNS, "updated_at"))
+
+    def _record_consent(self, batch: _Batch, now: datetime) -> None:
+        """Consent an arrival set or changed, kept by compliance's rules: where it came from
+        on the lead, and a timeline entry and an event each."""
+        changes, merged = [], []
+        for lead, before, after in batch.consent:
+            lead_id = batch.new_ids[lead] if isinstance(lead, int) else lead["id"]
+            changes.append(
+                consent.Change(
+                    lead_id, ConsentStatus(before), ConsentStatus(after), self.actor, self.actor
+                )
+            )
+            if not isinstance(lead, int):
+                source, at = consent.stamp(after, self.actor, now)
+                merged.append({"id": lead_id, "consent_source": source, "consent_at": at})
+        update_rows(self.session, table(Lead), merged, ("consent_source", "consent_at"))
+        consent.record_arrivals(self.session, self.workspace_id, changes)
 
     def _activities(self, batch: _Batch, *, now: datetime) -> list[dict[str, Any]]:
         """A timeline entry for each merge. A creation needs none: the lead row records it."""
@@ -403,7 +429,13 @@ def undo_merge(session: Session, workspace_id: int, merge_id: int, *, actor: str
         raise NotFound(f"lead {merge.lead_id} no longer exists")
     restore = reversal(merge.changes, {name: getattr(lead, name) for name in merge.changes})
     for name, value in restore.items():
-        setattr(lead, name, value)
+        if name != "consent_status":
+            setattr(lead, name, value)
+    if "consent_status" in restore:
+        consent.record(
+            session, lead, ConsentStatus(restore["consent_status"] or ConsentStatus.unknown),
+            source=f"merge {merge.id} undone", actor=actor,
+        )  # fmt: skip
     session.flush()
     split = _split_lead(session, workspace_id, merge, actor=actor)
     merge.undone_at = utcnow()

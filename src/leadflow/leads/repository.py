@@ -148,6 +148,19 @@ def list_leads(
     return leads[:limit], encode_cursor(order, getattr(last, sort.lstrip("-")), last.id)
 
 
+def sources(session: Session, workspace_id: int, *, limit: int = 100) -> list[str]:
+    """The sources the workspace's leads came from, in order."""
+    return list(
+        session.scalars(
+            select(Lead.source)
+            .where(Lead.workspace_id == workspace_id, Lead.source.is_not(None))
+            .distinct()
+            .order_by(Lead.source)
+            .limit(limit)
+        )
+    )
+
+
 def count_by_stage(session: Session, workspace_id: int, filters: LeadFilters) -> dict[str, int]:
     """How many of the workspace's leads match the filters, by stage."""
     matching = _filtered(workspace_id, filters).with_only_columns(Lead.stage, func.count())

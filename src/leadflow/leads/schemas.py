@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, computed_field, field_validator
 
 from leadflow.kit.schemas import RequestSchema, RowId, Schema
+from leadflow.leads.naming import display_name
+from leadflow.leads.qualification import Authority, Budget, Need, Timeline, Urgency, sources
 from leadflow.models import ConsentStatus, LeadStage
 
 Text = Annotated[str, Field(max_length=500)]
@@ -60,9 +63,57 @@ class LeadCreate(LeadFields):
     pass
 
 
+_LONGEST_AMOUNT = Decimal(10**15)
+
+
+class QualificationEdit(RequestSchema):
+    """A person's word on the lead's qualification. A field sent is theirs: the agent's
+    reading of the conversation never overwrites it. A field sent as null takes their word
+    back, and what other sources said shows again."""
+
+    budget: Budget | None = None
+    authority: Authority | None = None
+    need: Need | None = None
+    timeline: Timeline | None = None
+    service_interest: Annotated[list[Text], Field(max_length=50)] | None = None
+    urgency: Urgency | None = None
+
+    @field_validator("budget")
+    @classmethod
+    def _sensible_amounts(cls, budget: Budget | None) -> Budget | None:
+        for amount in (budget.amount, budget.amount_min) if budget else ():
+            if amount is not None and not (0 <= amount <= _LONGEST_AMOUNT and amount.is_finite()):
+                raise ValueError("a budget is a number from 0 to 10^15")
+        return budget
+
+    @field_validator("authority", "need", "timeline", "urgency")
+    @classmethod
+    def _short_texts(cls, part: Any) -> Any:
+        texts = [v for v in (part.model_dump().values() if part else ()) if isinstance(v, str)]
+        if any(len(text) > 500 for text in texts):
+            raise ValueError("at most 500 characters")
+        return part
+
+    def said(self) -> dict[str, Any]:
+        """The fields sent with a value, as kept (JSON)."""
+        values = self.model_dump(mode="json")
+        return {name: values[name] for name in self.model_fields_set if values[name] is not None}
+
+    def taken_back(self) -> list[str]:
+        """The fields sent as null."""
+        return [name for name in self.model_fields_set if getattr(self, name) is None]
+
+
 class LeadUpdate(LeadFields):
     stage: LeadStage | None = None
     owner_id: RowId | None = Field(default=None, description="a user of this workspace")
+    qualification: QualificationEdit | None = None
+
+
+class QualificationSourceOut(Schema):
+    source: Literal["person", "import", "conversation", "enrichment"]
+    at: datetime
+    by: str
 
 
 class CompanyOut(Schema):
@@ -106,8 +157,24 @@ class LeadOut(Schema):
     first_response_at: datetime | None
     first_response_ms: int | None = Field(description="time to first response, in milliseconds")
     company: CompanyOut | None
+    qualification: dict[str, Any] = Field(
+        description="budget, authority, need, timeline, service_interest and urgency, merged "
+        "from what each source said (the fields some source stated)"
+    )
+    qualification_sources: dict[str, QualificationSourceOut] = Field(
+        validation_alias="qualification_claims",
+        description="for each field of the qualification: the source it stands on, when that "
+        "source said it and by what",
+    )
     created_at: datetime
     updated_at: datetime
+
+    _sources = field_validator("qualification_sources", mode="before")(sources)
+
+    @computed_field(description="the lead's name, else how to reach them, else #id")  # type: ignore[prop-decorator]
+    @property
+    def display_name(self) -> str:
+        return display_name(self)
 
 
 class IntakeOut(Schema):

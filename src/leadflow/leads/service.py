@@ -7,22 +7,24 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from leadflow.compliance import consent
 from leadflow.events.service import record
 from leadflow.exceptions import Conflict, NotFound, UnprocessableInput
 from leadflow.identity import service as identity
 from leadflow.identity.companies import CompanyResolver
 from leadflow.identity.drafts import LeadDraft, draft_from_fields
 from leadflow.identity.service import IntakeOutcome
-from leadflow.leads import repository
-from leadflow.leads.schemas import LeadFields, LeadUpdate
-from leadflow.models import Activity, Lead, MergeRecord, Workspace
+from leadflow.leads import qualification, repository
+from leadflow.leads.qualification import QualificationSource
+from leadflow.leads.schemas import LeadFields, LeadUpdate, QualificationEdit
+from leadflow.models import Activity, ConsentStatus, Lead, MergeRecord, Workspace
 from leadflow.workspaces.repository import membership
 
 # Lead columns an edit can set, by the name the API uses for them.
 _EDITABLE = {
     "first_name": "first_name", "last_name": "last_name", "email": "email", "phone": "phone",
     "whatsapp": "whatsapp_id", "title": "title", "city": "city", "country": "country",
-    "source": "source", "time_zone": "time_zone", "consent": "consent_status",
+    "source": "source", "time_zone": "time_zone",
 }  # fmt: skip
 _COMPANY_FIELDS = frozenset(
     {"company", "website", "industry", "employee_count", "annual_revenue", "company_country"}
@@ -77,6 +79,10 @@ def update_lead(
         _check_owner(session, workspace.id, changes.owner_id)
     before = _snapshot(lead)
     _apply_draft(session, workspace.id, lead, draft, sent)
+    if "consent" in sent:
+        consent.record(
+            session, lead, ConsentStatus(draft.consent_status), source=actor, actor=actor
+        )
     if sent & _COMPANY_FIELDS:
         resolver = CompanyResolver(session, workspace.id)
         lead.company_id = resolver.ensure([draft.company])[0]
@@ -87,6 +93,8 @@ def update_lead(
     if "custom_fields" in sent and changes.custom_fields is not None:
         merged = {**lead.custom_fields, **changes.custom_fields}
         lead.custom_fields = {k: v for k, v in merged.items() if v is not None}
+    if "qualification" in sent:
+        _edit_qualification(session, lead, changes.qualification, actor)
     _record_update(session, lead, before, actor)
     session.flush()
     session.expire(lead)
@@ -98,12 +106,27 @@ def _edited_draft(lead: Lead, changes: LeadUpdate, *, region: str) -> LeadDraft:
     current: dict[str, str | None] = {
         name: getattr(lead, column) for name, column in _EDITABLE.items()
     }
+    current["consent"] = lead.consent_status
     if lead.company is not None:
         current["company"], current["website"] = lead.company.name, lead.company.domain
     sent = changes.as_fields()
     if "full_name" in sent and not {"first_name", "last_name"} & sent.keys():
         current["first_name"] = current["last_name"] = None
     return draft_from_fields({**current, **sent}, region=region)
+
+
+def _edit_qualification(
+    session: Session, lead: Lead, edit: QualificationEdit | None, actor: str
+) -> None:
+    """A person's word on the qualification, kept as theirs; null takes all of it back."""
+    person = QualificationSource.person
+    if edit is None:
+        changed = qualification.withdraw(lead, person, qualification.FIELDS)
+    else:
+        changed = qualification.claim(lead, person, edit.said(), by=actor)
+        changed += qualification.withdraw(lead, person, edit.taken_back())
+    if changed:
+        record(session, lead.workspace_id, "lead.qualified", lead_id=lead.id, changed=changed)
 
 
 def _check_owner(session: Session, workspace_id: int, user_id: int) -> None:
@@ -131,7 +154,9 @@ def _apply_draft(
 
 
 def _snapshot(lead: Lead) -> dict[str, Any]:
-    columns = (*_EDITABLE.values(), "company_id", "stage", "owner_id", "custom_fields")
+    columns = (
+        *_EDITABLE.values(), "company_id", "stage", "owner_id", "custom_fields", "qualification",
+    )  # fmt: skip
     return {column: getattr(lead, column) for column in columns}
 
 

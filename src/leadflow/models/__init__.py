@@ -4,7 +4,7 @@ from leadflow.models.activity import Activity
 from leadflow.models.api_key import ApiKey
 from leadflow.models.base import Base
 from leadflow.models.company import Company
-from leadflow.models.conversation import Conversation
+from leadflow.models.conversation import Channel, Conversation, HandledBy
 from leadflow.models.dead_job import DeadJob
 from leadflow.models.event import Event
 from leadflow.models.icp_rule import IcpRule
@@ -18,8 +18,8 @@ from leadflow.models.knowledge_chunk import KnowledgeChunk
 from leadflow.models.knowledge_document import DocumentStatus, KnowledgeDocument
 from leadflow.models.lead import ConsentStatus, Lead, LeadStage
 from leadflow.models.merge_record import MergeRecord
-from leadflow.models.message import Message
-from leadflow.models.notification import Notification
+from leadflow.models.message import Message, MessageAuthor, MessageDirection, MessageStatus
+from leadflow.models.notification import Notification, NotificationStatus
 from leadflow.models.provider_connection import ProviderConnection
 from leadflow.models.quota import Quota
 from leadflow.models.scoring_model import ScoringModel
@@ -36,6 +36,7 @@ __all__ = [
     "Activity",
     "ApiKey",
     "Base",
+    "Channel",
     "Company",
     "ConsentStatus",
     "Conversation",
@@ -43,6 +44,7 @@ __all__ = [
     "DeliveryState",
     "DocumentStatus",
     "Event",
+    "HandledBy",
     "IcpRule",
     "IdempotencyRecord",
     "ImportJob",
@@ -59,7 +61,11 @@ __all__ = [
     "LeadStage",
     "MergeRecord",
     "Message",
+    "MessageAuthor",
+    "MessageDirection",
+    "MessageStatus",
     "Notification",
+    "NotificationStatus",
     "ProviderConnection",
     "Quota",
     "ScoringModel",

@@ -91,8 +91,11 @@ class Lead(RecordMixin, Base):
     scored_at: Mapped[datetime | None]
     score_persona: Mapped[str | None] = mapped_column(String(40))
     score_confidence: Mapped[float | None] = mapped_column(Float)
-    # What the lead has said it needs (budget, authority, need, timeline, service, urgency).
+    # What the lead needs (budget, authority, need, timeline, service, urgency), merged from
+    # what each source claims (leads.qualification): {field: value}.
     qualification: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Every source's claims: {source: {field: {"value", "at", "by"}}}.
+    qualification_claims: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Won or lost, when the deal ends: what the predictive model learns from.
     outcome: Mapped[str | None] = mapped_column(String(10))
 

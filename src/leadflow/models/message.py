@@ -1,12 +1,54 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadflow.models.base import Base, IdType, JSONType, RecordMixin
+
+
+class MessageDirection(StrEnum):
+    inbound = "in"
+    outbound = "out"
+
+
+class MessageAuthor(StrEnum):
+    lead = "lead"
+    agent = "agent"
+    person = "person"  # one of the business's people
+    system = "system"
+
+
+class MessageStatus(StrEnum):
+    """Where a message is. Ours: ``received`` (in), ``queued`` (out, not yet handed to its
+    channel), ``suppressed`` (the send policy refused it); the rest are what the channel said
+    of it, in the providers' own words (``kept`` is the outbox's)."""
+
+    received = "received"
+    queued = "queued"
+    suppressed = "suppressed"
+    kept = "kept"
+    accepted = "accepted"
+    scheduled = "scheduled"
+    sending = "sending"
+    sent = "sent"
+    delivered = "delivered"
+    partially_delivered = "partially_delivered"
+    read = "read"
+    undelivered = "undelivered"
+    failed = "failed"
+    canceled = "canceled"
+
+    @classmethod
+    def of_provider(cls, word: str) -> MessageStatus:
+        """A provider's word for a message it took; one we have no word for is ``sent``."""
+        try:
+            return cls(word.lower())
+        except ValueError:
+            return cls.sent
 
 
 class Message(RecordMixin, Base):
@@ -29,18 +71,18 @@ class Message(RecordMixin, Base):
     lead_id: Mapped[int] = mapped_column(
         IdType, ForeignKey("lead.id", ondelete="CASCADE"), index=True
     )
-    direction: Mapped[str] = mapped_column(String(3))  # in, out
-    author: Mapped[str] = mapped_column(String(10))  # lead, agent, person, system
+    direction: Mapped[str] = mapped_column(String(3))  # MessageDirection
+    author: Mapped[str] = mapped_column(String(10))  # MessageAuthor
     author_user_id: Mapped[int | None] = mapped_column(
         IdType, ForeignKey("user_account.id", ondelete="SET NULL")
     )
-    channel: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(20))  # Channel
     body: Mapped[str] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(5))
     provider: Mapped[str | None] = mapped_column(String(40))  # twilio, outbox, web...
     provider_message_id: Mapped[str | None] = mapped_column(String(200))
     provider_sent_at: Mapped[datetime | None]  # the provider's own timestamp
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))  # MessageStatus
     error: Mapped[str | None] = mapped_column(Text)
     # Outgoing: asked for before the send, so a retried send is recognised as the same one.
     idempotency_key: Mapped[str | None] = mapped_column(String(100))

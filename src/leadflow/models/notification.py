@@ -1,11 +1,35 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadflow.models.base import Base, IdType, RecordMixin
+
+
+class NotificationStatus(StrEnum):
+    """``queued`` until handed to its channel, ``failed`` when it could not be; otherwise what
+    the channel said when it took it."""
+
+    queued = "queued"
+    kept = "kept"
+    accepted = "accepted"
+    scheduled = "scheduled"
+    sending = "sending"
+    sent = "sent"
+    delivered = "delivered"
+    undelivered = "undelivered"
+    failed = "failed"
+
+    @classmethod
+    def of_provider(cls, word: str) -> NotificationStatus:
+        """A provider's word for a notification it took; any other than these is ``sent``."""
+        try:
+            return cls(word.lower())
+        except ValueError:
+            return cls.sent
 
 
 class Notification(RecordMixin, Base):
@@ -23,7 +47,7 @@ class Notification(RecordMixin, Base):
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str | None] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="queued")
+    status: Mapped[str] = mapped_column(String(20), default=NotificationStatus.queued)
     provider: Mapped[str | None] = mapped_column(String(40))
     provider_message_id: Mapped[str | None] = mapped_column(String(200))
     idempotency_key: Mapped[str] = mapped_column(String(100))

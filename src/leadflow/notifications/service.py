@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leadflow.models import Lead, Notification, User, Workspace, WorkspaceMember
+from leadflow.leads.naming import display_name
+from leadflow.models import Lead, Notification, NotificationStatus, User, Workspace, WorkspaceMember
 from leadflow.worker import enqueue
 
 
@@ -39,7 +40,7 @@ def _owner_email(session: Session, workspace_id: int) -> str | None:
 
 
 def hot_lead(session: Session, lead: Lead, *, score: int, reasons: Sequence[str]) -> None:
-    name = _name(lead)
+    name = display_name(lead)
     why = "; ".join(reasons[:3])
     _notify(
         session, lead, kind="hot_lead", subject=f"Hot lead: {name} ({score})",
@@ -48,7 +49,7 @@ def hot_lead(session: Session, lead: Lead, *, score: int, reasons: Sequence[str]
 
 
 def handoff(session: Session, lead: Lead, *, channel: str, reason: str) -> None:
-    name = _name(lead)
+    name = display_name(lead)
     _notify(
         session, lead, kind="handoff", subject=f"{name} needs a person",
         body=f"The agent handed {name}'s {channel} conversation to you ({reason}). "
@@ -63,17 +64,13 @@ def _notify(session: Session, lead: Lead, *, kind: str, subject: str, body: str)
         notification = Notification(
             workspace_id=lead.workspace_id, lead_id=lead.id, kind=kind, channel=channel,
             recipient=recipient, subject=subject if channel == "email" else None,
-            body=body if channel == "email" else f"{subject}. {body}"[:600], status="queued",
+            body=body if channel == "email" else f"{subject}. {body}"[:600],
+            status=NotificationStatus.queued,
             idempotency_key=f"note-{uuid.uuid4().hex}",
         )  # fmt: skip
         session.add(notification)
         session.flush()
         enqueue(session, "notifications.deliver", lead.workspace_id, notification.id)
-
-
-def _name(lead: Lead) -> str:
-    full = " ".join(p for p in (lead.first_name, lead.last_name) if p)
-    return full or lead.email or lead.phone or lead.whatsapp_id or f"lead {lead.id}"
 
 
 def _contact(lead: Lead) -> str:

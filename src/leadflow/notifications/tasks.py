@@ -11,16 +11,22 @@ from leadflow.db import get_sessionmaker
 from leadflow.events.subscriptions import react
 from leadflow.integrations.messaging.base import DeliveryRefused, Outgoing
 from leadflow.integrations.messaging.factory import get_sender
-from leadflow.models import Conversation, Lead, Notification
+from leadflow.models import Conversation, Lead, Notification, NotificationStatus
 from leadflow.models.base import utcnow
 from leadflow.notifications import service
 from leadflow.worker.registry import Priority, job
 
 
+def _waiting(notification: Notification) -> bool:
+    """Queued and not handed yet (a provider may call one it took "queued" too)."""
+    return notification.status == NotificationStatus.queued and notification.handed_at is None
+
+
 def _gave_up(session: Session, error: str, workspace_id: int, notification_id: int) -> None:
     notification = session.get(Notification, notification_id)
-    if notification is not None and notification.status == "queued":
-        notification.status, notification.error = "failed", f"gave up: {error}"[:2000]
+    if notification is not None and _waiting(notification):
+        notification.status = NotificationStatus.failed
+        notification.error = f"gave up: {error}"[:2000]
 
 
 @job(
@@ -30,7 +36,7 @@ def _gave_up(session: Session, error: str, workspace_id: int, notification_id: i
 def deliver(session: Session, workspace_id: int, notification_id: int) -> None:
     with get_sessionmaker(writes=False)() as reader:
         found = reader.get(Notification, notification_id)
-        if found is None or found.workspace_id != workspace_id or found.status != "queued":
+        if found is None or found.workspace_id != workspace_id or not _waiting(found):
             return
         outgoing = Outgoing(
             channel=found.channel,  # type: ignore[arg-type]
@@ -42,9 +48,10 @@ def deliver(session: Session, workspace_id: int, notification_id: int) -> None:
     try:
         handed = get_sender(outgoing.channel).send(outgoing)
     except DeliveryRefused as refused:
-        notification.status, notification.error = "failed", str(refused)[:2000]
+        notification.status, notification.error = NotificationStatus.failed, str(refused)[:2000]
         return
-    notification.status, notification.handed_at = handed.status, utcnow()
+    notification.status = NotificationStatus.of_provider(handed.status)
+    notification.handed_at = utcnow()
     notification.provider, notification.provider_message_id = (
         handed.provider,
         handed.provider_message_id,

@@ -9,8 +9,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from sqlalchemy.orm import Session
 
-from leadflow.scoring.predictive import TrainedModel, active_model
+from leadflow.scoring.predictive import TrainedModel
 from leadflow.scoring.reasons import Indices
+from leadflow.scoring.repository import active_model
 from leadflow.scoring.verdict import ModelViews
 
 SHOWN = 3  # features named one by one; the rest are one reason together

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from leadflow.integrations.llm.accounting import Metered
 from leadflow.integrations.llm.factory import get_llm
+from leadflow.leads.qualification import QualificationSource, claim
 from leadflow.models import Activity, Company, Lead, LeadStage, Workspace
 from leadflow.models.base import utcnow
 from leadflow.pipeline.stages import step
@@ -66,7 +67,10 @@ def read_what_the_lead_wrote(session: Session, lead: Lead, reading: Reading | No
         return None
     if reading.spent is not None:
         reading.spent.account(session, lead.workspace_id)
-    lead.qualification = {**reading.qualification.model_dump(mode="json"), "engine": reading.engine}
+    claim(
+        lead, QualificationSource.conversation, reading.qualification.model_dump(mode="json"),
+        by=f"pipeline:{reading.engine}",
+    )  # fmt: skip
     return f"read {reading.messages} message(s) ({reading.engine})"
 
 

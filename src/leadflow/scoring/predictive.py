@@ -25,13 +25,13 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
 from leadflow.exceptions import LeadflowError
-from leadflow.models import Lead, ScoringModel
+from leadflow.models import ScoringModel
 from leadflow.models.base import utcnow
+from leadflow.scoring import repository
 from leadflow.scoring.features import FeatureEncoder, FeatureKind, Matrix, Row, lead_row
 from leadflow.scoring.tree_paths import TreePaths
 
@@ -271,14 +271,8 @@ def _reference(matrix: Matrix, encoder: FeatureEncoder) -> Matrix:
 
 def outcome_rows(session: Session, workspace_id: int) -> tuple[list[dict[str, object]], list[bool]]:
     """The workspace's leads that ended won or lost, as feature rows, and their outcomes."""
-    leads = session.scalars(
-        select(Lead)
-        .where(Lead.workspace_id == workspace_id, Lead.outcome.in_(("won", "lost")))
-        .options(selectinload(Lead.company))
-        .order_by(Lead.id)
-    )
     rows, outcomes = [], []
-    for lead in leads:
+    for lead in repository.outcome_leads(session, workspace_id):
         rows.append(lead_row(lead))
         outcomes.append(lead.outcome == "won")
     return rows, outcomes
@@ -286,17 +280,11 @@ def outcome_rows(session: Session, workspace_id: int) -> tuple[list[dict[str, ob
 
 def store_model(session: Session, workspace_id: int, model: TrainedModel) -> ScoringModel:
     """Keeps ``model`` as the workspace's newest version, the one that scores from now on."""
-    latest = session.scalar(
-        select(func.max(ScoringModel.version)).where(ScoringModel.workspace_id == workspace_id)
-    )
-    session.execute(
-        update(ScoringModel)
-        .where(ScoringModel.workspace_id == workspace_id, ScoringModel.active.is_(True))
-        .values(active=False)
-    )
+    version = repository.latest_version(session, workspace_id) + 1
+    repository.retire_active(session, workspace_id)
     stored = ScoringModel(
         workspace_id=workspace_id,
-        version=(latest or 0) + 1,
+        version=version,
         trained_at=utcnow(),
         outcomes=model.rows,
         won=model.won,
@@ -330,15 +318,6 @@ def train_workspace(session: Session, workspace_id: int) -> ScoringModel | None:
     return store_model(session, workspace_id, model)
 
 
-def active_model(session: Session, workspace_id: int) -> ScoringModel | None:
-    return session.scalar(
-        select(ScoringModel)
-        .where(ScoringModel.workspace_id == workspace_id, ScoringModel.active.is_(True))
-        .order_by(ScoringModel.version.desc())
-        .limit(1)
-    )
-
-
 def load_active(session: Session, workspace_id: int) -> TrainedModel | None:
-    stored = active_model(session, workspace_id)
+    stored = repository.active_model(session, workspace_id)
     return None if stored is None else TrainedModel.loads(stored.artifact)

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Literal
 
 import structlog
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from leadflow.integrations.llm import UNTRUSTED_NOTE, LLMFailed, untrusted
+from leadflow.leads.qualification import (
+    Authority,
+    Budget,
+    Need,
+    Qualification,
+    Timeline,
+    Urgency,
+)
 from leadflow.scoring.extract.amounts import extract_budget
 from leadflow.scoring.extract.dates import extract_timeline
 from leadflow.scoring.extract.needs import extract_need
@@ -29,69 +35,7 @@ if TYPE_CHECKING:
     from leadflow.integrations.llm import LLM
 
 log = structlog.get_logger()
-
-CurrencyCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$")
-]
-Evidence = Annotated[
-    str | None,
-    Field(description="The lead's own words this was read from, quoted exactly; null if none."),
-]
 Engine = Literal["llm", "rules"]
-
-
-class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Budget(_Part):
-    amount: Decimal | None = Field(
-        default=None, description="What the lead can spend; the upper end of a stated range."
-    )
-    amount_min: Decimal | None = Field(
-        default=None, description="The lower end when the lead gave a range, else null."
-    )
-    currency: CurrencyCode | None = Field(default=None, description="ISO 4217 code, e.g. SAR.")
-    evidence: Evidence = None
-
-
-class Authority(_Part):
-    role: str | None = Field(default=None, description="The writer's own job title.")
-    decision_maker: bool | None = Field(
-        default=None, description="Whether the writer decides the purchase; null if unknown."
-    )
-    evidence: Evidence = None
-
-
-class Need(_Part):
-    text: str | None = Field(default=None, description="The problem or goal, as stated.")
-    evidence: Evidence = None
-
-
-class Timeline(_Part):
-    by: date | None = Field(default=None, description="The date the lead wants it by.")
-    relative: str | None = Field(
-        default=None, description="The lead's phrase for the time, e.g. 'next week'."
-    )
-    evidence: Evidence = None
-
-
-class Urgency(_Part):
-    level: Literal["low", "medium", "high"] | None = None
-    evidence: Evidence = None
-
-
-class Qualification(_Part):
-    """What a conversation tells us about a lead, each fact with the words it came from."""
-
-    budget: Budget = Field(default_factory=Budget)
-    authority: Authority = Field(default_factory=Authority)
-    need: Need = Field(default_factory=Need)
-    timeline: Timeline = Field(default_factory=Timeline)
-    service_interest: list[str] = Field(
-        default_factory=list, description="Names from the workspace's list of services only."
-    )
-    urgency: Urgency = Field(default_factory=Urgency)
 
 
 def _budget(message: str, current: Budget) -> Budget:

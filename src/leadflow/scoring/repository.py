@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from leadflow.models import Activity, IcpRule, Lead, ScoringModel
@@ -92,3 +92,67 @@ def outcome_counts(session: Session, workspace_id: int) -> tuple[int, int]:
         ).all()
     )
     return counts.get("won", 0), counts.get("lost", 0)
+
+
+def outcome_leads(session: Session, workspace_id: int) -> Iterator[Lead]:
+    """The workspace's leads that ended won or lost, with their companies, by id."""
+    yield from session.scalars(
+        select(Lead)
+        .where(Lead.workspace_id == workspace_id, Lead.outcome.in_(("won", "lost")))
+        .options(selectinload(Lead.company))
+        .order_by(Lead.id)
+    )
+
+
+def latest_version(session: Session, workspace_id: int) -> int:
+    """The workspace's newest model version; 0 before its first."""
+    latest = session.scalar(
+        select(func.max(ScoringModel.version)).where(ScoringModel.workspace_id == workspace_id)
+    )
+    return latest or 0
+
+
+def retire_active(session: Session, workspace_id: int) -> None:
+    """The workspace's active model scores no more."""
+    session.execute(
+        update(ScoringModel)
+        .where(ScoringModel.workspace_id == workspace_id, ScoringModel.active.is_(True))
+        .values(active=False)
+    )
+
+
+def active_model(session: Session, workspace_id: int) -> ScoringModel | None:
+    return session.scalar(
+        select(ScoringModel)
+        .where(ScoringModel.workspace_id == workspace_id, ScoringModel.active.is_(True))
+        .order_by(ScoringModel.version.desc())
+        .limit(1)
+    )
+
+
+def workspaces_with_new_outcomes(session: Session, *, min_won: int, min_lost: int) -> list[int]:
+    """The workspaces with at least ``min_won`` won and ``min_lost`` lost leads, and more
+    outcomes than their active model learned from (or no model yet)."""
+    won = func.sum(case((Lead.outcome == "won", 1), else_=0))
+    counts = (
+        select(Lead.workspace_id, func.count().label("outcomes"), won.label("won"))
+        .where(Lead.outcome.in_(("won", "lost")))
+        .group_by(Lead.workspace_id)
+        .subquery()
+    )
+    trained = (
+        select(ScoringModel.workspace_id, ScoringModel.outcomes)
+        .where(ScoringModel.active.is_(True))
+        .subquery()
+    )
+    query = (
+        select(counts.c.workspace_id)
+        .outerjoin(trained, trained.c.workspace_id == counts.c.workspace_id)
+        .where(
+            counts.c.won >= min_won,
+            counts.c.outcomes - counts.c.won >= min_lost,
+            (trained.c.outcomes.is_(None)) | (counts.c.outcomes > trained.c.outcomes),
+        )
+        .order_by(counts.c.workspace_id)
+    )
+    return list(session.scalars(query))

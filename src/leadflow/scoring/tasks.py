@@ -4,12 +4,11 @@ and scoring a workspace's leads again in bulk once a new version of it scores.""
 from __future__ import annotations
 
 import structlog
-from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from leadflow.db import get_sessionmaker
 from leadflow.events.subscriptions import react
-from leadflow.models import Lead, ScoringModel
+from leadflow.models import Lead
 from leadflow.scoring import predictive, repository, service
 from leadflow.worker import enqueue
 from leadflow.worker.registry import Priority, job, periodic
@@ -62,29 +61,9 @@ def retrain_grown(session: Session) -> None:
 
 
 def workspaces_with_new_outcomes(session: Session) -> list[int]:
-    won = func.sum(case((Lead.outcome == "won", 1), else_=0))
-    counts = (
-        select(Lead.workspace_id, func.count().label("outcomes"), won.label("won"))
-        .where(Lead.outcome.in_(("won", "lost")))
-        .group_by(Lead.workspace_id)
-        .subquery()
+    return repository.workspaces_with_new_outcomes(
+        session, min_won=predictive.MIN_WON, min_lost=predictive.MIN_LOST
     )
-    trained = (
-        select(ScoringModel.workspace_id, ScoringModel.outcomes)
-        .where(ScoringModel.active.is_(True))
-        .subquery()
-    )
-    query = (
-        select(counts.c.workspace_id)
-        .outerjoin(trained, trained.c.workspace_id == counts.c.workspace_id)
-        .where(
-            counts.c.won >= predictive.MIN_WON,
-            counts.c.outcomes - counts.c.won >= predictive.MIN_LOST,
-            (trained.c.outcomes.is_(None)) | (counts.c.outcomes > trained.c.outcomes),
-        )
-        .order_by(counts.c.workspace_id)
-    )
-    return list(session.scalars(query))
 
 
 @job("scoring.score_lead", priority=Priority.prompt)

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from leadflow.models import ApiKey, Lead, Workspace, WorkspaceMember
+from leadflow.models import ApiKey, Lead, User, Workspace, WorkspaceMember
 
 
 def workspace_by_slug(session: Session, slug: str) -> Workspace | None:
@@ -38,3 +38,22 @@ def api_key(session: Session, workspace_id: int, key_id: int) -> ApiKey | None:
     return session.scalar(
         select(ApiKey).where(ApiKey.id == key_id, ApiKey.workspace_id == workspace_id)
     )
+
+
+def members(session: Session, workspace_id: int) -> list[User]:
+    """The workspace's people, by name."""
+    return list(
+        session.scalars(
+            select(User)
+            .join(WorkspaceMember, WorkspaceMember.user_id == User.id)
+            .where(WorkspaceMember.workspace_id == workspace_id)
+            .order_by(User.name, User.email)
+        )
+    )
+
+
+def users(session: Session, user_ids: Collection[int]) -> Sequence[User]:
+    """The users with these ids (the authors of a thread's messages)."""
+    if not user_ids:
+        return []
+    return session.scalars(select(User).where(User.id.in_(list(user_ids)))).all()

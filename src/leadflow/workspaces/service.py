@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from leadflow.accounts import repository as accounts
 from leadflow.exceptions import BadRequest, Conflict, NotFound
-from leadflow.identity.keys import InvalidEmail, normalize_email
 from leadflow.kit.crypto import (
     check_new_password,
     hash_api_key,
@@ -19,6 +18,7 @@ from leadflow.kit.crypto import (
     new_api_key,
     new_token,
 )
+from leadflow.kit.emails import InvalidEmail, normalize_email
 from leadflow.models import ApiKey, User, Workspace, WorkspaceMember
 from leadflow.models.base import utcnow
 from leadflow.workspaces import repository

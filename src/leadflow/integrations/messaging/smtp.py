@@ -26,7 +26,6 @@ from typing import Literal
 import structlog
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from leadflow.identity.keys import InvalidEmail, normalize_email
 from leadflow.integrations.breaker import breaker_for
 from leadflow.integrations.errors import ProviderUnavailable
 from leadflow.integrations.http import PROVIDER_REQUESTS
@@ -37,6 +36,7 @@ from leadflow.integrations.messaging.base import (
     RefusalReason,
 )
 from leadflow.integrations.policy import ProviderPolicy
+from leadflow.kit.emails import InvalidEmail, normalize_email
 
 log = structlog.get_logger()
 
