@@ -14,6 +14,7 @@ from leadflow.inbox import endpoints as inbox
 from leadflow.intake import endpoints as intake
 from leadflow.knowledge import endpoints as knowledge
 from leadflow.leads import endpoints as leads
+from leadflow.notifications import endpoints as notifications
 from leadflow.pipeline import endpoints as pipeline
 from leadflow.scoring import endpoints as scoring
 from leadflow.usage import endpoints as usage
@@ -34,6 +35,7 @@ api_router.include_router(webhooks.router)
 api_router.include_router(connections.router)
 api_router.include_router(inbox.router)
 api_router.include_router(usage.router)
+api_router.include_router(notifications.router)
 api_router.include_router(scoring.router)
 api_router.include_router(knowledge.router)
 api_router.include_router(conversations.router)

@@ -17,11 +17,12 @@ from starlette.datastructures import FormData
 
 from leadflow.agent.hours import working_days
 from leadflow.connections import service as connections
-from leadflow.connections.registry import PROVIDERS, ProviderKind
 from leadflow.dashboard.pages import Viewer, ViewerDep, not_found, redirect, render
 from leadflow.dashboard.rule_form import rule_fields, value_as_text
 from leadflow.dependencies import SessionDep
 from leadflow.exceptions import BadRequest, LeadflowError, NotFound
+from leadflow.integrations.vendor import Vendor
+from leadflow.integrations.vendors import VENDORS
 from leadflow.kit.schemas import IdPath
 from leadflow.scoring import icp
 from leadflow.scoring.schemas import Operator, ScoringSettingsIn
@@ -70,20 +71,20 @@ def _page(
 def _providers(session: Session, workspace_id: int) -> list[dict[str, Any]]:
     connected = {c.provider for c in connections.connections(session, workspace_id)}
     return [
-        _provider(session, workspace_id, kind, kind.slug in connected)
-        for kind in PROVIDERS.values()
+        _provider(session, workspace_id, vendor, vendor.slug in connected)
+        for vendor in VENDORS.values()
     ]
 
 
 def _provider(
-    session: Session, workspace_id: int, kind: ProviderKind, connected: bool
+    session: Session, workspace_id: int, vendor: Vendor[Any], connected: bool
 ) -> dict[str, Any]:
-    schema = kind.settings.model_json_schema()
-    secrets = connections.secret_fields(kind)
+    schema = vendor.settings.model_json_schema()
+    secrets = connections.secret_fields(vendor)
     saved = (
-        connections.saved_secrets(session, workspace_id, kind.slug) if connected else frozenset()
+        connections.saved_secrets(session, workspace_id, vendor.slug) if connected else frozenset()
     )
-    values = connections.public_settings(session, workspace_id, kind.slug) if connected else {}
+    values = connections.public_settings(session, workspace_id, vendor.slug) if connected else {}
     required = set(schema.get("required", []))
     fields = [
         {
@@ -95,7 +96,10 @@ def _provider(
         }
         for name, spec in schema.get("properties", {}).items()
     ]  # fmt: skip
-    return {"slug": kind.slug, "title": kind.title, "connected": connected, "fields": fields}
+    return {
+        "slug": vendor.slug, "title": vendor.title, "connected": connected, "fields": fields,
+        "capabilities": vendor.capabilities,
+    }  # fmt: skip
 
 
 def _input_type(spec: dict[str, Any]) -> str:
@@ -233,8 +237,8 @@ def connect_provider(
     provider: ProviderSlug, request: Request, viewer: ViewerDep, session: SessionDep, form: FormDep
 ) -> Response:
     def change() -> Response:
-        kind = connections.provider_kind(provider)
-        fields = {name: _text(form, name) for name in kind.settings.model_fields}
+        vendor = connections.vendor_named(provider)
+        fields = {name: _text(form, name) for name in vendor.settings.model_fields}
         connections.connect_keeping_secrets(
             session, workspace_id=viewer.workspace.id, provider=provider,
             settings={name: value for name, value in fields.items() if value},

@@ -31,9 +31,10 @@ from typing import Any
 import httpx
 import structlog
 
-from leadflow.config import Settings, get_settings
+from leadflow.config import get_settings
 from leadflow.integrations.errors import ProviderRefused, ProviderUnavailable
 from leadflow.integrations.http import ProviderClient
+from leadflow.integrations.llamaparse.settings import LLAMAPARSE_URL, LlamaParseSettings
 from leadflow.integrations.parsing.base import (
     Block,
     ParsedDocument,
@@ -45,7 +46,6 @@ from leadflow.integrations.policy import ProviderPolicy
 
 log = structlog.get_logger()
 
-LLAMAPARSE_URL = "https://api.cloud.llamaindex.ai"
 POLL_PAUSES = (1.0, 1.0, 2.0, 2.0, 3.0)  # seconds before each look at the job, then...
 POLL_PAUSE_AFTER = 5.0  # ...this, until the deadline
 REQUEST_TIMEOUT = 60.0  # one request; an upload of a large PDF takes a while
@@ -93,14 +93,13 @@ class LlamaParse:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> LlamaParse:
-        settings = settings or get_settings()
+    def from_settings(cls, settings: LlamaParseSettings) -> LlamaParse:
         return cls(
-            api_key=settings.llamaparse_api_key.get_secret_value(),
-            base_url=settings.llamaparse_base_url,
-            tier=settings.llamaparse_tier,
-            deadline=settings.llamaparse_timeout_seconds,
-            max_bytes=settings.knowledge_max_document_bytes,
+            api_key=settings.api_key.get_secret_value(),
+            base_url=settings.base_url,
+            tier=settings.tier,
+            deadline=settings.timeout_seconds,
+            max_bytes=get_settings().knowledge_max_document_bytes,
         )
 
     def parse(self, content: bytes, *, kind: str, filename: str | None = None) -> ParsedDocument:

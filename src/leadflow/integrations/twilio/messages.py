@@ -37,6 +37,7 @@ from leadflow.integrations.messaging.base import (
     require_phone_number,
 )
 from leadflow.integrations.policy import ProviderPolicy
+from leadflow.integrations.twilio.settings import TwilioSettings
 
 log = structlog.get_logger()
 
@@ -139,9 +140,18 @@ class Twilio:
             sleep=sleep,
         )
 
-    def serves(self, channel: str) -> bool:
-        """Whether a sender is configured for ``channel`` (a message may still name its own)."""
-        return channel in self.senders and bool(self.senders[channel] or self.messaging_service_sid)
+    @classmethod
+    def from_settings(cls, settings: TwilioSettings) -> Twilio:
+        """The account's sender: its API key when it has one, else its auth token."""
+        key_sid, key_secret = settings.api_key_sid, settings.api_key_secret.get_secret_value()
+        return cls(
+            account_sid=settings.account_sid,
+            auth_token=settings.auth_token.get_secret_value(),
+            api_key=(key_sid, key_secret) if key_sid and key_secret else None,
+            sms_from=settings.sms_from,
+            whatsapp_from=settings.whatsapp_from,
+            messaging_service_sid=settings.messaging_service_sid,
+        )
 
     def send(self, message: Outgoing) -> Handed:
         form = self.form(message)

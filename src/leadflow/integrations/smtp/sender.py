@@ -20,13 +20,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import formataddr, formatdate, parseaddr
-from typing import Literal
+from email.utils import formataddr, formatdate
 
 import structlog
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from leadflow.identity.keys import InvalidEmail, normalize_email
 from leadflow.integrations.breaker import breaker_for
 from leadflow.integrations.errors import ProviderUnavailable
 from leadflow.integrations.http import PROVIDER_REQUESTS
@@ -37,12 +35,12 @@ from leadflow.integrations.messaging.base import (
     RefusalReason,
 )
 from leadflow.integrations.policy import ProviderPolicy
+from leadflow.integrations.smtp.addresses import from_address, mailbox
+from leadflow.integrations.smtp.settings import DEFAULT_PORTS, SmtpSecurity, SmtpSettings
 
 log = structlog.get_logger()
 
 PROVIDER = "smtp"
-SmtpSecurity = Literal["starttls", "ssl", "none"]
-DEFAULT_PORTS: dict[SmtpSecurity, int] = {"starttls": 587, "ssl": 465, "none": 25}
 _SMTP_DETAIL_CHARS = 300
 Sleep = Callable[[float], None]
 # Quoted-printable or base64 bodies: any server takes them, with or without 8BITMIME.
@@ -81,6 +79,17 @@ class Smtp:
             cooldown=self.policy.breaker_cooldown,
         )
         self._sleep = sleep or time.sleep
+
+    @classmethod
+    def from_settings(cls, settings: SmtpSettings) -> Smtp:
+        return cls(
+            host=settings.host.strip("[]"),
+            port=settings.port,
+            security=settings.security,
+            sender=settings.from_address,
+            username=settings.username,
+            password=settings.password.get_secret_value(),
+        )
 
     def send(self, message: Outgoing) -> Handed:
         email = self.compose(message)
@@ -173,16 +182,6 @@ def _hang_up(server: smtplib.SMTP) -> None:
         server.close()
 
 
-def from_address(sender: str) -> tuple[str, str]:
-    """(display name, address) of a From value; ValueError when it holds no valid address."""
-    name, address = parseaddr(sender)
-    try:
-        normalize_email(address)
-    except InvalidEmail as error:
-        raise ValueError(f"not a From address: {sender[:80]!r}") from error
-    return name, address
-
-
 def message_id(idempotency_key: str, sender_address: str) -> str:
     """``<digest@sender's domain>``: unique per message, the same for the same key."""
     digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]
@@ -198,8 +197,8 @@ def _sender(sender: str) -> tuple[str, str]:
 
 def _recipient(address: str) -> str:
     try:
-        return normalize_email(address)[0]
-    except InvalidEmail as error:
+        return mailbox(address)
+    except ValueError as error:
         raise DeliveryRefused(
             f"the recipient {address[:80]!r} is not an email address",
             provider=PROVIDER,
