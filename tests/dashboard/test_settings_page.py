@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from leadflow.connections.registry import TwilioSettings
 from leadflow.connections.service import connect, settings_of
 from leadflow.db import get_sessionmaker
 from leadflow.models import ApiKey, IcpRule, WebhookAttempt, Workspace
@@ -166,7 +165,7 @@ def test_a_provider_s_secret_is_written_and_never_shown(client, session, workspa
     assert 'data-secret-state="set"' in saved.text
     kept = browser.post("/settings/providers/twilio", data={"account_sid": SID, "auth_token": ""})
     assert kept.status_code == 200
-    stored = settings_of(session, workspace.id, "twilio", TwilioSettings)
+    stored = settings_of(session, workspace.id, "twilio")
     assert stored is not None
     assert stored.auth_token.get_secret_value() == TOKEN
     refused = browser.post(
@@ -179,7 +178,7 @@ def test_a_provider_s_secret_is_written_and_never_shown(client, session, workspa
     assert unset.status_code == 422
     assert "api_key" in unset.text
     assert browser.post("/settings/providers/twilio/delete").status_code == 200
-    assert settings_of(session, workspace.id, "twilio", TwilioSettings) is None
+    assert settings_of(session, workspace.id, "twilio") is None
 
 
 def test_an_api_key_is_shown_once_and_revoked(client, session, workspace):

@@ -15,7 +15,7 @@ import respx
 
 from leadflow.integrations.errors import ProviderUnavailable
 from leadflow.integrations.messaging.base import DeliveryRefused, Outgoing
-from leadflow.integrations.messaging.twilio import Twilio
+from leadflow.integrations.twilio.messages import Twilio
 
 ACCOUNT = "AC0123456789abcdef0123456789abcdef"
 TOKEN = "twilio-test-auth-token"

@@ -1,20 +1,22 @@
-"""Which parser reads a document: the local one unless LlamaParse has a key; then PDFs go to
-LlamaParse as the mode says, and when it fails the local reading is used if it has text."""
+"""Which parser reads a workspace's document: the local one unless LlamaParse has a key (the
+workspace's connection, else the platform's); then PDFs go to LlamaParse as the mode says, and
+when it fails the local reading is used if it has text."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
 import respx
-from pydantic import SecretStr
 
-from leadflow.config import Settings, get_settings
+from leadflow.config import get_settings
+from leadflow.connections.service import connect
 from leadflow.integrations.errors import ProviderUnavailable
-from leadflow.integrations.parsing import KINDS, Block, UnreadableDocument, get_parser
-from leadflow.integrations.parsing.fallback import LlamaParseWithLocalFallback, Mode
-from leadflow.integrations.parsing.llamaparse import LlamaParse
+from leadflow.integrations.parsing import KINDS, Block, UnreadableDocument
+from leadflow.integrations.llamaparse.fallback import LlamaParseWithLocalFallback, Mode
+from leadflow.integrations.llamaparse.client import LlamaParse
 from leadflow.integrations.parsing.local import LocalParser
 from leadflow.integrations.policy import ProviderPolicy
+from leadflow.providers.service import parser_for
 from tests.integrations.parsing.documents import (
     BODY,
     heading,
@@ -23,7 +25,7 @@ from tests.integrations.parsing.documents import (
     make_pdf,
     scanned_pdf,
 )
-from tests.integrations.parsing.llamaparse_api import (
+from tests.integrations.llamaparse.api import (
     BASE,
     KEY,
     Clock,
@@ -37,11 +39,6 @@ PROSE_PDF = make_pdf([heading("Riyadh Homes"), BODY, BODY, BODY])
 # A scan with a typed page number on each page: some text, far too little to be the document.
 SPARSE_PDF = make_pdf(*[[f"Page {n} of 3"] for n in range(1, 4)])
 READ_BY_LLAMAPARSE = markdown_result("# Riyadh Homes\n\nApartments from 450,000 SAR.")
-
-
-def with_llamaparse(**changes: object) -> Settings:
-    changes = {"llamaparse_api_key": SecretStr(KEY), **changes}
-    return get_settings().model_copy(update=changes)
 
 
 def fallback(mode: Mode, clock: Clock) -> LlamaParseWithLocalFallback:
@@ -60,35 +57,52 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_by_default_every_kind_is_read_locally(kind: str) -> None:
+def test_by_default_every_kind_is_read_locally(session, workspace) -> None:
     assert not get_settings().llamaparse_api_key.get_secret_value()
 
-    parser = get_parser(kind)
+    parser = parser_for(session, workspace.id)
 
     assert isinstance(parser, LocalParser)
     assert parser.max_bytes == get_settings().knowledge_max_document_bytes
     assert parser.max_pages == get_settings().knowledge_max_document_pages
+    assert set(KINDS) >= {"pdf", "docx"}
 
 
 @respx.mock
-def test_without_a_key_nothing_is_called_even_for_a_scan() -> None:
+def test_without_a_key_nothing_is_called_even_for_a_scan(session, workspace) -> None:
     with pytest.raises(UnreadableDocument) as caught:
-        get_parser("pdf").parse(scanned_pdf(), kind="pdf")
+        parser_for(session, workspace.id).parse(scanned_pdf(), kind="pdf")
 
     assert caught.value.reason == "no_text"
     assert respx.calls.call_count == 0  # and respx refuses any request it was not given
 
 
-def test_with_a_key_pdfs_go_to_llamaparse_and_other_kinds_stay_local() -> None:
-    settings = with_llamaparse(llamaparse_mode="always")
+@respx.mock
+def test_with_the_platforms_key_pdfs_go_to_llamaparse_and_other_kinds_stay_local(
+    configured, session, workspace
+) -> None:
+    configured(llamaparse_api_key=KEY, llamaparse_mode="always")
 
-    pdf_parser = get_parser("pdf", settings)
+    parser = parser_for(session, workspace.id)
 
-    assert isinstance(pdf_parser, LlamaParseWithLocalFallback)
-    assert pdf_parser.mode == "always"
-    assert isinstance(pdf_parser.llamaparse, LlamaParse)
-    assert isinstance(get_parser("docx", settings), LocalParser)
+    assert isinstance(parser, LlamaParseWithLocalFallback)
+    assert parser.mode == "always"
+    assert isinstance(parser.llamaparse, LlamaParse)
+    assert parser.parse(make_docx(BODY), kind="docx").parser == "local"
+    assert respx.calls.call_count == 0
+
+
+def test_a_workspace_reads_its_pdfs_with_its_own_llamaparse_account(session, workspace) -> None:
+    connect(session, workspace_id=workspace.id, provider="llamaparse",
+            settings={"api_key": "llx-its-own-key", "mode": "scanned", "tier": "fast"})  # fmt: skip
+    session.commit()
+
+    parser = parser_for(session, workspace.id)
+
+    assert isinstance(parser, LlamaParseWithLocalFallback)
+    assert parser.mode == "scanned"
+    assert parser.llamaparse.tier == "fast"
+    assert parser.llamaparse._client.headers["Authorization"] == "Bearer llx-its-own-key"
 
 
 @respx.mock

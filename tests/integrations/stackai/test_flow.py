@@ -10,7 +10,7 @@ import pytest
 import respx
 
 from leadflow.integrations.llm.base import LLMFailed
-from leadflow.integrations.llm.stackai import StackAIFlow
+from leadflow.integrations.stackai.flow import StackAIFlow
 from tests.integrations.llm.conftest import GOOD, OUT_OF_RANGE, Verdict
 
 URL = "https://api.stack-ai.com/inference/v0/run/org-123/flow-456"

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from leadflow.integrations.messaging.base import StatusCallbackInvalid, StatusUpdate
-from leadflow.integrations.messaging.twilio import STATUSES, parse_status_callback
+from leadflow.integrations.twilio.messages import STATUSES, parse_status_callback
 
 SID = "SM1f0e8ae6ade43cb3c0ce4525424e404f"
 

@@ -10,7 +10,7 @@ import pytest
 import respx
 
 from leadflow.integrations.llm.base import UNTRUSTED_NOTE, LLMFailed, untrusted
-from leadflow.integrations.llm.openai_compatible import OpenAICompatible
+from leadflow.integrations.openai_compatible.chat import OpenAICompatible
 from tests.integrations.llm.conftest import GOOD, OUT_OF_RANGE, Verdict
 
 BASE = "https://api.openai.test/v1"

@@ -24,7 +24,7 @@ from cryptography.x509.oid import NameOID
 
 from leadflow.integrations.errors import ProviderUnavailable
 from leadflow.integrations.messaging.base import DeliveryRefused, Outgoing
-from leadflow.integrations.messaging.smtp import Smtp
+from leadflow.integrations.smtp.sender import Smtp
 
 SENDER = "Acme Sales <sales@acme.example.com>"
 USERNAME, PASSWORD = "sales@acme.example.com", "smtp-test-password"

@@ -9,7 +9,7 @@ import httpx
 import pytest
 import respx
 
-from leadflow.integrations.llm.anthropic import Anthropic
+from leadflow.integrations.anthropic.messages import Anthropic
 from leadflow.integrations.llm.base import LLMFailed
 from tests.integrations.llm.conftest import GOOD, OUT_OF_RANGE, Verdict
 

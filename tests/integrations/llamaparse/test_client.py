@@ -11,10 +11,10 @@ import respx
 
 from leadflow.integrations.errors import ProviderRefused, ProviderUnavailable
 from leadflow.integrations.parsing import Block, UnreadableDocument
-from leadflow.integrations.parsing.llamaparse import LlamaParse
+from leadflow.integrations.llamaparse.client import LlamaParse
 from leadflow.integrations.policy import ProviderPolicy
 from tests.integrations.parsing.documents import ARABIC, scanned_pdf
-from tests.integrations.parsing.llamaparse_api import (
+from tests.integrations.llamaparse.api import (
     BASE,
     EU_BASE,
     JOB_ID,
