@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from leadflow.connections import service
-from leadflow.integrations.vendors import VENDORS
 from leadflow.exceptions import UnprocessableInput
+from leadflow.integrations.vendors import VENDORS
 from tests.builders import make_workspace
 
 FIRST = {"org_id": "org-1", "flow_id": "flow-1", "api_key": "first-key-123", "timeout_seconds": 10}

@@ -10,10 +10,9 @@ import pytest
 import respx
 
 from leadflow.integrations.errors import ProviderRefused, ProviderUnavailable
-from leadflow.integrations.parsing import Block, UnreadableDocument
 from leadflow.integrations.llamaparse.client import LlamaParse
+from leadflow.integrations.parsing import Block, UnreadableDocument
 from leadflow.integrations.policy import ProviderPolicy
-from tests.integrations.parsing.documents import ARABIC, scanned_pdf
 from tests.integrations.llamaparse.api import (
     BASE,
     EU_BASE,
@@ -26,6 +25,7 @@ from tests.integrations.llamaparse.api import (
     markdown_result,
     mock_llamaparse,
 )
+from tests.integrations.parsing.documents import ARABIC, scanned_pdf
 
 UPLOAD_URL = f"{BASE}/api/v2/parse/upload"
 JOB_URL = f"{BASE}/api/v2/parse/{JOB_ID}"

@@ -11,20 +11,12 @@ import respx
 from leadflow.config import get_settings
 from leadflow.connections.service import connect
 from leadflow.integrations.errors import ProviderUnavailable
-from leadflow.integrations.parsing import KINDS, Block, UnreadableDocument
-from leadflow.integrations.llamaparse.fallback import LlamaParseWithLocalFallback, Mode
 from leadflow.integrations.llamaparse.client import LlamaParse
+from leadflow.integrations.llamaparse.fallback import LlamaParseWithLocalFallback, Mode
+from leadflow.integrations.parsing import KINDS, Block, UnreadableDocument
 from leadflow.integrations.parsing.local import LocalParser
 from leadflow.integrations.policy import ProviderPolicy
 from leadflow.providers.service import parser_for
-from tests.integrations.parsing.documents import (
-    BODY,
-    heading,
-    locked_pdf,
-    make_docx,
-    make_pdf,
-    scanned_pdf,
-)
 from tests.integrations.llamaparse.api import (
     BASE,
     KEY,
@@ -32,6 +24,14 @@ from tests.integrations.llamaparse.api import (
     job_status,
     markdown_result,
     mock_llamaparse,
+)
+from tests.integrations.parsing.documents import (
+    BODY,
+    heading,
+    locked_pdf,
+    make_docx,
+    make_pdf,
+    scanned_pdf,
 )
 
 UPLOAD_URL = f"{BASE}/api/v2/parse/upload"

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from leadflow.config import Settings
 from leadflow.exceptions import QuotaExceeded
-from leadflow.integrations.errors import ProviderUnavailable
 from leadflow.integrations import anthropic, openai_compatible
 from leadflow.integrations.anthropic.messages import Anthropic
+from leadflow.integrations.errors import ProviderUnavailable
 from leadflow.integrations.llm.base import LLMFailed, Structured, untrusted
 from leadflow.integrations.llm.local import ScriptedLLM
 from leadflow.integrations.llm.prices import cost_micros, price_of
@@ -30,7 +30,8 @@ def platform_llm(settings: Settings) -> object:
     for vendor in (openai_compatible.VENDOR, anthropic.VENDOR):
         account = vendor.platform(settings)
         if account is not None:
-            assert isinstance(vendor, Vendor) and vendor.llm is not None
+            assert isinstance(vendor, Vendor)
+            assert vendor.llm is not None
             return vendor.llm(account)
     return None
 
