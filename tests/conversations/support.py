@@ -44,21 +44,31 @@ def twilio_takes_messages(*account_sids: str) -> Iterator[respx.Router]:
         yield router
 
 
-def twilio_message(api: Api, sender: str, body: str, *, whatsapp: bool = False, **extra: str):
-    """POSTs an incoming message as Twilio would, signed with the workspace's auth token."""
+def twilio_message(
+    api: Api,
+    sender: str,
+    body: str,
+    *,
+    whatsapp: bool = False,
+    account_sid: str = TWILIO_SID,
+    token: str = TWILIO_TOKEN,
+    to: str = "+966110000000",
+    **extra: str,
+) -> str:
+    """POSTs an incoming message as Twilio would, signed with the account's auth token."""
     path = f"/api/v1/inbound/{api.workspace.slug}/twilio"
     url = (get_settings().public_url.rstrip("/") or "http://testserver") + path  # as Twilio saw it
     params = {
         "MessageSid": "SM" + secrets.token_hex(16),
-        "AccountSid": TWILIO_SID,
+        "AccountSid": account_sid,
         "From": f"whatsapp:{sender}" if whatsapp else sender,
-        "To": "whatsapp:+966110000000" if whatsapp else "+966110000000",
+        "To": f"whatsapp:{to}" if whatsapp else to,
         "Body": body,
         "NumMedia": "0",
         **extra,
     }
     headers = {
-        "x-twilio-signature": twilio_signature(url, params),
+        "x-twilio-signature": twilio_signature(url, params, token),
         "content-type": "application/x-www-form-urlencoded",
     }
     response = api.client.post(path, content=urlencode(params), headers=headers)
