@@ -26,6 +26,7 @@ from leadflow.usage.repository import COST
 from leadflow.usage.schemas import METRIC_PATTERN, Period, QuotaOut, UsageOut, UsageTotal
 
 THRESHOLD_PASSED = "usage.threshold_passed"
+_ADVERB = {"day": "daily", "month": "monthly"}
 
 _METRIC = re.compile(METRIC_PATTERN)
 
@@ -88,7 +89,7 @@ def _exceeded(quota: Quota, *, used: int, asked: int, resets_at: datetime) -> Qu
     what = f"{quota.metric} at {quota.provider}" if quota.provider else quota.metric
     kind = "budget" if quota.metric == COST else "quota"
     return QuotaExceeded(
-        f"the {quota.period}ly {kind} on {what} ({quota.limit}) would be passed: "
+        f"the {_ADVERB[quota.period]} {kind} on {what} ({quota.limit}) would be passed: "
         f"{used} used, {asked} more asked",
         retry_after=(resets_at - utcnow()).total_seconds(),
         metric=quota.metric,
