@@ -35,8 +35,9 @@ def completion(request: httpx.Request) -> httpx.Response:
     body = json.loads(request.content)
     if body["response_format"]["json_schema"]["name"] != "Decision":
         return httpx.Response(400, json={"error": {"message": "only decisions here"}})
+    said = {"role": "assistant", "content": json.dumps(DECISION)}
     return httpx.Response(200, json={
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": json.dumps(DECISION)}}],
+        "choices": [{"index": 0, "message": said}],
         "usage": {"prompt_tokens": 900, "completion_tokens": 30},
     })  # fmt: skip
 

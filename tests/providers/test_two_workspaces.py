@@ -116,8 +116,8 @@ def write_in_by_sms(business: Business, lead: str) -> Message:
         account_sid=business.account_sid, token=business.token, to=business.number,
     )  # fmt: skip
     settle_jobs()
-    (question, answer) = thread(business.api.workspace.id, lead_by_phone(
-        business.api.workspace.id, lead).id)  # fmt: skip
+    lead_id = lead_by_phone(business.api.workspace.id, lead).id
+    (_question, answer) = thread(business.api.workspace.id, lead_id)
     assert answer.direction == "out"
     return answer
 
