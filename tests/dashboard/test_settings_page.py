@@ -311,7 +311,9 @@ def test_limits_and_budgets_are_set_shown_and_lifted(client, session, workspace)
     sms = {"metric": "sms", "period": "day", "provider": "twilio", "limit": "200",
            "alert_percent": ""}  # fmt: skip
     for limit in (budget, sms):
-        assert browser.post("/settings/limits", data=limit, follow_redirects=False).status_code == 303
+        assert (
+            browser.post("/settings/limits", data=limit, follow_redirects=False).status_code == 303
+        )
 
     quotas = [(q.metric, q.provider, q.limit, q.alert_percent)
               for q in usage.list_quotas(session, workspace.id)]  # fmt: skip

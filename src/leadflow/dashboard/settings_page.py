@@ -313,9 +313,7 @@ def set_limit(request: Request, viewer: ViewerDep, session: SessionDep, form: Fo
 
 
 @router.post("/limits/delete")
-def lift_limit(
-    request: Request, viewer: ViewerDep, session: SessionDep, form: FormDep
-) -> Response:
+def lift_limit(request: Request, viewer: ViewerDep, session: SessionDep, form: FormDep) -> Response:
     def change() -> Response:
         usage.remove_quota(
             session, viewer.workspace.id, metric=_chosen(form, "metric", METRICS),
