@@ -326,7 +326,7 @@ def test_limits_and_budgets_are_set_shown_and_lifted(client, session, workspace)
                 {**sms, "provider": "pigeon"}):  # fmt: skip
         refused = browser.post("/settings/limits", data=bad)
         assert refused.status_code == 400, bad
-    lifted = browser.post("/settings/limits/delete", data={
-        "metric": "sms", "period": "day", "provider": "twilio"}, follow_redirects=False)  # fmt: skip
+    which = {"metric": "sms", "period": "day", "provider": "twilio"}
+    lifted = browser.post("/settings/limits/delete", data=which, follow_redirects=False)
     assert lifted.status_code == 303
     assert [q.metric for q in usage.list_quotas(session, workspace.id)] == ["cost"]
