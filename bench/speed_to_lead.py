@@ -4,10 +4,12 @@ agent from the knowledge base, measured from the webhook's receipt to the reply 
     python -m bench.speed_to_lead [--leads 1000] [--rate 10] [--background] [--database-url URL]
 
 leadflow runs as `leadflow serve` does (uvicorn with its embedded job consumers) in its own
-process, with the demo agency's knowledge base ingested and a Twilio connection; no LLM, so
-the rules engine answers, and no Twilio credentials for sending, so replies are handed to the
-local outbox. This process sends each new lead's first message (SMS or WhatsApp, English or
-Arabic) as Twilio would, signed with the connection's auth token, at `--rate` leads a second,
+process, with the demo agency's knowledge base ingested and the platform's Twilio account
+(which signs the callbacks of a workspace that connected none); no LLM, so the rules engine
+answers, and no Twilio sender, so replies are handed to the local outbox (a workspace's own
+Twilio connection would send them). This process sends each new lead's first message (SMS or
+WhatsApp, English or Arabic) as Twilio would, signed with the account's auth token, at
+`--rate` leads a second,
 then waits for every lead to be answered. Each lead's time is leadflow's own record of it
 (`first_response_ms`: from the webhook's arrival to the reply handed to the channel).
 With `--background`, the same load is sent twice in one run: first to a quiet server, then
@@ -78,11 +80,12 @@ def _prepare(database_url: str, data_dir: Path, key_file: Path) -> dict[str, str
         "LEADFLOW_DATA_DIR": str(data_dir),
         "LEADFLOW_ENVIRONMENT": "development",
         "LEADFLOW_LOG_LEVEL": "WARNING",
+        "LEADFLOW_TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "LEADFLOW_TWILIO_AUTH_TOKEN": AUTH_TOKEN,
     }
     setup = f"""
 from leadflow import catalogue
 from leadflow.cli.app import migrate
-from leadflow.connections.service import connect
 from leadflow.db import unit_of_work
 from leadflow.demo import _ensure_knowledge
 from leadflow.workspaces.service import create_api_key, create_workspace
@@ -93,8 +96,6 @@ migrate()
 with unit_of_work() as session:
     workspace = create_workspace(session, slug={SLUG!r}, name="Riyadh Homes",
                                  default_region="SA", time_zone="Asia/Riyadh")
-    connect(session, workspace_id=workspace.id, provider="twilio",
-            settings={{"account_sid": {ACCOUNT_SID!r}, "auth_token": {AUTH_TOKEN!r}}})
     _ensure_knowledge(session, workspace.id)
     busy = create_workspace(session, slug={BUSY!r}, name="Busy neighbour")
     _, key = create_api_key(session, workspace=busy, name="bench")

@@ -186,3 +186,13 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     shots = sorted(SCREENSHOTS.glob("*.png")) if SCREENSHOTS.exists() else []
     if shots:
         terminalreporter.write_line(f"dashboard screenshots ({len(shots)}): {SCREENSHOTS}")
+
+
+@pytest.fixture
+def twilio_api() -> Iterator[Any]:
+    """Twilio's Messages API for the tests' Twilio account, mocked at the transport: a
+    workspace that connected it sends its replies there."""
+    from tests.conversations.support import twilio_takes_messages
+
+    with twilio_takes_messages() as router:
+        yield router

@@ -15,6 +15,7 @@ from leadflow.inbox import endpoints as inbox
 from leadflow.intake import endpoints as intake
 from leadflow.knowledge import endpoints as knowledge
 from leadflow.leads import endpoints as leads
+from leadflow.notifications import endpoints as notifications
 from leadflow.operations import job_endpoints as jobs
 from leadflow.pipeline import endpoints as pipeline
 from leadflow.scoring import endpoints as scoring
@@ -35,6 +36,7 @@ api_router.include_router(webhooks.router)
 api_router.include_router(connections.router)
 api_router.include_router(inbox.router)
 api_router.include_router(usage.router)
+api_router.include_router(notifications.router)
 api_router.include_router(scoring.router)
 api_router.include_router(knowledge.router)
 api_router.include_router(conversations.router)

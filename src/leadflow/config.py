@@ -120,6 +120,13 @@ class Settings(BaseSettings):
         default=False, description="let webhooks reach localhost and private networks (development)"
     )
 
+    # A workspace's own providers (its mail server, its LLM endpoint) are refused on private
+    # networks (SSRF); an installation whose providers sit on its own network may allow that.
+    allow_private_provider_hosts: bool = Field(
+        default=False,
+        description="let a workspace's connections name hosts on localhost or private networks",
+    )
+
     # Calls to outside providers (Twilio, HubSpot, LLMs...): defaults an adapter may override.
     provider_timeout_seconds: float = Field(default=15, gt=0, description="read/write/pool")
     provider_connect_timeout_seconds: float = Field(default=5, gt=0)
@@ -132,7 +139,7 @@ class Settings(BaseSettings):
     )
     provider_breaker_cooldown_seconds: float = Field(default=30, gt=0)
 
-    # The platform's LLM (integrations/llm/factory.py). "none": rules only, no network.
+    # The platform's LLM, for workspaces that connect none. "none": rules only, no network.
     llm_provider: Literal["none", "openai_compatible", "anthropic"] = "none"
     llm_base_url: str = Field(
         default="",
@@ -151,8 +158,8 @@ class Settings(BaseSettings):
         description='USD per million input and output tokens by model: {"my-model": [0.2, 0.6]}',
     )
 
-    # Channels out (integrations/messaging/factory.py): a channel whose provider is not set
-    # keeps its messages in the outbox; nothing is sent.
+    # The platform's channels out, for workspaces that connect none: a channel whose provider is
+    # not set keeps its messages in the outbox; nothing is sent.
     twilio_account_sid: str = ""
     twilio_auth_token: SecretStr = SecretStr("")
     twilio_api_key_sid: str = Field(

@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 
 from leadflow.cli import app as cli
 from leadflow.config import PLACEHOLDER_SECRET
-from leadflow.connections.registry import TwilioSettings
 from leadflow.connections.service import connect, settings_of
 from leadflow.kit.crypto import is_sealed_under_current_key
 from leadflow.models import ProviderConnection, Workspace
@@ -63,7 +62,7 @@ def test_rotate_reseals_every_secret_so_the_old_key_can_go(session, monkeypatch,
     assert "resealed" in rotated.stdout
     session.expire_all()
     with keys_in_use(monkeypatch, NEW):
-        stored = settings_of(session, workspace.id, "twilio", TwilioSettings)
+        stored = settings_of(session, workspace.id, "twilio")
         assert stored is not None
         assert stored.auth_token.get_secret_value() == TWILIO["auth_token"]
         assert (

@@ -26,8 +26,8 @@ ARABIC_PRICE_FAQ = "ما هي أسعار الفلل؟"
 
 
 @pytest.fixture
-def agency(api):
-    connect_twilio(api)
+def agency(api, twilio_api):
+    connect_twilio(api)  # its replies leave through its own Twilio account
     kb = make_knowledge_base(api, "Agency")
     fill_with_the_agency(api, kb["id"])
     return kb
@@ -49,7 +49,8 @@ def test_an_arabic_whatsapp_question_about_prices_gets_an_arabic_answer_citing_t
     assert answer.decision["action"] == "reply"
     (cited,) = answer.citations
     assert cited["source"] == ARABIC_PRICE_FAQ
-    assert answer.status == "kept"  # no provider configured: the local outbox
+    assert answer.status == "queued"  # taken by the workspace's own Twilio account
+    assert answer.sent_via == "twilio:workspace"
     assert answer.handed_at is not None
     assert lead.first_message_at == question.received_at
     assert lead.first_response_ms is not None
@@ -78,7 +79,7 @@ def test_stop_opts_the_lead_out_on_every_channel_with_one_confirmation(api, agen
     assert lead.consent_status == ConsentStatus.denied
     confirmation = thread(api.workspace.id, lead.id)[-1]
     assert confirmation.decision["action"] == "opt_out"
-    assert confirmation.status == "kept"
+    assert confirmation.status == "queued"
     assert "START" in confirmation.body
 
     twilio_message(api, "+966502220000", "how much is a villa?")
@@ -116,7 +117,7 @@ def test_a_person_takes_over_and_the_agent_stays_quiet_until_released(api, agenc
     authors = [m.author for m in thread(api.workspace.id, lead.id)]
     assert authors == ["lead", "agent", "lead", "person", "lead", "agent"]
     listed = api.get(f"/api/v1/conversations/{conversation.id}/messages").json()
-    assert listed[3]["status"] == "kept"
+    assert listed[3]["status"] == "queued"
 
 
 def test_asking_for_all_leads_gets_nothing_of_anyone_else(api, agency, session):

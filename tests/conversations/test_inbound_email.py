@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from leadflow.inbox.email_form import new_part
+from leadflow.integrations.sendgrid.email_form import new_part
 from leadflow.models import Lead
 from tests.builders import settle_jobs
 from tests.conversations.support import thread

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from leadflow.connections.registry import TwilioSettings
 from leadflow.connections.service import connect, settings_of
 from leadflow.db import get_sessionmaker
 from leadflow.models import ApiKey, IcpRule, WebhookAttempt, Workspace
 from leadflow.scoring import icp
 from leadflow.scoring.schemas import RuleIn
+from leadflow.usage import service as usage
 from tests.builders import (
     make_api_key,
     make_webhook_delivery,
@@ -48,10 +48,11 @@ def _rule_of(session, workspace: Workspace) -> IcpRule:
 def test_the_page_has_every_section(client, workspace):
     page = _browser(client, workspace).get("/settings")
     assert page.status_code == 200
-    for section in ("icp", "tiers", "hours", "providers", "api-keys", "webhooks"):
+    for section in ("icp", "tiers", "hours", "providers", "alerts", "limits", "api-keys",
+                    "webhooks"):  # fmt: skip
         assert f'<section id="{section}"' in page.text
-    assert 'data-provider="twilio"' in page.text
-    assert 'data-provider="stackai"' in page.text
+    for provider in ("twilio", "smtp", "openai_compatible", "anthropic", "stackai", "llamaparse"):
+        assert f'data-provider="{provider}"' in page.text
 
 
 def test_an_icp_rule_is_added_changed_and_deleted(client, session, workspace):
@@ -166,7 +167,7 @@ def test_a_provider_s_secret_is_written_and_never_shown(client, session, workspa
     assert 'data-secret-state="set"' in saved.text
     kept = browser.post("/settings/providers/twilio", data={"account_sid": SID, "auth_token": ""})
     assert kept.status_code == 200
-    stored = settings_of(session, workspace.id, "twilio", TwilioSettings)
+    stored = settings_of(session, workspace.id, "twilio")
     assert stored is not None
     assert stored.auth_token.get_secret_value() == TOKEN
     refused = browser.post(
@@ -179,7 +180,7 @@ def test_a_provider_s_secret_is_written_and_never_shown(client, session, workspa
     assert unset.status_code == 422
     assert "api_key" in unset.text
     assert browser.post("/settings/providers/twilio/delete").status_code == 200
-    assert settings_of(session, workspace.id, "twilio", TwilioSettings) is None
+    assert settings_of(session, workspace.id, "twilio") is None
 
 
 def test_an_api_key_is_shown_once_and_revoked(client, session, workspace):
@@ -261,3 +262,71 @@ def test_no_page_shows_a_saved_secret(client, session, workspace):
     for answer in answers:
         assert not [secret for secret in hidden if secret in answer.text], answer.url
     assert answers[0].text.count('data-secret-state="set"') == 3
+
+
+def test_the_llm_and_the_mail_server_are_connected_from_their_forms(client, session, workspace):
+    browser = _browser(client, workspace)
+    page = browser.get("/settings").text
+    assert '<select class="form-select" id="provider-smtp-security" name="security"' in page
+    assert 'id="provider-smtp-port" name="port" type="number"' in page
+    assert 'value="None"' not in page
+
+    mail = browser.post("/settings/providers/smtp", data={
+        "host": "smtp.acme.example.com", "port": "2525", "security": "ssl",
+        "username": "sales", "password": "mail-secret-1", "from_address": "sales@acme.example.com",
+    })  # fmt: skip
+    model = browser.post("/settings/providers/anthropic", data={
+        "model": "claude-haiku-4-5", "api_key": "sk-ant-secret-1",
+    })  # fmt: skip
+
+    assert (mail.status_code, model.status_code) == (200, 200), mail.text + model.text
+    assert "mail-secret-1" not in mail.text + model.text
+    assert "sk-ant-secret-1" not in model.text
+    smtp = settings_of(session, workspace.id, "smtp")
+    assert (smtp.host, smtp.port, smtp.security) == ("smtp.acme.example.com", 2525, "ssl")
+    assert settings_of(session, workspace.id, "anthropic").model == "claude-haiku-4-5"
+
+
+def test_alert_targets_are_set_from_the_page(client, workspace):
+    browser = _browser(client, workspace)
+    saved = browser.post("/settings/alerts", data={
+        "emails": "ops@homes.sa, sales@homes.sa", "sms_number": "+966500000001",
+    }, follow_redirects=False)  # fmt: skip
+    assert saved.status_code == 303
+    settings = _fresh(workspace).settings["notifications"]
+    assert settings == {"emails": ["ops@homes.sa", "sales@homes.sa"], "sms_number": "+966500000001"}
+    page = browser.get("/settings").text
+    assert 'value="ops@homes.sa, sales@homes.sa"' in page
+
+    refused = browser.post("/settings/alerts", data={"emails": "nobody", "sms_number": ""})
+    assert refused.status_code == 422
+    assert "not an email address" in refused.text
+    assert _fresh(workspace).settings["notifications"] == settings
+
+
+def test_limits_and_budgets_are_set_shown_and_lifted(client, session, workspace):
+    browser = _browser(client, workspace)
+    budget = {"metric": "cost", "period": "month", "provider": "", "limit": "12.50",
+              "alert_percent": "75"}  # fmt: skip
+    sms = {"metric": "sms", "period": "day", "provider": "twilio", "limit": "200",
+           "alert_percent": ""}  # fmt: skip
+    for limit in (budget, sms):
+        assert (
+            browser.post("/settings/limits", data=limit, follow_redirects=False).status_code == 303
+        )
+
+    quotas = [(q.metric, q.provider, q.limit, q.alert_percent)
+              for q in usage.list_quotas(session, workspace.id)]  # fmt: skip
+    assert quotas == [("cost", None, 12_500_000, 75), ("sms", "twilio", 200, None)]
+    table = browser.get("/settings").text
+    assert "$0.00 / $12.50" in table
+    assert "0 / 200" in table
+
+    for bad in ({**sms, "metric": "faxes"}, {**sms, "limit": "lots"}, {**budget, "limit": "-3"},
+                {**sms, "provider": "pigeon"}):  # fmt: skip
+        refused = browser.post("/settings/limits", data=bad)
+        assert refused.status_code == 400, bad
+    which = {"metric": "sms", "period": "day", "provider": "twilio"}
+    lifted = browser.post("/settings/limits/delete", data=which, follow_redirects=False)
+    assert lifted.status_code == 303
+    assert [q.metric for q in usage.list_quotas(session, workspace.id)] == ["cost"]

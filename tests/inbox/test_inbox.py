@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 import pytest
@@ -145,17 +147,35 @@ def test_a_kept_delivery_is_handled_in_a_job_and_announced(api, client, session,
     assert [e.data["event_id"] for e in announced] == ["msg_handled"]
 
 
+@dataclass(frozen=True)
+class Said:
+    """What a test vendor reads a delivery into."""
+
+    id: str
+
+
+def reading_standard_deliveries(monkeypatch) -> None:
+    """The Standard Webhooks vendor, given a parser: each delivery says its body's id."""
+    from leadflow.integrations.vendors import VENDORS
+
+    def read(delivery):
+        return [Said(json.loads(delivery.body)["id"])]
+
+    monkeypatch.setitem(VENDORS, "standard", replace(VENDORS["standard"], parse=read))
+
+
 def test_a_failing_handler_marks_its_delivery_and_spares_the_others(
     api, client, session, standard, monkeypatch
 ):
     from leadflow.inbox import handlers
 
-    def choke(session, delivery):
-        if delivery.event_id == "msg_bad":
+    def choke(session, delivery, said):
+        if said.id == "msg_bad":
             raise ValueError("cannot read this one")
         handlers.announce(session, delivery)
 
-    monkeypatch.setitem(handlers.HANDLERS, "standard", choke)
+    reading_standard_deliveries(monkeypatch)
+    monkeypatch.setitem(handlers.HANDLERS, Said, choke)
     for message_id in ("msg_good_1", "msg_bad", "msg_good_2"):
         post(client, standard, *standard_delivery(json_body(id=message_id), message_id=message_id))
 
@@ -165,6 +185,19 @@ def test_a_failing_handler_marks_its_delivery_and_spares_the_others(
     assert states["msg_good_1"] == (InboxState.handled, None)
     assert states["msg_good_2"] == (InboxState.handled, None)
     assert states["msg_bad"] == (InboxState.failed, "ValueError: cannot read this one")
+
+
+def test_what_no_capability_handles_fails_the_delivery_instead_of_passing_as_handled(
+    api, client, session, standard, monkeypatch
+):
+    reading_standard_deliveries(monkeypatch)  # and no handler registered for what it reads
+    post(client, standard, *standard_delivery(json_body(id="msg_1"), message_id="msg_1"))
+
+    settle_jobs()
+
+    (row,) = kept(session, api.workspace.id)
+    assert row.state == InboxState.failed
+    assert row.error == "Unhandled: nothing handles a Said from standard"
 
 
 def test_twilio_form_callbacks_verify_with_twilios_own_validator(api, client, session):

@@ -10,6 +10,7 @@ import pytest
 
 from leadflow.integrations.breaker import reset_breakers
 from leadflow.integrations.http import close_shared_clients
+from leadflow.integrations.policy import ProviderPolicy
 
 
 @pytest.fixture(autouse=True)
@@ -23,3 +24,8 @@ def fresh_breakers() -> Iterator[None]:
 @pytest.fixture
 def slept() -> list[float]:
     return []
+
+
+@pytest.fixture
+def policy() -> ProviderPolicy:
+    return ProviderPolicy.from_settings().but(max_attempts=3)

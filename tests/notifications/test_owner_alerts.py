@@ -50,7 +50,7 @@ def test_a_lead_turning_hot_alerts_by_email_and_sms(api, session):
     assert "in fintech, our best market" in email.body
 
 
-def test_a_hand_off_tells_the_owner(api, session):
+def test_a_hand_off_tells_the_owner(api, session, twilio_api):
     owner = create_user(session, email=f"owner-{api.workspace.slug}@homes.sa", password="x" * 12)
     add_member(session, workspace=api.workspace, user=owner)
     session.commit()

@@ -151,7 +151,9 @@ def test_health_says_the_job_queue_is_down(client, redis_away):
     assert body["queue"]["in_queue"] == -1
 
 
-def test_writes_commit_and_their_jobs_wait_in_the_ledger_while_redis_is_away(api, redis_away):
+def test_writes_commit_and_their_jobs_wait_in_the_ledger_while_redis_is_away(
+    api, redis_away, twilio_api
+):
     connect_twilio(api)
     created = api.post("/api/v1/leads", json={"email": "queue-away@example.com"})
     assert created.status_code == 201, created.text

@@ -101,7 +101,8 @@ def test_quotas_are_set_listed_changed_and_lifted(api, session):
     put = api.put("/api/v1/quotas/sms", json={"period": "day", "limit": 50})
     assert put.status_code == 200, put.text
     assert put.json() | {"resets_at": None} == {
-        "metric": "sms", "period": "day", "limit": 50, "used": 0, "resets_at": None
+        "metric": "sms", "period": "day", "provider": None, "limit": 50, "alert_percent": 80,
+        "used": 0, "resets_at": None,
     }  # fmt: skip
     api.put("/api/v1/quotas/sms", json={"period": "day", "limit": 80})
     api.put("/api/v1/quotas/sms", json={"period": "month", "limit": 1000})

@@ -1,6 +1,8 @@
-"""The agent's turn, as a job: plan from a read-only session, decide with no transaction open
-(an LLM may take seconds), act in the job's own transaction. Answering twice is recognised:
-a message the agent has answered is not answered again."""
+"""The agent's turn, as a job: plan from a read-only session and find the workspace's model (its
+own connection, else the platform's, else none: the rules engine), decide with no transaction
+open (an LLM may take seconds; over the workspace's quota it is not asked and rules decide), act
+in the job's own transaction. Answering twice is recognised: a message the agent has answered
+is not answered again."""
 
 from __future__ import annotations
 
@@ -9,9 +11,8 @@ from sqlalchemy.orm import Session
 from leadflow.agent import service
 from leadflow.db import get_sessionmaker
 from leadflow.events.subscriptions import react
-from leadflow.integrations.llm.accounting import Metered
-from leadflow.integrations.llm.factory import get_llm
 from leadflow.models import HandledBy
+from leadflow.providers.service import llm_for
 from leadflow.worker.registry import Priority, job
 
 
@@ -19,10 +20,9 @@ from leadflow.worker.registry import Priority, job
 def answer(session: Session, workspace_id: int, message_id: int) -> None:
     with get_sessionmaker(writes=False)() as reader:
         plan = service.plan_turn(reader, workspace_id, message_id)
+        metered = llm_for(reader, workspace_id) if plan is not None else None
     if plan is None:
         return
-    llm = get_llm()
-    metered = Metered(llm) if llm is not None else None
     decision, engine = service.decide(plan.turn, llm=metered)
     if metered is not None:
         metered.account(session, workspace_id)

@@ -18,6 +18,7 @@ from leadflow.cli import operations
 from leadflow.cli.common import WorkspaceOption, err, errors
 from leadflow.cli.knowledge import kb_app
 from leadflow.cli.leads import leads_app
+from leadflow.cli.providers import alerts_app, connections_app, quotas_app
 from leadflow.cli.scoring import scoring_app
 from leadflow.cli.secrets import secrets_app
 from leadflow.config import (
@@ -51,6 +52,9 @@ app.add_typer(scoring_app, name="scoring")
 app.add_typer(kb_app, name="kb")
 app.add_typer(leads_app, name="leads")
 app.add_typer(secrets_app, name="secrets")
+app.add_typer(connections_app, name="connections")
+app.add_typer(quotas_app, name="quotas")
+app.add_typer(alerts_app, name="alerts")
 app.command("migrate")(operations.migrate)
 app.command("backup")(operations.backup)
 app.command("restore")(operations.restore)

@@ -5,16 +5,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Response
 
 from leadflow.connections import service
-from leadflow.connections.registry import PROVIDERS, ProviderKind
 from leadflow.connections.schemas import ConnectionIn, ConnectionOut, ProviderOut
 from leadflow.dependencies import SessionDep, WorkspaceDep
+from leadflow.integrations.vendor import Vendor
+from leadflow.integrations.vendors import VENDORS
 
 router = APIRouter(tags=["connections"])
 ProviderSlug = Annotated[str, Path(max_length=40, pattern=r"^[a-z0-9_-]+$")]
 
 
-def _schema(kind: ProviderKind) -> dict[str, Any]:
-    schema = kind.settings.model_json_schema()
+def _schema(vendor: Vendor[Any]) -> dict[str, Any]:
+    schema = vendor.settings.model_json_schema()
     for field in schema.get("properties", {}).values():
         if field.get("format") == "password":
             field["writeOnly"] = True
@@ -23,10 +24,15 @@ def _schema(kind: ProviderKind) -> dict[str, Any]:
 
 @router.get("/connections/providers", response_model=list[ProviderOut])
 def list_providers(workspace: WorkspaceDep) -> list[ProviderOut]:
-    """Providers a workspace can connect, with the settings each one needs."""
+    """Providers a workspace can connect, what each is for, and the settings each one needs."""
     return [
-        ProviderOut(slug=k.slug, title=k.title, settings_schema=_schema(k))
-        for k in PROVIDERS.values()
+        ProviderOut(
+            slug=v.slug,
+            title=v.title,
+            capabilities=list(v.capabilities),
+            settings_schema=_schema(v),
+        )
+        for v in VENDORS.values()
     ]
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 class ProviderOut(BaseModel):
     slug: str
     title: str
+    capabilities: list[str]  # sms, whatsapp, email, llm, scoring, parsing, inbound
     settings_schema: dict[str, Any]  # JSON Schema; secret fields are writeOnly
 
 

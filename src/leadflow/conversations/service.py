@@ -52,6 +52,7 @@ class Inbound:
     # False where anyone may claim the address (web chat, web forms): such a message may
     # withdraw the lead's consent but never grant it.
     verified: bool = True
+    business_address: str | None = None  # the business's number or address it was sent to
 
 
 def receive(session: Session, workspace: Workspace, inbound: Inbound) -> Message | None:
@@ -78,6 +79,8 @@ def take_message(
     if conversation is None:
         conversation = _conversation(session, lead, Channel.parse(inbound.channel), inbound.sender)
     received_at = inbound.received_at or utcnow()
+    if inbound.business_address:
+        conversation.business_address = inbound.business_address[:320]
     message = Message(
         workspace_id=workspace.id, conversation_id=conversation.id, lead_id=lead.id,
         direction=MessageDirection.inbound, author=MessageAuthor.lead, channel=conversation.channel,
@@ -205,10 +208,13 @@ def record_handed(
     provider_message_id: str | None,
     status: str,
     sent_at: datetime | None,
+    sent_via: str | None = None,
 ) -> None:
-    """The channel took the message: its ids and status; the lead's first response if so."""
+    """The channel took the message: its ids and status, the account that sent it; the lead's
+    first response if so."""
     handed_at = utcnow()
     message.provider, message.provider_message_id = provider, provider_message_id
+    message.sent_via = sent_via
     message.status = MessageStatus.of_provider(status)
     message.handed_at, message.provider_sent_at = handed_at, sent_at
     lead = session.get(Lead, message.lead_id)

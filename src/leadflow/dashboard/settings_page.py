@@ -1,11 +1,13 @@
 """Settings: the ideal customer profile and tier thresholds, business hours and time zone,
-providers (forms drawn from each provider's settings schema; secrets are written, never shown),
-API keys, and outbound webhooks with their delivery log. Every change goes through the domain's
-own service, as the API's does."""
+providers (forms drawn from each vendor's settings schema; secrets are written, never shown),
+where alerts go, usage limits and budgets, API keys, and outbound webhooks with their delivery
+log. Every change goes through the domain's own service, as the API's does."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, get_args
 from zoneinfo import available_timezones
 
@@ -17,14 +19,17 @@ from starlette.datastructures import FormData
 
 from leadflow.agent.hours import working_days
 from leadflow.connections import service as connections
-from leadflow.connections.registry import PROVIDERS, ProviderKind
 from leadflow.dashboard.pages import Viewer, ViewerDep, not_found, redirect, render
 from leadflow.dashboard.rule_form import rule_fields, value_as_text
 from leadflow.dependencies import SessionDep
 from leadflow.exceptions import BadRequest, LeadflowError, NotFound
+from leadflow.integrations.vendor import Vendor
+from leadflow.integrations.vendors import VENDORS
 from leadflow.kit.schemas import IdPath
+from leadflow.notifications import service as notifications
 from leadflow.scoring import icp
 from leadflow.scoring.schemas import Operator, ScoringSettingsIn
+from leadflow.usage import service as usage
 from leadflow.webhooks import service as webhooks
 from leadflow.webhooks.schemas import EndpointCreate
 from leadflow.workspaces import service as workspaces
@@ -34,6 +39,9 @@ ProviderSlug = Annotated[str, Path(max_length=40, pattern=r"^[a-z0-9_-]+$")]
 OPERATORS = get_args(Operator)
 TIME_ZONES = sorted(available_timezones())
 DELIVERIES_SHOWN = 50
+METRICS = ("llm_tokens", "cost", "sms", "whatsapp", "email")
+PERIODS = ("day", "month")
+MICROS_PER_DOLLAR = 1_000_000
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -60,6 +68,8 @@ def _page(
         value_as_text=value_as_text, tiers=icp.scoring_settings(workspace),
         days=working_days(workspace.settings or {}, workspace.default_region),
         time_zones=TIME_ZONES, providers=_providers(session, workspace.id),
+        targets=notifications.targets(workspace), quotas=usage.list_quotas(session, workspace.id),
+        metrics=METRICS, periods=PERIODS, vendors=list(VENDORS), dollars=_dollars,
         api_keys=workspaces.api_keys(session, workspace_id=workspace.id),
         endpoints=webhooks.list_endpoints(session, workspace_id=workspace.id), **shown,
     )  # fmt: skip
@@ -70,20 +80,20 @@ def _page(
 def _providers(session: Session, workspace_id: int) -> list[dict[str, Any]]:
     connected = {c.provider for c in connections.connections(session, workspace_id)}
     return [
-        _provider(session, workspace_id, kind, kind.slug in connected)
-        for kind in PROVIDERS.values()
+        _provider(session, workspace_id, vendor, vendor.slug in connected)
+        for vendor in VENDORS.values()
     ]
 
 
 def _provider(
-    session: Session, workspace_id: int, kind: ProviderKind, connected: bool
+    session: Session, workspace_id: int, vendor: Vendor[Any], connected: bool
 ) -> dict[str, Any]:
-    schema = kind.settings.model_json_schema()
-    secrets = connections.secret_fields(kind)
+    schema = vendor.settings.model_json_schema()
+    secrets = connections.secret_fields(vendor)
     saved = (
-        connections.saved_secrets(session, workspace_id, kind.slug) if connected else frozenset()
+        connections.saved_secrets(session, workspace_id, vendor.slug) if connected else frozenset()
     )
-    values = connections.public_settings(session, workspace_id, kind.slug) if connected else {}
+    values = connections.public_settings(session, workspace_id, vendor.slug) if connected else {}
     required = set(schema.get("required", []))
     fields = [
         {
@@ -91,15 +101,30 @@ def _provider(
             "input": "password" if name in secrets else _input_type(spec),
             "secret": name in secrets, "saved": name in saved,
             "required": name in required and not (name in secrets and name in saved),
-            "value": "" if name in secrets else values.get(name, spec.get("default", "")),
+            "value": "" if name in secrets else _shown(values.get(name, spec.get("default"))),
+            "options": spec.get("enum") or [],
         }
         for name, spec in schema.get("properties", {}).items()
     ]  # fmt: skip
-    return {"slug": kind.slug, "title": kind.title, "connected": connected, "fields": fields}
+    return {
+        "slug": vendor.slug, "title": vendor.title, "connected": connected, "fields": fields,
+        "capabilities": vendor.capabilities,
+    }  # fmt: skip
 
 
 def _input_type(spec: dict[str, Any]) -> str:
-    return "number" if spec.get("type") in ("number", "integer") else "text"
+    if spec.get("enum"):
+        return "select"
+    types = {spec.get("type")} | {part.get("type") for part in spec.get("anyOf", [])}
+    return "number" if types & {"number", "integer"} else "text"
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _dollars(micros: int) -> str:
+    return f"{Decimal(micros) / MICROS_PER_DOLLAR:,.2f}"
 
 
 def _change(
@@ -233,8 +258,8 @@ def connect_provider(
     provider: ProviderSlug, request: Request, viewer: ViewerDep, session: SessionDep, form: FormDep
 ) -> Response:
     def change() -> Response:
-        kind = connections.provider_kind(provider)
-        fields = {name: _text(form, name) for name in kind.settings.model_fields}
+        vendor = connections.vendor_named(provider)
+        fields = {name: _text(form, name) for name in vendor.settings.model_fields}
         connections.connect_keeping_secrets(
             session, workspace_id=viewer.workspace.id, provider=provider,
             settings={name: value for name, value in fields.items() if value},
@@ -253,6 +278,84 @@ def disconnect_provider(
         return redirect("/settings#providers", request)
 
     return _change(request, viewer, session, change)
+
+
+# Alerts and usage limits
+
+
+@router.post("/alerts")
+def change_alerts(
+    request: Request, viewer: ViewerDep, session: SessionDep, form: FormDep
+) -> Response:
+    def change() -> Response:
+        emails = [part for part in re.split(r"[,;\s]+", _text(form, "emails")) if part]
+        notifications.set_targets(
+            session, viewer.workspace, emails=emails, sms_number=_text(form, "sms_number") or None
+        )
+        return redirect("/settings#alerts", request)
+
+    return _change(request, viewer, session, change)
+
+
+@router.post("/limits")
+def set_limit(request: Request, viewer: ViewerDep, session: SessionDep, form: FormDep) -> Response:
+    def change() -> Response:
+        metric, period = _chosen(form, "metric", METRICS), _chosen(form, "period", PERIODS)
+        alert = _text(form, "alert_percent")
+        usage.set_quota(
+            session, viewer.workspace.id, metric=metric, period=period,  # type: ignore[arg-type]
+            limit=_limit(metric, _text(form, "limit")), provider=_provider_named(form),
+            alert_percent=_whole(alert, "alert") if alert else None,
+        )  # fmt: skip
+        return redirect("/settings#limits", request)
+
+    return _change(request, viewer, session, change)
+
+
+@router.post("/limits/delete")
+def lift_limit(request: Request, viewer: ViewerDep, session: SessionDep, form: FormDep) -> Response:
+    def change() -> Response:
+        usage.remove_quota(
+            session, viewer.workspace.id, metric=_chosen(form, "metric", METRICS),
+            period=_chosen(form, "period", PERIODS),  # type: ignore[arg-type]
+            provider=_provider_named(form),
+        )  # fmt: skip
+        return redirect("/settings#limits", request)
+
+    return _change(request, viewer, session, change)
+
+
+def _chosen(form: FormData, name: str, choices: tuple[str, ...]) -> str:
+    value = _text(form, name)
+    if value not in choices:
+        raise BadRequest(f"{name} is one of {', '.join(choices)}")
+    return value
+
+
+def _provider_named(form: FormData) -> str | None:
+    provider = _text(form, "provider")
+    if provider and provider not in VENDORS:
+        raise BadRequest(f"no provider called {provider[:40]!r}")
+    return provider or None
+
+
+def _limit(metric: str, text: str) -> int:
+    """The limit in the metric's units; a budget is written in dollars and kept in micros."""
+    if metric != "cost":
+        return _whole(text, "limit")
+    try:
+        dollars = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        raise BadRequest("a budget is an amount in dollars, like 25 or 12.50") from None
+    if not dollars.is_finite() or not 0 <= dollars <= 10**12:
+        raise BadRequest("a budget is an amount in dollars, like 25 or 12.50")
+    return int(dollars * MICROS_PER_DOLLAR)
+
+
+def _whole(text: str, what: str) -> int:
+    if not text.isdigit() or len(text) > 15:
+        raise BadRequest(f"the {what} is a whole number")
+    return int(text)
 
 
 # API keys

@@ -14,8 +14,8 @@ from leadflow.config import get_settings
 from leadflow.db import get_sessionmaker
 from leadflow.inbox import service
 from leadflow.inbox.senders import remembered
-from leadflow.inbox.verifiers import Delivery
 from leadflow.inbox.writer import inbox_writer
+from leadflow.integrations.inbound import Delivery
 
 router = APIRouter(tags=["inbound webhooks"])
 MAX_BODY_BYTES = 1024 * 1024
@@ -49,7 +49,10 @@ async def receive_webhook(workspace_slug: Slug, provider: Provider, request: Req
         service.admit, _reader, workspace_slug=workspace_slug, provider=provider, delivery=delivery
     )
     # Verifying is a few microseconds of hashing: only a database read is worth a thread.
-    row = admit() if remembered(workspace_slug, provider) else await run_in_threadpool(admit)
+    known = remembered(
+        workspace_slug, provider, platform_only=service.from_platform_account(delivery)
+    )
+    row = admit() if known else await run_in_threadpool(admit)
     received = await asyncio.wrap_future(inbox_writer().keep(row))
     return InboundAck(received=True, duplicate=received.duplicate)
 

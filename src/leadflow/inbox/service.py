@@ -3,6 +3,7 @@ provider's event id, commit, answer; handle later in a job."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,13 +12,13 @@ from typing import Any
 import structlog
 from sqlalchemy.orm import Session
 
-from leadflow.connections.service import provider_kind
+from leadflow.connections.service import vendor_named
 from leadflow.db import database_unavailable
 from leadflow.exceptions import NotFound
 from leadflow.inbox import repository
-from leadflow.inbox.handlers import handler_for
+from leadflow.inbox.handlers import handle
 from leadflow.inbox.senders import sender
-from leadflow.inbox.verifiers import SCHEMES, Delivery, verify
+from leadflow.integrations.inbound import ACCOUNT_PARAMETER, PLATFORM_ACCOUNT, Delivery
 from leadflow.models import InboundWebhook, InboxState
 from leadflow.models.base import utcnow
 
@@ -44,11 +45,13 @@ def admit(
 ) -> dict[str, Any]:
     """The inbox row for a delivery its sender signed; refuses anything else. Reads the database
     only when the sender's settings are not remembered."""
-    if provider not in SCHEMES:
-        provider_kind(provider)  # names the known providers in its 404
+    vendor = vendor_named(provider)  # names the known providers in its 404
+    if vendor.verify is None:
         raise NotFound(f"{provider} does not send webhooks to leadflow")
-    allowed = sender(session_factory, workspace_slug, provider)
-    event_id = verify(provider, delivery, allowed.settings)
+    allowed = sender(
+        session_factory, workspace_slug, provider, platform_only=from_platform_account(delivery)
+    )
+    event_id = vendor.verify(delivery, allowed.settings, time.time())
     return {
         "workspace_id": allowed.workspace_id,
         "provider": provider,
@@ -60,6 +63,12 @@ def admit(
         "state": InboxState.received,
         "attempts": 0,
     }
+
+
+def from_platform_account(delivery: Delivery) -> bool:
+    """Whether the callback is about what the platform's account sent (its URL says so, and
+    its signature covers the URL): it is checked against that account, not the workspace's."""
+    return delivery.query().get(ACCOUNT_PARAMETER) == PLATFORM_ACCOUNT
 
 
 def keep(session: Session, row: dict[str, Any]) -> Received:
@@ -85,7 +94,7 @@ def handle_waiting(
         with session.begin_nested():
             for delivery in deliveries:
                 delivery.attempts += 1
-                handler_for(delivery.provider)(session, delivery)
+                handle(session, delivery)
                 _handled(delivery)
     except Exception as error:
         if database_unavailable(error):
@@ -103,7 +112,7 @@ def _handle_alone(session: Session, delivery: InboundWebhook) -> None:
     delivery.attempts += 1
     try:
         with session.begin_nested():
-            handler_for(delivery.provider)(session, delivery)
+            handle(session, delivery)
     except Exception as error:
         delivery.state, delivery.error = (
             InboxState.failed,

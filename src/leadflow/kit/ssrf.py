@@ -78,6 +78,22 @@ def check_url(url: str, *, resolver: Resolver, allow_private: bool = False) -> T
     return Target(url, parts.scheme, host, port, addresses[0], path)
 
 
+def check_host(host: str, port: int, *, resolver: Resolver) -> None:
+    """Refuses a host (a name or an address) that is, or resolves to, a private or reserved
+    address: for a server a user named that is reached by something other than an HTTP fetch
+    (a mail server), or by a client that cannot pin the checked address."""
+    name = host.strip("[]").rstrip(".")
+    if not name or not _encodable(name):
+        raise RefusedUrl("the host is empty or not valid text")
+    try:
+        ascii_name = name if name.isascii() else name.encode("idna").decode("ascii")
+    except UnicodeError as error:
+        raise RefusedUrl(f"the host is not valid: {error}") from None
+    for address in _addresses(ascii_name, port, resolver):
+        if is_refused(address):
+            raise RefusedUrl(f"{host} leads to {address}, a private or reserved address")
+
+
 def _split(url: str) -> SplitResult:
     if any(c.isspace() or ord(c) < 0x20 or c == "\\" for c in url):
         raise RefusedUrl("the URL contains spaces, control characters or backslashes")

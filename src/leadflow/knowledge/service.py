@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from leadflow.config import get_settings
 from leadflow.events.service import record
 from leadflow.exceptions import BadRequest, Conflict, NotFound, UnprocessableInput
-from leadflow.integrations.parsing.base import Block, UnreadableDocument, kind_of
-from leadflow.integrations.parsing.factory import get_parser
+from leadflow.integrations.parsing.base import Block, DocumentParser, UnreadableDocument, kind_of
+from leadflow.integrations.parsing.local import LocalParser
 from leadflow.kit import fetch, ssrf, uploads
 from leadflow.kit.fetch import FetchFailed
 from leadflow.knowledge import repository
@@ -234,15 +234,18 @@ def check_url(url: str) -> None:
 # Ingestion
 
 
-def prepare(source: Source, *, progress: Progress) -> Prepared:
-    """Reads the document, cuts it into chunks and embeds them. No database here."""
+def prepare(
+    source: Source, *, progress: Progress, parser: DocumentParser | None = None
+) -> Prepared:
+    """Reads the document (with the workspace's ``parser``; by default the local one), cuts it
+    into chunks and embeds them. No database here."""
     settings = get_settings()
-    read = _read(source, progress)
+    read = _read(source, progress, parser or LocalParser.from_settings(settings))
     content, blocks = read.content, read.blocks
-    kind, parser, title = read.kind, read.parser, read.title
+    kind, parsed_by, title = read.kind, read.parser, read.title
     sha256 = hashlib.sha256(content).hexdigest()
     if sha256 == source.previous_sha256:
-        return Prepared(sha256, kind, parser, title, [], [], None)
+        return Prepared(sha256, kind, parsed_by, title, [], [], None)
     count = get_embedder().token_counts
     if source.origin == "faq":
         chunks = [Chunk(blocks[0].text, 0, None)]
@@ -254,7 +257,9 @@ def prepare(source: Source, *, progress: Progress) -> Prepared:
         vectors = faq_vectors([source.source], [chunks[0].text])
     else:
         vectors = _embedded([c.text for c in chunks], progress)
-    return Prepared(sha256, kind, parser, title, chunks, count([c.text for c in chunks]), vectors)
+    return Prepared(
+        sha256, kind, parsed_by, title, chunks, count([c.text for c in chunks]), vectors
+    )
 
 
 @dataclass(frozen=True)
@@ -266,14 +271,14 @@ class _Read:
     title: str | None
 
 
-def _read(source: Source, progress: Progress) -> _Read:
+def _read(source: Source, progress: Progress, parser: DocumentParser) -> _Read:
     if source.origin == "faq":
         text = faq_text(source.source, source.body or "")
         return _Read(text.encode(), [Block(text)], "faq", "faq", source.source)
     content, media_type = _content(source)
     kind = kind_of(content, filename=source.filename or source.source, media_type=media_type)
     progress(5, f"reading the {kind}")
-    parsed = get_parser(kind).parse(content, kind=kind, filename=source.filename or source.source)
+    parsed = parser.parse(content, kind=kind, filename=source.filename or source.source)
     title = parsed.title or (source.source if source.origin == "text" else None)
     return _Read(content, list(parsed.blocks), kind, parsed.parser, title)
 

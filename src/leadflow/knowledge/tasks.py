@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from leadflow.db import get_sessionmaker, unit_of_work
 from leadflow.knowledge import repository, service
 from leadflow.knowledge.service import REFUSALS, Source
+from leadflow.providers.service import parser_for
 from leadflow.worker.registry import job
 
 log = structlog.get_logger()
@@ -29,6 +30,7 @@ def ingest_document(session: Session, workspace_id: int, document_id: int) -> No
     with get_sessionmaker(writes=False)() as reader:
         document = repository.document(reader, workspace_id, document_id)
         source = Source.of(document) if document is not None else None
+        parser = parser_for(reader, workspace_id) if source is not None else None
     if source is None:
         return  # deleted (or its knowledge base cleared) since it was queued
 
@@ -37,7 +39,7 @@ def ingest_document(session: Session, workspace_id: int, document_id: int) -> No
             service.report_progress(short, document_id, workspace_id, percent, step)
 
     try:
-        prepared = service.prepare(source, progress=progress)
+        prepared = service.prepare(source, progress=progress, parser=parser)
     except REFUSALS as refusal:
         _refused(session, workspace_id, document_id, str(refusal))
         return

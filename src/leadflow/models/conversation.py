@@ -42,6 +42,9 @@ class Conversation(RecordMixin, Base):
     channel: Mapped[str] = mapped_column(String(20))  # Channel
     # The lead's number or address; for web chat, the session: one conversation per browser
     address: Mapped[str | None] = mapped_column(String(320))
+    # The business's own number or address the lead wrote to: replies leave from it when the
+    # account names no sender of its own.
+    business_address: Mapped[str | None] = mapped_column(String(320))
     handled_by: Mapped[str] = mapped_column(String(10), default=HandledBy.agent)
     taken_over_by: Mapped[int | None] = mapped_column(
         IdType, ForeignKey("user_account.id", ondelete="SET NULL")

@@ -81,6 +81,9 @@ class Message(RecordMixin, Base):
     language: Mapped[str | None] = mapped_column(String(5))
     provider: Mapped[str | None] = mapped_column(String(40))  # twilio, outbox, web...
     provider_message_id: Mapped[str | None] = mapped_column(String(200))
+    # Outgoing: the account that sent it, "twilio:workspace" or "twilio:platform" (its status
+    # callbacks are signed by that account), "outbox"...
+    sent_via: Mapped[str | None] = mapped_column(String(60))
     provider_sent_at: Mapped[datetime | None]  # the provider's own timestamp
     status: Mapped[str] = mapped_column(String(20))  # MessageStatus
     error: Mapped[str | None] = mapped_column(Text)

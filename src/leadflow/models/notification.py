@@ -50,6 +50,7 @@ class Notification(RecordMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default=NotificationStatus.queued)
     provider: Mapped[str | None] = mapped_column(String(40))
     provider_message_id: Mapped[str | None] = mapped_column(String(200))
+    sent_via: Mapped[str | None] = mapped_column(String(60))  # as Message.sent_via
     idempotency_key: Mapped[str] = mapped_column(String(100))
     error: Mapped[str | None] = mapped_column(Text)
     handed_at: Mapped[datetime | None]

@@ -1,5 +1,6 @@
-"""Handing a notification to its channel, as a job: read, send with no transaction open,
-record what the channel said. One handed over is not handed again."""
+"""Handing a notification to its channel, as a job: read, find the workspace's way out and ask
+its quotas, send with no transaction open, record what the channel said and which account sent
+it. One handed over is not handed again."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from sqlalchemy.orm import Session
 
 from leadflow.db import get_sessionmaker
 from leadflow.events.subscriptions import react
+from leadflow.exceptions import QuotaExceeded
 from leadflow.integrations.messaging.base import DeliveryRefused, Outgoing
-from leadflow.integrations.messaging.factory import get_sender
-from leadflow.models import Conversation, Lead, Notification, NotificationStatus
+from leadflow.models import Conversation, Lead, Notification, NotificationStatus, Workspace
 from leadflow.models.base import utcnow
 from leadflow.notifications import service
+from leadflow.providers.metering import check_send, record_send
+from leadflow.providers.service import sender_for
 from leadflow.worker.registry import Priority, job
 
 
@@ -43,10 +46,16 @@ def deliver(session: Session, workspace_id: int, notification_id: int) -> None:
             to=found.recipient, body=found.body, subject=found.subject,
             idempotency_key=found.idempotency_key,
         )  # fmt: skip
+        try:
+            way = sender_for(reader, workspace_id, outgoing.channel)
+            check_send(reader, workspace_id, provider=way.provider, channel=outgoing.channel)
+        except (DeliveryRefused, QuotaExceeded) as refused:
+            _failed(session, notification_id, refused.message)
+            return
     notification = session.get(Notification, notification_id)
     assert notification is not None
     try:
-        handed = get_sender(outgoing.channel).send(outgoing)
+        handed = way.sender.send(outgoing)
     except DeliveryRefused as refused:
         notification.status, notification.error = NotificationStatus.failed, str(refused)[:2000]
         return
@@ -56,6 +65,14 @@ def deliver(session: Session, workspace_id: int, notification_id: int) -> None:
         handed.provider,
         handed.provider_message_id,
     )
+    notification.sent_via = way.sent_via
+    record_send(session, workspace_id, provider=way.provider, channel=outgoing.channel)
+
+
+def _failed(session: Session, notification_id: int, reason: str) -> None:
+    notification = session.get(Notification, notification_id)
+    if notification is not None and notification.status == "queued":
+        notification.status, notification.error = "failed", reason[:2000]
 
 
 @job("notifications.alert_hot_lead", priority=Priority.prompt)
@@ -81,7 +98,25 @@ def alert_handoff(
     service.handoff(session, lead, channel=conversation.channel, reason=reason)
 
 
+@job("notifications.alert_usage", priority=Priority.prompt)
+def alert_usage(
+    session: Session, workspace_id: int, metric: str, period: str, provider: str | None,
+    limit: int, used: int, percent: int,
+) -> None:  # fmt: skip
+    """Tells the business's people a quota or budget is nearly spent."""
+    workspace = session.get(Workspace, workspace_id)
+    if workspace is not None:
+        service.usage_passed(
+            session, workspace, metric=metric, period=period, provider=provider, limit=limit,
+            used=used, percent=percent,
+        )  # fmt: skip
+
+
 react("lead.hot", "notifications.alert_hot_lead", args=("lead_id", "score", "reasons"))
+react(
+    "usage.threshold_passed", "notifications.alert_usage",
+    args=("metric", "period", "provider", "limit", "used", "percent"),
+)  # fmt: skip
 react(
     "conversation.handoff", "notifications.alert_handoff",
     args=("lead_id", "conversation_id", "reason"),

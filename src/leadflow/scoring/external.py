@@ -17,12 +17,8 @@ from typing import Annotated, Any
 
 import structlog
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 
-from leadflow.connections.registry import StackAISettings
-from leadflow.connections.service import settings_of
 from leadflow.integrations.llm import LLM, UNTRUSTED_NOTE, LLMFailed, untrusted
-from leadflow.integrations.llm.stackai import StackAIFlow
 from leadflow.scoring.verdict import ExternalView
 
 log = structlog.get_logger()
@@ -59,19 +55,6 @@ You score sales leads for a business: how likely this lead is to become a custom
 Read the lead's details and what the lead wrote, then answer with a probability from 0 to 1 and \
 at most three short reasons a salesperson can check, each from the lead's own details or words.
 {UNTRUSTED_NOTE}"""
-
-
-def scorer_of(session: Session, workspace_id: int) -> LLM | None:
-    """The workspace's connected flow, or None when it has not connected one."""
-    settings = settings_of(session, workspace_id, PROVIDER, StackAISettings)
-    if settings is None:
-        return None
-    return StackAIFlow(
-        org_id=settings.org_id,
-        flow_id=settings.flow_id,
-        api_key=settings.api_key.get_secret_value(),
-        timeout=settings.timeout_seconds,
-    )
 
 
 def ask(scorer: LLM, facts: Mapping[str, Any], messages: Sequence[str]) -> dict[str, Any]:

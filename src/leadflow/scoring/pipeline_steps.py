@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from leadflow.integrations.llm.accounting import Metered
-from leadflow.integrations.llm.factory import get_llm
 from leadflow.leads.qualification import QualificationSource, claim
 from leadflow.models import Activity, Company, Lead, LeadStage, Workspace
 from leadflow.models.base import utcnow
 from leadflow.pipeline.stages import step
+from leadflow.providers.metering import Metered
+from leadflow.providers.service import llm_for, scorer_for
 from leadflow.scoring import external
 from leadflow.scoring.fit import facts_of
 from leadflow.scoring.qualification import Engine, Qualification, qualify
@@ -46,7 +46,7 @@ class Reading:
 
 
 def read(reader: Session, lead: Lead) -> Reading | None:
-    """Reads what the lead wrote, asking the configured LLM (which takes seconds) before the
+    """Reads what the lead wrote, asking the workspace's LLM (which takes seconds) before the
     stage's transaction begins."""
     messages = written_by(lead)
     if not messages:
@@ -55,8 +55,7 @@ def read(reader: Session, lead: Lead) -> Reading | None:
     services: list[Any] = (
         list((workspace.settings or {}).get("services") or []) if workspace else []
     )
-    llm = get_llm()
-    metered = Metered(llm) if llm is not None else None
+    metered = llm_for(reader, lead.workspace_id)
     qualification, engine = qualify(messages, now=utcnow(), services=services, llm=metered)
     return Reading(len(messages), qualification, engine, metered)
 
@@ -85,11 +84,10 @@ class Asked:
 def ask_the_external_scorer(reader: Session, lead: Lead) -> Asked | None:
     """Asks the workspace's external scorer, if it connected one, before the stage's
     transaction begins (a flow takes seconds)."""
-    scorer = external.scorer_of(reader, lead.workspace_id)
-    if scorer is None:
+    spent = scorer_for(reader, lead.workspace_id)
+    if spent is None:
         return None
     company = reader.get(Company, lead.company_id) if lead.company_id else None
-    spent = Metered(scorer)
     return Asked(external.ask(spent, facts_of(lead, company), written_by(lead)), spent)
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from leadflow.dependencies import SessionDep, WorkspaceDep
 from leadflow.usage import service
-from leadflow.usage.schemas import MetricPath, Period, QuotaIn, QuotaOut, UsageOut
+from leadflow.usage.schemas import PROVIDER_PATTERN, MetricPath, Period, QuotaIn, QuotaOut, UsageOut
 
 router = APIRouter(tags=["usage"])
 
@@ -29,10 +29,12 @@ def list_quotas(session: SessionDep, workspace: WorkspaceDep) -> list[QuotaOut]:
 def set_quota(
     metric: MetricPath, quota: QuotaIn, session: SessionDep, workspace: WorkspaceDep
 ) -> QuotaOut:
-    """Set the most of a metric the workspace may use per day or per month."""
+    """Set the most of a metric (or, for ``cost``, of spending) the workspace may use per day
+    or per month, on every provider or on one, and the share of it that alerts."""
     return service.set_quota(
-        session, workspace.id, metric=metric, period=quota.period, limit=quota.limit
-    )
+        session, workspace.id, metric=metric, period=quota.period, limit=quota.limit,
+        provider=quota.provider, alert_percent=quota.alert_percent,
+    )  # fmt: skip
 
 
 @router.delete("/quotas/{metric}", status_code=status.HTTP_204_NO_CONTENT)
@@ -41,7 +43,11 @@ def delete_quota(
     session: SessionDep,
     workspace: WorkspaceDep,
     period: Annotated[Period | None, Query(description="one period; both when absent")] = None,
+    provider: Annotated[
+        str | None,
+        Query(pattern=PROVIDER_PATTERN, description="the quota on this provider; absent: on all"),
+    ] = None,
 ) -> Response:
     """Lift a quota."""
-    service.remove_quota(session, workspace.id, metric=metric, period=period)
+    service.remove_quota(session, workspace.id, metric=metric, period=period, provider=provider)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

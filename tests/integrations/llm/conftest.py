@@ -1,13 +1,10 @@
-"""LLM adapters mocked at the transport (respx); pauses between attempts recorded, not slept."""
+"""What LLM adapters' tests ask a model for (adapters are mocked at the transport, respx)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-import pytest
 from pydantic import BaseModel, Field
-
-from leadflow.integrations.policy import ProviderPolicy
 
 
 class Verdict(BaseModel):
@@ -20,8 +17,3 @@ class Verdict(BaseModel):
 
 GOOD = {"persona": "buyer", "fit": 82, "reasons": ["VP Sales at a 200-person SaaS company"]}
 OUT_OF_RANGE = {"persona": "buyer", "fit": 820, "reasons": []}
-
-
-@pytest.fixture
-def policy() -> ProviderPolicy:
-    return ProviderPolicy.from_settings().but(max_attempts=3)

@@ -1,5 +1,5 @@
-"""What the adapters share: prices, usage accounting, the factory's default, fences around
-untrusted text, and the scripted local LLM."""
+"""What the adapters share: prices, usage accounting, the platform's model (none by default),
+fences around untrusted text, and the scripted local LLM."""
 
 from __future__ import annotations
 
@@ -11,26 +11,38 @@ from sqlalchemy import select
 
 from leadflow.config import Settings
 from leadflow.exceptions import QuotaExceeded
+from leadflow.integrations import anthropic, openai_compatible
+from leadflow.integrations.anthropic.messages import Anthropic
 from leadflow.integrations.errors import ProviderUnavailable
-from leadflow.integrations.llm.accounting import account, check_llm_quota
-from leadflow.integrations.llm.anthropic import Anthropic
 from leadflow.integrations.llm.base import LLMFailed, Structured, untrusted
-from leadflow.integrations.llm.factory import LLMMisconfigured, get_llm
 from leadflow.integrations.llm.local import ScriptedLLM
-from leadflow.integrations.llm.openai_compatible import OpenAICompatible
 from leadflow.integrations.llm.prices import cost_micros, price_of
+from leadflow.integrations.openai_compatible.chat import OpenAICompatible
+from leadflow.integrations.vendor import PlatformMisconfigured, Vendor
 from leadflow.models import UsageRecord
+from leadflow.providers.metering import account, check_llm_quota
 from leadflow.usage.service import set_quota
 from tests.integrations.llm.conftest import GOOD, OUT_OF_RANGE, Verdict
 
 
+def platform_llm(settings: Settings) -> object:
+    """The model the platform's settings describe, built by the vendor they name; or None."""
+    for vendor in (openai_compatible.VENDOR, anthropic.VENDOR):
+        account = vendor.platform(settings)
+        if account is not None:
+            assert isinstance(vendor, Vendor)
+            assert vendor.llm is not None
+            return vendor.llm(account)
+    return None
+
+
 def test_by_default_there_is_no_llm():
     assert Settings().llm_provider == "none"
-    assert get_llm(Settings()) is None
+    assert platform_llm(Settings()) is None
 
 
-def test_the_factory_builds_the_configured_provider():
-    openai = get_llm(
+def test_the_platforms_settings_build_the_provider_they_name():
+    openai = platform_llm(
         Settings(
             llm_provider="openai_compatible",
             llm_base_url="https://api.groq.test/openai/v1",
@@ -45,7 +57,7 @@ def test_the_factory_builds_the_configured_provider():
     assert openai._client.policy.timeout.read == 9
     assert openai.response_format == "json_object"
 
-    claude = get_llm(
+    claude = platform_llm(
         Settings(llm_provider="anthropic", llm_model="claude-x", llm_api_key=SecretStr("k"))
     )
     assert isinstance(claude, Anthropic)
@@ -61,8 +73,8 @@ def test_the_factory_builds_the_configured_provider():
     ],
 )
 def test_a_chosen_provider_missing_a_setting_is_refused(settings):
-    with pytest.raises(LLMMisconfigured):
-        get_llm(Settings(**settings))
+    with pytest.raises(PlatformMisconfigured):
+        platform_llm(Settings(**settings))
 
 
 def test_prices_match_dated_models_and_settings_override_them():

@@ -1,6 +1,7 @@
-"""LLM providers behind one interface (:mod:`.base`): any OpenAI-compatible endpoint,
-Anthropic, a stackAI flow as an external scorer, and a scripted local one. The platform's is
-chosen by settings in :func:`.factory.get_llm`, None by default (rules only, no network)."""
+"""The LLM interface (:mod:`.base`) and a scripted local model for tests (:mod:`.local`). The
+vendors that implement it (any OpenAI-compatible endpoint, Anthropic, a stackAI flow as an
+external scorer) live in their own packages; a workspace's model is chosen by
+``leadflow.providers``, none by default (rules only, no network)."""
 
 from leadflow.integrations.llm.base import (
     LLM,

@@ -1,7 +1,7 @@
 """The local LLM: answers scripted in advance, offline. For tests and demos of code that takes
 an ``LLM``: it validates and repairs exactly as the real adapters do, so a caller's fallback
 paths can be exercised without a network. (Production without a provider uses no LLM at all:
-``get_llm()`` is None and scoring falls back to rules.)"""
+no model is resolved and scoring falls back to rules.)"""
 
 from __future__ import annotations
 

@@ -1,11 +1,13 @@
-"""Channels that carry messages out, behind one interface (:mod:`.base`): SMS and WhatsApp
-through Twilio, email through SMTP, and the outbox, which sends nothing. Each channel's sender
-is chosen by settings in :func:`.factory.get_sender`; the outbox by default (no network)."""
+"""Channels that carry messages out, behind one interface (:mod:`.base`), and the outbox
+(:mod:`.local`), which sends nothing. The vendors that implement it (Twilio for SMS and
+WhatsApp, SMTP for email) live in their own packages; which one a workspace's message leaves
+through is decided by ``leadflow.providers``."""
 
 from leadflow.integrations.messaging.base import (
     Channel,
     DeliveryRefused,
     Handed,
+    InboundMessage,
     MessageSender,
     Outgoing,
     RefusalReason,
@@ -17,6 +19,7 @@ __all__ = [
     "Channel",
     "DeliveryRefused",
     "Handed",
+    "InboundMessage",
     "MessageSender",
     "Outgoing",
     "RefusalReason",

@@ -1,7 +1,8 @@
 """The messaging interface: hand one message to a channel, get back what the provider said.
 
 The default sender of every channel is the outbox (:mod:`.local`): nothing leaves the machine.
-A channel's provider is chosen by settings in :func:`.factory.get_sender`.
+Which provider carries a workspace's messages is decided outside this package (the
+workspace's connection, then the platform's settings, then the outbox).
 
 Two kinds of failure leave ``send``: :class:`DeliveryRefused` (logical: the provider, or we on
 its behalf, refused this message — an opted-out recipient, a bad number, a template needed;
@@ -85,6 +86,21 @@ class StatusUpdate:
     error_code: str | None = None
     error_message: str | None = None
     reason: RefusalReason | None = None
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """A message a lead sent to the business, as its provider delivered it. ``sender`` is an
+    E.164 number (without ``whatsapp:``) or an email address; ``recipient`` the business's own
+    number or address it was sent to, when the provider says."""
+
+    channel: Channel
+    sender: str
+    body: str
+    provider_message_id: str | None = None
+    sender_name: str | None = None
+    subject: str | None = None
+    recipient: str | None = None
 
 
 class StatusCallbackInvalid(BadRequest):

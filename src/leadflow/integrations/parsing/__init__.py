@@ -1,6 +1,6 @@
 """Document parsing behind one interface (:mod:`.base`): PDF, Word (.docx), HTML, Markdown and
-plain text read locally and offline (:mod:`.local`), and LlamaParse (:mod:`.llamaparse`) for
-scanned or complex PDFs when it has a key. :func:`.factory.get_parser` chooses by settings."""
+plain text read locally and offline (:mod:`.local`). LlamaParse, for scanned or complex PDFs,
+is a vendor of its own (``integrations/llamaparse``), chosen by ``leadflow.providers``."""
 
 from leadflow.integrations.parsing.base import (
     KINDS,
@@ -10,7 +10,6 @@ from leadflow.integrations.parsing.base import (
     UnreadableDocument,
     kind_of,
 )
-from leadflow.integrations.parsing.factory import get_parser
 
 __all__ = [
     "KINDS",
@@ -18,6 +17,5 @@ __all__ = [
     "DocumentParser",
     "ParsedDocument",
     "UnreadableDocument",
-    "get_parser",
     "kind_of",
 ]
