@@ -9,9 +9,9 @@ process, with the demo agency's knowledge base ingested and the platform's Twili
 answers, and no Twilio sender, so replies are handed to the local outbox (a workspace's own
 Twilio connection would send them). This process sends each new lead's first message (SMS or
 WhatsApp, English or Arabic) as Twilio would, signed with the account's auth token, at
-`--rate` leads a second,
-then waits for every lead to be answered. Each lead's time is leadflow's own record of it
-(`first_response_ms`: from the webhook's arrival to the reply handed to the channel).
+`--rate` leads a second, then waits for every lead to be answered. Each lead's time is
+leadflow's own record of it (`first_response_ms`: from the webhook's arrival to the reply
+handed to the channel).
 With `--background`, the same load is sent twice in one run: first to a quiet server, then
 while another workspace's 1,000,000-row import and a knowledge ingestion (a long guide, embedded
 by the real model) run on the same server. The background figures are `p50_ms`, `p95_ms`...; the

@@ -64,3 +64,33 @@ def test_the_reply_goes_through_twilio_and_its_delivery_is_reported_back(api, tw
     assert delivered.status_code == 200, delivered.text
     settle_jobs()
     assert thread(api.workspace.id, lead.id)[-1].status == "delivered"
+
+
+def _report(api, message_sid: str, status: str, **more: str):
+    url = f"https://leads.homes.example/api/v1/inbound/{api.workspace.slug}/twilio"
+    callback = {"MessageSid": message_sid, "MessageStatus": status, "AccountSid": TWILIO_SID,
+                **more}  # fmt: skip
+    return api.client.post(
+        f"/api/v1/inbound/{api.workspace.slug}/twilio",
+        content=urllib.parse.urlencode(callback),
+        headers={"x-twilio-signature": twilio_signature(url, callback),
+                 "content-type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+
+
+def test_an_undelivered_reply_is_announced_once_for_what_reacts_to_it(api, twilio_sends):
+    connect_twilio(api)
+    twilio_message(api, "+966501112244", "Is the villa still available?")
+    settle_jobs()
+    lead = lead_by_phone(api.workspace.id, "+966501112244")
+    _, answer = thread(api.workspace.id, lead.id)
+
+    for _ in range(2):  # Twilio may report the same failure more than once
+        reported = _report(api, answer.provider_message_id, "undelivered", ErrorCode="30003")
+        assert reported.status_code == 200, reported.text
+        settle_jobs()
+
+    events = api.get("/api/v1/events", params={"limit": 500}).json()["items"]
+    failed = [event["data"] for event in events if event["type"] == "message.failed"]
+    assert [(data["message_id"], data["status"]) for data in failed] == [(answer.id, "undelivered")]
+    assert thread(api.workspace.id, lead.id)[-1].status == "undelivered"

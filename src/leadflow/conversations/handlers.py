@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from leadflow.conversations import repository
+from leadflow.conversations import repository, service
 from leadflow.conversations.service import Inbound, receive
 from leadflow.inbox.handlers import handles
 from leadflow.integrations.messaging.base import InboundMessage, StatusUpdate
@@ -39,7 +39,8 @@ def status_reported(session: Session, delivery: InboundWebhook, update: StatusUp
     if message is None or update.status not in PROGRESS + FAILED:
         return
     if update.status in FAILED:
-        message.status, message.error = update.status, update.error_message or update.status
+        error = update.error_message or update.status
+        service.record_failed(session, message, error, status=update.status)
         return
     current = message.status
     if current not in PROGRESS or PROGRESS.index(update.status) > PROGRESS.index(current):

@@ -229,10 +229,16 @@ def record_handed(
     )  # fmt: skip
 
 
-def record_failed(session: Session, message: Message, error: str) -> None:
-    message.status, message.error = MessageStatus.failed, error[:2000]
-    record(session, message.workspace_id, "message.failed", lead_id=message.lead_id,
-           message_id=message.id, error=error[:500])  # fmt: skip
+def record_failed(
+    session: Session, message: Message, error: str, *, status: str = MessageStatus.failed
+) -> None:
+    """The message will not reach the lead (we gave up, or the channel said so: ``status`` in
+    its own word); ``message.failed`` is written once, however often the channel repeats it."""
+    already = message.status in (MessageStatus.failed, MessageStatus.undelivered)
+    message.status, message.error = MessageStatus.of_provider(status), error[:2000]
+    if not already:
+        record(session, message.workspace_id, "message.failed", lead_id=message.lead_id,
+               message_id=message.id, status=message.status, error=error[:500])  # fmt: skip
 
 
 # People
