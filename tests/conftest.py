@@ -78,6 +78,15 @@ def fresh_limits() -> None:
     reset_limits()
 
 
+@pytest.fixture(autouse=True)
+def closed_breakers() -> None:
+    """Every test starts with every provider's breaker closed: a breaker another test opened
+    (they live in the process) would refuse this test's sends."""
+    from leadflow.integrations.breaker import reset_breakers
+
+    reset_breakers()
+
+
 @pytest.fixture
 def configured(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
     """Settings for one test, as the environment gives them:

@@ -200,6 +200,24 @@ def test_breaker_states_show_in_health(client, slept):
     assert client.get("/health").json()["providers"] == {"sms-vendor": "open"}
 
 
+def test_one_account_failing_leaves_another_accounts_breaker_closed(client, slept):
+    policy = ProviderPolicy.from_settings().but(max_attempts=1, breaker_failures=1)
+    failing, healthy = (
+        ProviderClient("sms-vendor", policy=policy, sleep=slept.append, account=account)
+        for account in ("AC-one-business", "AC-another")
+    )
+    with respx.mock:
+        respx.post(URL).mock(return_value=httpx.Response(503))
+        with pytest.raises(ProviderUnavailable):
+            send(failing)
+    with respx.mock:
+        respx.post(URL).mock(return_value=httpx.Response(200, json={}))
+        send(healthy)
+    assert (failing.breaker.state, healthy.breaker.state) == ("open", "closed")
+    # health names the provider, never a business's account
+    assert client.get("/health").json()["providers"] == {"sms-vendor": "open"}
+
+
 @pytest.mark.parametrize(
     ("header", "seconds"),
     [("120", 120.0), (" 5 ", 5.0), ("", None), ("soon", None), ("-3", None),

@@ -104,11 +104,21 @@ def breaker_for(provider: str, *, failures_to_open: int, cooldown: float) -> Cir
         return breaker
 
 
+_WORST_FIRST = (BreakerState.open, BreakerState.half_open, BreakerState.closed)
+
+
 def breaker_states() -> dict[str, str]:
-    """Every provider called since this process started, and its breaker's state."""
+    """Every provider called since this process started, and the worst state of its accounts'
+    breakers (an account is named in its breaker's key, never here: health is public)."""
     with _registry_lock:
-        breakers = sorted(_breakers.items())
-    return {provider: breaker.state.value for provider, breaker in breakers}
+        breakers = list(_breakers.items())
+    states: dict[str, list[BreakerState]] = {}
+    for key, breaker in breakers:
+        states.setdefault(key.split(":", 1)[0], []).append(breaker.state)
+    return {
+        provider: min(found, key=_WORST_FIRST.index).value
+        for provider, found in sorted(states.items())
+    }
 
 
 def reset_breakers() -> None:

@@ -117,13 +117,15 @@ class ProviderClient:
         headers: Mapping[str, str] | None = None,
         policy: ProviderPolicy | None = None,
         sleep: Sleep | None = None,
+        account: str = "",
     ) -> None:
         self.provider = provider
         self.base_url = base_url.rstrip("/")
         self.headers = dict(headers or {})
         self.policy = policy or ProviderPolicy.from_settings()
+        # A breaker per account: one business's failing account must not stop another's sends.
         self.breaker = breaker_for(
-            provider,
+            f"{provider}:{account}" if account else provider,
             failures_to_open=self.policy.breaker_failures,
             cooldown=self.policy.breaker_cooldown,
         )

@@ -37,6 +37,7 @@ def llm_client(
         headers=headers,
         policy=policy.but(timeout=llm_timeout(timeout, policy)),
         sleep=sleep,
+        account=base_url,
     )
 
 

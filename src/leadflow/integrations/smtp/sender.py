@@ -73,8 +73,9 @@ class Smtp:
         self._login = (username, password) if username else None
         self._ssl_context = ssl_context or ssl.create_default_context()
         self.policy = policy or ProviderPolicy.from_settings()
+        # A breaker per mail server: one business's failing server must not stop another's mail.
         self.breaker = breaker_for(
-            PROVIDER,
+            f"{PROVIDER}:{self.host}:{self.port}",
             failures_to_open=self.policy.breaker_failures,
             cooldown=self.policy.breaker_cooldown,
         )

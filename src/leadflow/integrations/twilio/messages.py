@@ -138,6 +138,7 @@ class Twilio:
             headers={"Authorization": f"Basic {credentials}", "Accept": "application/json"},
             policy=policy,
             sleep=sleep,
+            account=account_sid,
         )
 
     @classmethod
