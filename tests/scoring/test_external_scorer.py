@@ -13,6 +13,7 @@ import respx
 
 from leadflow.integrations.breaker import breaker_for, reset_breakers
 from leadflow.integrations.policy import ProviderPolicy
+from leadflow.integrations.stackai.flow import STACKAI_URL
 from leadflow.scoring.external import SYSTEM_PROMPT, ExternalScore
 from tests.builders import settle_jobs
 
@@ -105,7 +106,9 @@ def answering(failure: str, route: respx.Route) -> None:
     else:  # the breaker, opened by the flow's earlier failures in this process
         policy = ProviderPolicy.from_settings()
         breaker = breaker_for(
-            "stackai", failures_to_open=policy.breaker_failures, cooldown=policy.breaker_cooldown
+            f"stackai:{STACKAI_URL}",  # the flow's account: stackAI's API
+            failures_to_open=policy.breaker_failures,
+            cooldown=policy.breaker_cooldown,
         )
         for _ in range(policy.breaker_failures):
             breaker.failed()
