@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     # One worker at a time takes bulk work (an import, an ingestion); the others keep the
     # speed-to-lead path moving while it runs, so there are more than two of them.
     job_workers: int = Field(default=4, ge=1, le=64)
+    job_bulk_workers: int = Field(
+        default=2, ge=1, le=64,
+        description="of a process's job workers, how many may take bulk work at once (always "
+        "one fewer than all of them at most)",
+    )  # fmt: skip
     job_lease_seconds: float = Field(
         default=30, gt=0, description="a job not heard from for this long is presumed dead"
     )

@@ -7,6 +7,7 @@ import time
 import traceback
 from datetime import timedelta
 from enum import StrEnum
+from functools import cache
 
 import structlog
 
@@ -32,9 +33,17 @@ class LeaseLost(Exception):
     """The job ran past its lease and another worker took it: this run's effects roll back."""
 
 
-# One bulk job at a time in this process (registry.JobSpec.bulk); another waits its turn.
-_BULK_SLOT = threading.Lock()
 BULK_WAIT_SECONDS = 2.0
+
+
+@cache
+def bulk_slots() -> threading.BoundedSemaphore:
+    """How many bulk jobs (registry.JobSpec.bulk) this process runs at once; another waits its
+    turn. Never all its workers: one at least stays free for the jobs a lead is waiting on."""
+    settings = get_settings()
+    return threading.BoundedSemaphore(
+        max(1, min(settings.job_bulk_workers, settings.job_workers - 1))
+    )
 
 
 def run(job_id: int) -> Outcome:
@@ -53,13 +62,13 @@ def _run_in_turn(job_id: int) -> Outcome:
     bulk, priority = _bulk_and_priority(job_id)
     if not bulk:
         return _run(job_id)
-    if not _BULK_SLOT.acquire(blocking=False):
+    if not bulk_slots().acquire(blocking=False):
         dispatch([job_id], delay=BULK_WAIT_SECONDS, priority=priority)
         return Outcome.skipped
     try:
         return _run(job_id)
     finally:
-        _BULK_SLOT.release()
+        bulk_slots().release()
 
 
 def _bulk_and_priority(job_id: int) -> tuple[bool, int]:
