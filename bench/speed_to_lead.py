@@ -240,6 +240,7 @@ def _background_load(
         guide = api.get(f"/api/v1/knowledge/bases/{kb_id}/stats").json()
     busy["import_rows_during_load"] = int(after["rows"]) - int(before["rows"])
     busy["import_status_after_load"] = after["status"]
+    busy["knowledge_document_after_load"] = ",".join(sorted(guide["documents_by_status"]))
     busy["knowledge_chunks_after_load"] = guide["chunks"]
     return busy
 

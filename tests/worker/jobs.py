@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 
 from leadflow.db import get_sessionmaker, unit_of_work
 from leadflow.events.service import record
+from leadflow.kit.prompt_first import prompt_work_running
 from leadflow.models import Event, Job, JobState
 from leadflow.models.base import table, utcnow
 from leadflow.worker import ledger
-from leadflow.worker.registry import job
+from leadflow.worker.registry import Priority, job
 
 # The texts whose provider is down: a job about one of them fails until it is taken out.
 OUTAGES: set[str] = set()
@@ -26,6 +27,12 @@ TAKEOVERS: list[ledger.Claim] = []
 def note(session: Session, workspace_id: int, text: str) -> None:
     """Writes one event: the job's whole effect."""
     record(session, workspace_id, "test.noted", text=text)
+
+
+@job("tests.reply", priority=Priority.reply)
+def reply(session: Session, workspace_id: int, text: str) -> None:
+    """Notes whether the process knew a lead was waiting on it while it ran."""
+    record(session, workspace_id, "test.noted", text=f"{text}: {prompt_work_running()} urgent")
 
 
 def _bury(session: Session, error: str, workspace_id: int, text: str) -> None:

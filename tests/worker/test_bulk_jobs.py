@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from leadflow.config import get_settings
+from leadflow.kit.prompt_first import prompt_work_running
 from leadflow.worker import runner
 from leadflow.worker.runner import Outcome, run
 from tests.worker import jobs  # noqa: F401  (declares the tests.* jobs)
@@ -63,3 +64,13 @@ def test_bulk_work_never_takes_every_worker(monkeypatch):
         monkeypatch.undo()
         get_settings.cache_clear()
         runner.bulk_slots.cache_clear()
+
+
+def test_while_a_reply_runs_bulk_work_knows_to_pause(session, workspace):
+    reply = queue_job(session, "tests.reply", workspace.id, "a lead's answer")
+    routine = queue_job(session, "tests.note", workspace.id, "a stage")
+
+    assert run(reply) == Outcome.done
+    assert run(routine) == Outcome.done
+    assert texts(session, workspace.id) == ["a lead's answer: 1 urgent", "a stage"]
+    assert prompt_work_running() == 0

@@ -35,6 +35,7 @@ from leadflow.imports.parsing import ParsedChunk, ParseJob, parsed_chunks
 from leadflow.imports.reader import CsvSource
 from leadflow.kit.bulk import StatisticsRefresh, insert_rows
 from leadflow.kit.collector import collector_paused
+from leadflow.kit.prompt_first import pause_for_prompt_work, prompt_work_running
 from leadflow.kit.spreadsheet import defuse
 from leadflow.models import ImportJob, ImportRejection, ImportStatus, Workspace
 from leadflow.models.base import table, utcnow
@@ -249,6 +250,7 @@ class ImportRun:
         chunk = next(chunks, None)
         with one_connection(sqlite_cache_kib=_SQLITE_CACHE_KIB) as sessions:
             while chunk is not None:
+                pause_for_prompt_work()  # holding no writer: a reply's writes go ahead
                 with sessions.begin() as session:
                     job = self._job(session)
                     job.updated_at = utcnow()  # first write: holds the writer lock from here
@@ -279,7 +281,7 @@ class ImportRun:
             statistics.after_rows(session, chunk.rows)
             del chunk  # before the collector sweeps: a live chunk is thousands of objects
             gc.collect(1)
-            if time.monotonic() >= ends or writer_wanted():
+            if time.monotonic() >= ends or writer_wanted() or prompt_work_running():
                 return True
             if (following := next(chunks, None)) is None:
                 return False

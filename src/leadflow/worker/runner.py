@@ -14,6 +14,7 @@ import structlog
 from leadflow.config import get_settings
 from leadflow.db import database_unavailable, unit_of_work
 from leadflow.exceptions import retry_can_mend
+from leadflow.kit.prompt_first import prompt_work
 from leadflow.worker import ledger, metrics, registry
 from leadflow.worker.heartbeat import HEARTBEAT
 from leadflow.worker.queue import dispatch
@@ -60,6 +61,9 @@ def run(job_id: int) -> Outcome:
 
 def _run_in_turn(job_id: int) -> Outcome:
     bulk, priority = _bulk_and_priority(job_id)
+    if not bulk and priority >= registry.Priority.prompt:
+        with prompt_work():
+            return _run(job_id)
     if not bulk:
         return _run(job_id)
     if not bulk_slots().acquire(blocking=False):
