@@ -195,25 +195,18 @@ def _load(port: int, env: dict[str, str], first: int, args: argparse.Namespace) 
 
 
 def _start_background(api: httpx.Client, workdir: Path, rows: int) -> tuple[int, int]:
-    """The busy workspace's import of ``rows`` leads, running when this returns, and a long
-    guide's ingestion queued behind it (a server runs one bulk job at a time, so the two keep
-    it busy one after the other); the import's id and the guide's knowledge base's."""
+    """The busy workspace's long guide being ingested and its import of ``rows`` leads, both
+    running when this returns (a server takes two bulk jobs at once); the import's id and the
+    guide's knowledge base's."""
     leads = workdir / "leads.csv"
     code = (
         "from pathlib import Path; from bench.synthetic import write_leads_csv; "
         f"write_leads_csv(Path({str(leads)!r}), {rows})"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
-    with leads.open("rb") as file:
-        upload = api.post("/api/v1/imports", files={"file": (leads.name, file, "text/csv")})
-    assert upload.status_code == 202, upload.text
-    import_id = int(upload.json()["id"])
-    while (job := api.get(f"/api/v1/imports/{import_id}").json())["rows"] == 0:
-        assert job["status"] in ("queued", "running"), job
-        time.sleep(0.2)
     guide = workdir / "guide.md"
     rng = random.Random(5)
-    guide.write_text("\n\n".join(knowledge_guide(rng, sections=40) for _ in range(5)))
+    guide.write_text("\n\n".join(knowledge_guide(rng, sections=40) for _ in range(40)))
     kb = api.post("/api/v1/knowledge/bases", json={"name": "Busy guide"}).json()
     with guide.open("rb") as file:
         added = api.post(
@@ -221,6 +214,17 @@ def _start_background(api: httpx.Client, workdir: Path, rows: int) -> tuple[int,
             files={"file": (guide.name, file, "text/markdown")},
         )
     assert added.status_code == 202, added.text
+    document = f"/api/v1/knowledge/documents/{added.json()['id']}"
+    while (ingesting := api.get(document).json())["progress"] == 0:
+        assert ingesting["status"] not in ("failed", "ready"), ingesting
+        time.sleep(0.2)
+    with leads.open("rb") as file:
+        upload = api.post("/api/v1/imports", files={"file": (leads.name, file, "text/csv")})
+    assert upload.status_code == 202, upload.text
+    import_id = int(upload.json()["id"])
+    while (job := api.get(f"/api/v1/imports/{import_id}").json())["rows"] == 0:
+        assert job["status"] in ("queued", "running"), job
+        time.sleep(0.2)
     return import_id, int(kb["id"])
 
 
