@@ -24,9 +24,9 @@ def spend(session, workspace_id, *, provider="twilio", metric="sms", quantity=1,
 def passed(session, workspace_id) -> list[dict]:
     session.expire_all()
     rows = session.scalars(
-        select(Event).where(
-            Event.workspace_id == workspace_id, Event.type == "usage.threshold_passed"
-        )
+        select(Event)
+        .where(Event.workspace_id == workspace_id, Event.type == "usage.threshold_passed")
+        .order_by(Event.id)
     )
     return [row.data for row in rows]
 
