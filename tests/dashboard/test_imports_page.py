@@ -18,7 +18,7 @@ from leadflow.db import get_sessionmaker
 from leadflow.models import ImportJob, ImportStatus, Lead
 from tests.builders import make_workspace, settle_jobs
 from tests.dashboard.support import Browser, make_person
-from tests.imports.support import table
+from tests.imports.support import table, writer_held_while_uploads_are_read
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = ("Full Name", "Email", "Handynummer", "Source")
@@ -279,22 +279,7 @@ def test_every_status_and_field_has_words():
 def test_the_pages_keep_and_read_a_file_before_taking_the_writer(browser, monkeypatch):
     """Uploading and starting an import, and uploading a document, copy and read the file
     with no writer turn held: SQLite has one, and every workspace's webhooks wait for it."""
-    from leadflow import db
-    from leadflow.imports import service as imports
-    from leadflow.knowledge import service as knowledge
-
-    held: list[bool] = []
-
-    def watched(function):
-        def call(*args, **kwargs):
-            held.append(db.WRITER.held)
-            return function(*args, **kwargs)
-
-        return call
-
-    monkeypatch.setattr(imports, "keep_upload", watched(imports.keep_upload))
-    monkeypatch.setattr(imports, "read_columns", watched(imports.read_columns))
-    monkeypatch.setattr(knowledge, "keep_file", watched(knowledge.keep_file))
+    held = writer_held_while_uploads_are_read(monkeypatch)
     mapping = uploaded(browser)
     page = browser.get(mapping)
     targets = list(chosen_targets(page.text).values())

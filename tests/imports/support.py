@@ -173,3 +173,26 @@ def messy_crm_export(encoding: str = "cp1252") -> bytes:
         "",  # line 20: blank
     ]
     return csv_text(lines).encode(encoding)
+
+
+def writer_held_while_uploads_are_read(monkeypatch: Any) -> list[bool]:
+    """Whether a writer turn was held each time an upload (an import's file, its columns, a
+    knowledge document) was kept or read: SQLite has one, and every workspace's webhooks wait
+    for it."""
+    from leadflow import db
+    from leadflow.imports import service as imports
+    from leadflow.knowledge import service as knowledge
+
+    held: list[bool] = []
+
+    def watched(function: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            held.append(db.WRITER.held)
+            return function(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(imports, "keep_upload", watched(imports.keep_upload))
+    monkeypatch.setattr(imports, "read_columns", watched(imports.read_columns))
+    monkeypatch.setattr(knowledge, "keep_file", watched(knowledge.keep_file))
+    return held

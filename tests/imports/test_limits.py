@@ -8,13 +8,11 @@ import time
 
 import pytest
 
-from leadflow import db
-from leadflow.imports import service as imports
 from leadflow.imports.columns import ColumnMap
 from leadflow.imports.parsing import MAX_CELL_CHARS
 from leadflow.imports.reader import MAX_COLUMNS, MAX_HEADER_BYTES
-from leadflow.knowledge import service as knowledge
 from tests.builders import settle_jobs
+from tests.imports.support import writer_held_while_uploads_are_read
 
 
 def upload(api, content: bytes, name: str = "leads.csv"):
@@ -78,18 +76,7 @@ def test_a_cell_longer_than_any_field_rejects_its_row_not_the_file(api):
 def test_uploads_are_kept_and_read_before_the_writer_is_taken(api, monkeypatch):
     """While an upload is copied and read, no writer turn is held: SQLite has one, and every
     workspace's webhooks wait for it."""
-    held: list[bool] = []
-
-    def watched(function):
-        def call(*args, **kwargs):
-            held.append(db.WRITER.held)
-            return function(*args, **kwargs)
-
-        return call
-
-    monkeypatch.setattr(imports, "keep_upload", watched(imports.keep_upload))
-    monkeypatch.setattr(imports, "read_columns", watched(imports.read_columns))
-    monkeypatch.setattr(knowledge, "keep_file", watched(knowledge.keep_file))
+    held = writer_held_while_uploads_are_read(monkeypatch)
     assert upload(api, b"Email\nx@example.com\n").status_code == 202
     kb = api.post("/api/v1/knowledge/bases", json={"name": "Docs"}).json()
     document = api.post(

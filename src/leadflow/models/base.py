@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, cast
+from enum import StrEnum
+from typing import Any, Self, cast
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, Table, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
@@ -59,3 +60,15 @@ class RecordMixin:
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ProviderStatus(StrEnum):
+    """A status the channel reports in its own words: each member is one of them."""
+
+    @classmethod
+    def of_provider(cls, word: str) -> Self:
+        """The channel's word for something it took; one we have no word for is ``sent``."""
+        try:
+            return cls(word.lower())
+        except ValueError:
+            return cls("sent")

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadflow.models.base import Base, IdType, JSONType, RecordMixin
+from leadflow.models.base import Base, IdType, JSONType, ProviderStatus, RecordMixin
 
 
 class MessageDirection(StrEnum):
@@ -22,7 +22,7 @@ class MessageAuthor(StrEnum):
     system = "system"
 
 
-class MessageStatus(StrEnum):
+class MessageStatus(ProviderStatus):
     """Where a message is. Ours: ``received`` (in), ``queued`` (out, not yet handed to its
     channel), ``suppressed`` (the send policy refused it); the rest are what the channel said
     of it, in the providers' own words (``kept`` is the outbox's)."""
@@ -41,14 +41,6 @@ class MessageStatus(StrEnum):
     undelivered = "undelivered"
     failed = "failed"
     canceled = "canceled"
-
-    @classmethod
-    def of_provider(cls, word: str) -> MessageStatus:
-        """A provider's word for a message it took; one we have no word for is ``sent``."""
-        try:
-            return cls(word.lower())
-        except ValueError:
-            return cls.sent
 
 
 class Message(RecordMixin, Base):

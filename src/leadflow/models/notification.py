@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadflow.models.base import Base, IdType, RecordMixin
+from leadflow.models.base import Base, IdType, ProviderStatus, RecordMixin
 
 
-class NotificationStatus(StrEnum):
+class NotificationStatus(ProviderStatus):
     """``queued`` until handed to its channel, ``failed`` when it could not be; otherwise what
     the channel said when it took it."""
 
@@ -22,14 +21,6 @@ class NotificationStatus(StrEnum):
     delivered = "delivered"
     undelivered = "undelivered"
     failed = "failed"
-
-    @classmethod
-    def of_provider(cls, word: str) -> NotificationStatus:
-        """A provider's word for a notification it took; any other than these is ``sent``."""
-        try:
-            return cls(word.lower())
-        except ValueError:
-            return cls.sent
 
 
 class Notification(RecordMixin, Base):

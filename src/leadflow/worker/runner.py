@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import traceback
+from contextlib import nullcontext
 from datetime import timedelta
 from enum import StrEnum
 from functools import cache
@@ -61,11 +62,9 @@ def run(job_id: int) -> Outcome:
 
 def _run_in_turn(job_id: int) -> Outcome:
     bulk, priority = _bulk_and_priority(job_id)
-    if not bulk and priority >= registry.Priority.prompt:
-        with prompt_work():
-            return _run(job_id)
     if not bulk:
-        return _run(job_id)
+        with prompt_work() if priority >= registry.Priority.prompt else nullcontext():
+            return _run(job_id)
     if not bulk_slots().acquire(blocking=False):
         dispatch([job_id], delay=BULK_WAIT_SECONDS, priority=priority)
         return Outcome.skipped
