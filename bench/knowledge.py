@@ -143,12 +143,14 @@ def _run(url: str, workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
     os.environ["LEADFLOW_EMBEDDED_WORKER"] = "false"
     os.environ.setdefault("LEADFLOW_LOG_LEVEL", "WARNING")
 
+    from leadflow import catalogue
     from leadflow.config import get_settings
     from leadflow.db import get_engine, reset_engine_cache, unit_of_work
     from leadflow.logs import configure_logging
     from leadflow.migrations.runner import upgrade_to_head
     from leadflow.workspaces.service import create_workspace
 
+    catalogue.load()
     get_settings.cache_clear()
     reset_engine_cache()
     configure_logging()
