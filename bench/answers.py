@@ -71,12 +71,20 @@ class Scores:
     reciprocal_ranks: list[float] = field(default_factory=list)
     by_language: dict[str, Tally] = field(default_factory=dict)
     decide_ms: list[float] = field(default_factory=list)
+    # The best passage's cosine for each question, by what its answer was: "right" (it states a
+    # fact), "wrong" (an answerable question, answered with another fact), "none" (unanswerable).
+    top_cosines: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
 
 def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--misses", action="store_true", help="write each miss to stderr")
+    parser.add_argument(
+        "--distributions", action="store_true",
+        help="write the best passage's cosine for right, wrong and unanswerable questions, and "
+        "the answering threshold each pair of businesses would choose, to stderr",
+    )  # fmt: skip
     return parser.parse_args()
 
 
@@ -115,6 +123,8 @@ def _run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         for message in _messages(folder):
             _score(scores, workspace_id, business, message, misses=args.misses)
             messages += 1
+    if args.distributions:
+        _print_distributions(scores)
     return _result(scores, len(businesses), messages)
 
 
@@ -132,6 +142,7 @@ def _workspace(folder: Path) -> tuple[int, dict[str, Any]]:
     from leadflow.workspaces.service import create_workspace
 
     business = json.loads((folder / "business.json").read_text(encoding="utf-8"))
+    business["slug"] = folder.name
     with unit_of_work() as session:
         workspace = create_workspace(
             session, slug=folder.name, name=business["name"], time_zone=business["timezone"]
@@ -165,11 +176,12 @@ def _score(
         scores.answers.add(right)
         scores.by_language.setdefault(message["lang"], Tally()).add(right)
         scores.wrong.add(answered and not right)
-        _score_retrieval(scores, workspace_id, message)
+        _score_retrieval(scores, workspace_id, business, message)
         if not right and misses:
             _miss(message, decision, "answer")
     elif kind == "unanswerable":
         scores.wrong.add(answered)
+        _keep_top_cosine(scores, workspace_id, business, message)
         if answered and misses:
             _miss(message, decision, "answered the unanswerable")
     elif kind == "intent":
@@ -222,13 +234,34 @@ def _states_a_fact(reply: str, facts: list[str]) -> bool:
     return any(_normal(fact) in said for fact in facts)
 
 
-def _score_retrieval(scores: Scores, workspace_id: int, message: dict[str, Any]) -> None:
+def _search(workspace_id: int, text: str) -> list[Any]:
     from leadflow.db import get_sessionmaker
     from leadflow.knowledge.search import search
 
     with get_sessionmaker(writes=False)() as session:
-        hits = search(session, workspace_id=workspace_id, query=message["text"], limit=10,
-                      threshold=0)  # fmt: skip
+        return search(session, workspace_id=workspace_id, query=text, limit=10, threshold=0)
+
+
+def _keep_top_cosine(
+    scores: Scores, workspace_id: int, business: dict[str, Any], message: dict[str, Any]
+) -> None:
+    hits = _search(workspace_id, message["text"])
+    if not hits:
+        return
+    if message["kind"] == "unanswerable":
+        what = "none"
+    else:
+        what = (
+            "right" if _states_a_fact(hits[0].answer or hits[0].text, message["facts"]) else "wrong"
+        )
+    scores.top_cosines.setdefault(business["slug"], []).append((what, hits[0].cosine))
+
+
+def _score_retrieval(
+    scores: Scores, workspace_id: int, business: dict[str, Any], message: dict[str, Any]
+) -> None:
+    hits = _search(workspace_id, message["text"])
+    _keep_top_cosine(scores, workspace_id, business, message)
     rank = next(
         (i for i, hit in enumerate(hits, 1) if _states_a_fact(hit.text, message["facts"])), None
     )
@@ -292,6 +325,45 @@ def _miss(message: dict[str, Any], decision: Any, what: str) -> None:
     print(f"MISS {what} [{message['id']}] {message['text']!r}\n"
           f"  -> {decision.action} ({decision.reason}): {decision.reply[:160]!r}",
           file=sys.stderr)  # fmt: skip
+
+
+def _print_distributions(scores: Scores) -> None:
+    """Percentiles of the best passage's cosine by what it answered, and for each pair of
+    businesses the threshold that answers most questions right while answering at most 5% of
+    questions wrongly, with what it gives on the other pair."""
+    everything = [pair for pairs in scores.top_cosines.values() for pair in pairs]
+    for what in ("right", "wrong", "none"):
+        values = sorted(c for w, c in everything if w == what)
+        if values:
+            cuts = [values[int(q * (len(values) - 1))] for q in (0.1, 0.25, 0.5, 0.75, 0.9)]
+            print(f"{what:5} n={len(values):3} p10/25/50/75/90: "
+                  + " ".join(f"{c:.3f}" for c in cuts), file=sys.stderr)  # fmt: skip
+    slugs = sorted(scores.top_cosines)
+    for chosen in (slugs[:2], slugs[2:]):
+        tuning = [p for s in chosen for p in scores.top_cosines[s]]
+        held = [p for s in slugs if s not in chosen for p in scores.top_cosines[s]]
+        threshold = _best_threshold(tuning)
+        print(f"threshold from {'+'.join(chosen)}: {threshold:.3f}; "
+              f"there {_rates(tuning, threshold)}; elsewhere {_rates(held, threshold)}",
+              file=sys.stderr)  # fmt: skip
+
+
+def _rates(pairs: list[tuple[str, float]], threshold: float) -> str:
+    answerable = [c for w, c in pairs if w != "none"]
+    right = sum(1 for w, c in pairs if w == "right" and c >= threshold)
+    wrong = sum(1 for w, c in pairs if w != "right" and c >= threshold)
+    return f"right {right / max(len(answerable), 1):.3f} wrong {wrong / max(len(pairs), 1):.3f}"
+
+
+def _best_threshold(pairs: list[tuple[str, float]]) -> float:
+    candidates = sorted({round(c, 3) for _, c in pairs})
+    best, best_right = 1.0, -1
+    for threshold in candidates:
+        right = sum(1 for w, c in pairs if w == "right" and c >= threshold)
+        wrong = sum(1 for w, c in pairs if w != "right" and c >= threshold)
+        if wrong <= 0.05 * len(pairs) and right > best_right:
+            best, best_right = threshold, right
+    return best
 
 
 def _result(scores: Scores, businesses: int, messages: int) -> dict[str, Any]:

@@ -186,16 +186,24 @@ class Settings(BaseSettings):
     smtp_tls: Literal["starttls", "ssl", "none"] = "starttls"
 
     # Knowledge bases (knowledge/): chunking, the local embedding model, search, fetching URLs.
-    knowledge_chunk_tokens: int = Field(default=500, ge=50, le=2000)
-    knowledge_overlap_tokens: int = Field(default=50, ge=0, le=500)
-    knowledge_similarity_threshold: float = Field(default=0.75, ge=0, le=1)
+    knowledge_chunk_tokens: int = Field(
+        default=224, ge=50, le=2000,
+        description="the longest chunk, in the model's tokens; never more than the model reads",
+    )  # fmt: skip
+    knowledge_overlap_tokens: int = Field(default=24, ge=0, le=500)
+    knowledge_similarity_threshold: float = Field(default=0.55, ge=0, le=1)
     knowledge_max_document_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
     knowledge_fetch_timeout_seconds: float = Field(default=15, gt=0)
     knowledge_vector_cache_mb: int = Field(
         default=512, ge=16, description="in-memory vectors kept for exact search, per process"
     )
     embedding_threads: int = Field(
-        default=0, ge=0, le=64, description="onnxruntime threads; 0 = one per core"
+        default=0, ge=0, le=64, description="the embedding model's threads; 0 = one per core"
+    )
+    embedding_model: Literal["use-m3", "minilm"] = Field(
+        default="use-m3",
+        description="the local embedding model; minilm is for comparison on the embedded "
+        "engine (the pgvector index is built for use-m3's 512 dimensions)",
     )
 
     # Documents for the knowledge base (integrations/parsing/). Read locally unless LlamaParse

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from leadflow.agent import policy
+from leadflow.agent import intents, policy
 from leadflow.agent.decision import ACTIONS
 from leadflow.agent.llm import instructions
 from leadflow.agent.rules import Turn
@@ -65,7 +65,8 @@ PASSAGE = SearchHit(
 
 
 def turn(text: str, hits: tuple[SearchHit, ...] = (PASSAGE,)) -> Turn:
-    return Turn(text=text, business="Riyadh Homes", hits=hits, slots=["Sunday 23/11 at 10:00"])
+    return Turn(text=text, business="Riyadh Homes", hits=hits, slots=["Sunday 23/11 at 10:00"],
+                intent=intents.read(text))  # fmt: skip
 
 
 @pytest.mark.parametrize("text", INJECTIONS)

@@ -65,7 +65,7 @@ def test_an_english_question_is_answered_in_english_with_a_qualifying_question(a
     _, answer = thread(api.workspace.id, lead.id)
     assert answer.language == "en"
     assert "Al Rajhi Bank" in answer.body
-    assert answer.body.endswith("Are you looking to buy, to rent or to invest?")
+    assert answer.body.endswith("What can we help you with?")  # no services or questions set
     assert answer.decision["asked"] == "service"
 
 

@@ -1,5 +1,6 @@
-"""Chunking: about N tokens a chunk counted by the model's tokenizer, overlapping, cut between
-paragraphs or sentences where it can, headings kept with what follows; nothing lost."""
+"""Chunking: each section and each FAQ pair a chunk of its own, carrying its heading path; a
+long section cut into parts of about N tokens counted by the model's tokenizer, overlapping, cut
+between paragraphs or sentences where it can; nothing lost."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadflow.integrations.parsing.base import Block
-from leadflow.knowledge.chunking import chunk_blocks
+from leadflow.knowledge.chunking import chunk_blocks, embedding_text
 from leadflow.knowledge.embedder import get_embedder
 
 
@@ -62,15 +63,49 @@ def test_cuts_fall_between_paragraphs_when_that_leaves_a_chunk_half_full():
         assert chunk.text.split("\n\n")[0] in paragraphs  # each starts at a paragraph
 
 
-def test_a_heading_starts_a_chunk_with_its_section():
+def test_each_section_is_a_chunk_of_its_own_carrying_its_heading_path():
     blocks = [
-        Block("Prices", heading=True),
-        Block(" ".join(sentence(i) for i in range(5))),
-        Block("Payment plans", heading=True),
-        Block(" ".join(sentence(i) for i in range(5, 9))),
+        Block("Prices", heading=True, level=1),
+        Block(sentence(0)),
+        Block("Villas", heading=True, level=2),
+        Block(sentence(1)),
+        Block("Flats", heading=True, level=2),
+        Block(sentence(2)),
+        Block("Payment plans", heading=True, level=1),
+        Block(" ".join(sentence(i) for i in range(5, 14))),
     ]
-    chunks = chunk_blocks(blocks, count=words, size=80, overlap=0)
-    assert [c.text.split("\n\n")[0] for c in chunks] == ["Prices", "Payment plans"]
+    chunks = chunk_blocks(blocks, count=words, size=60, overlap=0)
+    assert [(c.section, c.text.split()[-1]) for c in chunks[:3]] == [
+        ("Prices", "end0."), ("Prices \u203a Villas", "end1."), ("Prices \u203a Flats", "end2."),
+    ]  # fmt: skip
+    rest = chunks[3:]
+    assert len(rest) == 2  # a section longer than a chunk is cut in parts...
+    assert {c.section for c in rest} == {"Payment plans"}  # ...each with its path
+
+
+def test_each_question_of_an_faq_page_is_a_chunk_with_its_answer():
+    blocks = [
+        Block("FAQ", heading=True, level=1),
+        Block("Q: Do you work on Fridays?"),
+        Block("A: No, we work Saturday to Thursday."),
+        Block("How long does it take?"),
+        Block("About three hours for a flat."),
+    ]
+    chunks = chunk_blocks(blocks, count=words, size=200, overlap=0)
+    assert [c.text for c in chunks] == [
+        "Q: Do you work on Fridays?\n\nA: No, we work Saturday to Thursday.",
+        "How long does it take?\n\nAbout three hours for a flat.",
+    ]
+    assert {c.section for c in chunks} == {"FAQ"}
+
+
+def test_what_the_model_reads_of_a_chunk_starts_with_where_it_sits():
+    assert embedding_text("Villas start at SAR 2,500.", section="Prices \u203a Villas",
+                          title="Price list") == (
+        "Price list \u203a Prices \u203a Villas\nVillas start at SAR 2,500."
+    )  # fmt: skip
+    assert embedding_text("x", section="Prices", title="prices") == "Prices\nx"
+    assert embedding_text("x", section=None, title=None) == "x"
 
 
 def test_a_sentence_longer_than_a_chunk_is_cut_between_words():
@@ -110,10 +145,8 @@ def test_no_word_is_lost_and_no_chunk_is_empty(paragraphs, size, overlap, headin
     blocks = [Block(p, heading=h) for p, h in zip(paragraphs, headings, strict=False)]
     chunks = chunk_blocks(blocks, count=words, size=size, overlap=min(overlap, size // 2))
     assert all(c.text.strip() for c in chunks)
-    written = [w for p in paragraphs for w in p.split()]
-    seen: list[str] = []
-    for chunk in chunks:  # the words in order, the overlap counted once
-        for word in chunk.text.split():
-            seen.append(word)
-    assert set(written) == set(seen)
+    written = [w for p, h in zip(paragraphs, headings, strict=False) if not h for w in p.split()]
+    seen = {word for chunk in chunks for word in chunk.text.split()}
+    assert set(written) <= seen  # every word of the body is in a chunk...
+    assert seen <= {w for p in paragraphs for w in p.split()}  # ...and nothing else is
     assert all(len(c.text.split()) <= size + overlap + 1 for c in chunks) or size < 10

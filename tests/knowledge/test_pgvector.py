@@ -52,9 +52,9 @@ def test_search_goes_through_the_hnsw_index_and_finds_the_answer(pgvector):
         plan = session.execute(
             text(
                 "EXPLAIN SELECT id FROM knowledge_chunk "
-                "ORDER BY CAST(embedding AS vector(384)) <=> CAST(:q AS vector(384)) LIMIT 5"
+                "ORDER BY CAST(embedding AS vector(512)) <=> CAST(:q AS vector(512)) LIMIT 5"
             ),
-            {"q": "[" + ",".join(["0.05"] * 384) + "]"},
+            {"q": "[" + ",".join(["0.05"] * 512) + "]"},
         ).scalars()
         assert "ix_knowledge_chunk_embedding_hnsw" in "\n".join(plan)
 

@@ -22,7 +22,8 @@ def agency(api):
 
 def answers(hit: dict, wanted: str) -> bool:
     """The hit is the FAQ with that question, or the brochure passage under that heading."""
-    return hit["source"] == wanted or (hit["origin"] == "file" and wanted in hit["text"])
+    under = wanted in hit["text"] or wanted in (hit["section"] or "")
+    return hit["source"] == wanted or (hit["origin"] == "file" and under)
 
 
 def test_paraphrased_questions_find_their_answer_in_the_top_five(api, agency):
@@ -34,16 +35,16 @@ def test_paraphrased_questions_find_their_answer_in_the_top_five(api, agency):
     assert recall >= RECALL_AT_5, f"recall@5 {recall:.2f}; missed: {missed}"
 
 
-def test_what_passes_the_default_threshold_is_mostly_right(api, agency):
-    """At the default threshold (0.75: a cosine of 0.5) little that is returned is wrong."""
-    returned = right = 0
+def test_a_search_that_finds_something_relevant_returns_it_by_default(api, agency):
+    """At the default threshold (0.55: a cosine of 0.1, under what unrelated questions reach:
+    docs/adr/0018) every question here gets its best passages, mostly the right one first."""
+    right = 0
     for question, wanted in QUESTIONS:
         hits = search(api, question, limit=1)
-        returned += len(hits)
-        right += sum(answers(hit, wanted) for hit in hits)
-        assert all(hit["similarity"] >= 0.75 for hit in hits)
-    assert returned >= len(QUESTIONS) // 3
-    assert right / returned >= 0.85
+        assert hits, question
+        assert all(hit["similarity"] >= 0.55 for hit in hits)
+        right += answers(hits[0], wanted)
+    assert right / len(QUESTIONS) >= 0.6
 
 
 def test_an_arabic_question_finds_the_arabic_answer(api, agency):

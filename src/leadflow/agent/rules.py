@@ -1,38 +1,36 @@
 """The rules engine: the agent's decision without an LLM. In order: the lead's consent words;
-a wish to speak to a person; a wish to meet; an answer from the business's own knowledge (the
-closest passage in the lead's language, when close enough); a qualifying question for what is
-still unknown; otherwise a polite hand-off to a person."""
+what else the message wants (a person, a meeting: agent/intents.py); an answer from the
+business's own knowledge when one passage answers it confidently (its closest sentence, in the
+lead's language where a passage in it is as close); a question it cannot answer confidently is
+taken to a person with a promise to come back; otherwise the business's own next qualifying
+question; otherwise a polite hand-off to a person."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from leadflow.agent.decision import Decision, Learned
-from leadflow.agent.templates import JOINS, say
+from leadflow.agent.intents import Intent
+from leadflow.agent.templates import JOINS, listed, say
 from leadflow.compliance.consent import consent_word
 from leadflow.kit.language import Language, language_of
 from leadflow.knowledge.search import SearchHit
-from leadflow.knowledge.wording import query_words
 
-# A passage this close in meaning answers the question (cosine; unrelated question-passage
-# pairs reach 0.33 at the 95th percentile with this model: docs/adr/0008).
-ANSWER_COSINE = 0.42
-SLOTS = ("service", "budget", "timeline", "location")
-_PERSON = re.compile(
-    r"\b(human|real person|a person|someone|agent|representative|manager|call me|phone me|"
-    r"speak to|talk to)\b|موظف|شخص حقيقي|اتصل بي|اتصلوا|كلمني|أكلم|اكلم",
+# A passage this close in meaning answers confidently: the cosine at which, on the answers set,
+# at most 5% of questions get a wrong answer (chosen on two of its businesses, checked on the
+# other two: docs/adr/0018). Agreement with the keyword ranking did not tell right from wrong.
+CONFIDENT_COSINE = 0.44
+# A passage in the lead's language is preferred while it is this close to the best one.
+SAME_LANGUAGE_SLACK = 0.05
+SLOTS = ("service", "timeline", "budget", "location")
+_QUESTION = re.compile(
+    r"[?\u061f]|^\s*(?:how|what|when|where|which|who|why|do|does|did|is|are|can|could|will|"
+    r"would|should|may|any|got)\b|(?:^|\s)(?:كم|هل|متى|وين|اين|أين|ليش|لماذا|كيف|وش|ايش|شو|"
+    r"ماذا|فيه|في\s+عندكم|عندكم|تقدرون|ممكن)(?:\s|$)",
     re.IGNORECASE,
 )
-_MEETING = re.compile(
-    r"\b(book|schedule|arrange|set up)\s+(a|an|the|my)?\s*(viewing|visit|appointment|meeting|"
-    r"call|tour|showing)\b|\b(can|could|may)\s+i\s+(come|visit|see|view)\b"
-    r"|\bi\s*(want|would like|'d like)\s+to\s+(visit|see|view|meet|book)\b|\bappointment\b"
-    r"|موعد|زيارة|معاينة|احجز|أحجز",
-    re.IGNORECASE,
-)
-_SENTENCE = re.compile(r"(?<=[.!?\u061f])\s+")
 
 
 @dataclass(frozen=True)
@@ -47,59 +45,96 @@ class Turn:
     slots: Sequence[str] = ()  # meeting times to offer, already written for the lead
     learned: Learned = field(default_factory=Learned)
     language: Language = "en"
+    intent: Intent | None = None
+    # The business's own qualifying questions, by slot and language (workspaces/questions.py).
+    questions: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    services: Sequence[str] = ()  # the business's names for what it sells
 
 
 def decide(turn: Turn) -> Decision:
     consent = consent_word(turn.text)
     if consent is not None:
         return _consent(turn, consent)
-    if _PERSON.search(turn.text):
+    if turn.intent == "opt_out":
+        return _consent(turn, "opt_out")
+    if turn.intent == "person":
         return _decision(turn, "handoff", say("handoff", turn.language, business=turn.business),
                          reason="asked for a person")  # fmt: skip
-    if _MEETING.search(turn.text) and turn.slots:
+    if turn.intent == "meeting" and turn.slots:
         slots = JOINS[turn.language].join(turn.slots)
         return _decision(turn, "offer_times", say("offer_times", turn.language, slots=slots),
                          reason="wants to meet")  # fmt: skip
     answer = best_answer(turn)
-    question = _next_question(turn)
+    slot = next_slot(turn)
+    question = question_for(turn, slot) if slot else None
     if answer is not None:
         hit, text = answer
-        reply = text if question is None else f"{text}\n\n{say(question, turn.language)}"
+        reply = text if question is None else f"{text}\n\n{question}"
         return _decision(turn, "reply", reply, citations=[hit.chunk_id],
                          reason=f"answered from {hit.source}")  # fmt: skip
+    if is_question(turn.text):
+        return _decision(turn, "handoff", say("check", turn.language, business=turn.business),
+                         reason="no confident answer in the knowledge base")  # fmt: skip
     if question is not None:
-        return _decision(turn, "ask", say(question, turn.language), reason=f"asked for {question}")
+        return _decision(turn, "ask", question, reason=f"asked for {slot}")
     return _decision(turn, "handoff", say("handoff", turn.language, business=turn.business),
-                     reason="no answer in the knowledge base")  # fmt: skip
+                     reason="nothing left to ask")  # fmt: skip
+
+
+def is_question(text: str) -> bool:
+    return _QUESTION.search(text) is not None
 
 
 def best_answer(turn: Turn) -> tuple[SearchHit, str] | None:
-    """The closest passage that answers, preferring the lead's language, and its answer."""
-    close = [hit for hit in turn.hits if hit.cosine >= ANSWER_COSINE]
-    same_language = [hit for hit in close if language_of(hit.text) == turn.language]
-    for hit in same_language or close:
-        return hit, answer_in(hit, turn.text)
-    return None
+    """The passage that answers confidently, preferring the lead's language, and its answer."""
+    close = [hit for hit in turn.hits if confident(hit)]
+    if not close:
+        return None
+    best = max(hit.cosine for hit in close)
+    same_language = [
+        hit for hit in close
+        if language_of(hit.text) == turn.language and hit.cosine >= best - SAME_LANGUAGE_SLACK
+    ]  # fmt: skip
+    hit = (same_language or close)[0]
+    return hit, answer_in(hit)
 
 
-def answer_in(hit: SearchHit, question: str) -> str:
-    """An FAQ's answer; or the one or two sentences of a passage that share most words with
-    the question, in the passage's order."""
+def confident(hit: SearchHit) -> bool:
+    return hit.cosine >= CONFIDENT_COSINE
+
+
+def answer_in(hit: SearchHit) -> str:
+    """An FAQ's answer; else the passage's sentence closest to the question (where that
+    sentence is itself the question of a question-and-answer pair, what follows it)."""
     if hit.origin == "faq" and "\nA: " in hit.text:
         return hit.text.split("\nA: ", 1)[1].strip()
-    sentences = [s.strip() for s in _SENTENCE.split(hit.text.replace("\n", " ")) if s.strip()]
-    wanted = set(query_words(question))
-    ranked = sorted(
-        range(len(sentences)), key=lambda i: -len(wanted & set(query_words(sentences[i])))
-    )
-    return " ".join(sentences[i] for i in sorted(ranked[:2]))
+    sentence = hit.answer or hit.text
+    if sentence.rstrip().endswith(("?", "\u061f")):
+        after = hit.text.split(sentence, 1)[-1].strip()
+        return after or sentence
+    return sentence
 
 
-def _next_question(turn: Turn) -> str | None:
-    for slot in SLOTS:
-        if slot not in turn.known and slot not in turn.asked and not getattr(turn.learned, slot):
-            return f"ask_{slot}"
+def next_slot(turn: Turn) -> str | None:
+    for slot in turn.questions or SLOTS:
+        if (
+            slot not in turn.known
+            and slot not in turn.asked
+            and not getattr(turn.learned, slot, "")
+        ):
+            return slot
     return None
+
+
+def question_for(turn: Turn, slot: str) -> str:
+    """The business's own question for ``slot`` in the lead's language, else ours."""
+    own = (turn.questions.get(slot) or {}).get(turn.language)
+    if own:
+        return own
+    if slot == "service" and turn.services:
+        services = listed(list(turn.services[:5]), turn.language)
+        return say("ask_service_from", turn.language, services=services)
+    return say(f"ask_{slot}", turn.language)
 
 
 def _consent(turn: Turn, word: str) -> Decision:

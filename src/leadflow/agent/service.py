@@ -11,19 +11,18 @@ from typing import Any
 import structlog
 from sqlalchemy.orm import Session
 
-from leadflow.agent import policy, rules
+from leadflow.agent import intents, policy, rules
 from leadflow.agent.decision import Decision, Learned
 from leadflow.agent.hours import meeting_slots, spoken, working_days
 from leadflow.agent.llm import decide_with
 from leadflow.agent.rules import Turn
-from leadflow.agent.templates import say
 from leadflow.compliance import consent
 from leadflow.conversations import repository as conversations
 from leadflow.conversations.service import is_verified, queue_outgoing
 from leadflow.events.service import record
 from leadflow.integrations.llm.base import LLMFailed
 from leadflow.kit.language import Language, language_of
-from leadflow.knowledge.search import search
+from leadflow.knowledge.search import query_vector, search
 from leadflow.leads.qualification import QualificationSource, claim
 from leadflow.models import (
     ConsentStatus,
@@ -37,6 +36,7 @@ from leadflow.models import (
 )
 from leadflow.models.base import utcnow
 from leadflow.scoring.qualification import Qualification, qualify_by_rules
+from leadflow.workspaces.questions import qualifying_questions
 
 log = structlog.get_logger()
 RETRIEVED = 5
@@ -77,6 +77,7 @@ def _turn(
     hits = search(
         session, workspace_id=workspace.id, query=message.body, limit=RETRIEVED, threshold=0
     )
+    intent = intents.read(message.body, query_vector(message.body))
     days = working_days(workspace.settings or {}, workspace.default_region)
     slots = meeting_slots(utcnow(), zone=workspace.time_zone or "UTC", days=days)
     asked = {str(d.get("asked")) for d in conversations.agent_decisions(session, conversation.id)}
@@ -85,6 +86,8 @@ def _turn(
         known=_known(session, lead, conversation, _services(workspace)),
         asked=frozenset(asked - {"None"}), slots=[spoken(s, language) for s in slots],
         learned=_learned(message.body, _services(workspace)), language=language,
+        intent=intent, questions=qualifying_questions(workspace),
+        services=tuple(_services(workspace)),
     )  # fmt: skip
 
 
@@ -112,7 +115,7 @@ def _known_from(qualification: dict[str, Any], *, city: str | None) -> frozenset
     timeline = qualification.get("timeline") or {}
     if timeline.get("by") or timeline.get("relative"):
         known.add("timeline")
-    if qualification.get("service_interest") or (qualification.get("need") or {}).get("summary"):
+    if qualification.get("service_interest") or (qualification.get("need") or {}).get("text"):
         known.add("service")
     if city:
         known.add("location")
@@ -159,7 +162,7 @@ def act(session: Session, plan: Plan, decision: Decision, engine: str) -> Messag
     reply = queue_outgoing(
         session, conversation, decision.reply, author=MessageAuthor.agent, replying_to=message,
         decision={**decision.model_dump(mode="json"), "engine": engine,
-                  "asked": _asked(decision)},
+                  "asked": _asked(plan.turn, decision)},
         citations=_citations(plan.turn, decision), language=decision.language,
     )  # fmt: skip
     record(session, plan.workspace_id, "agent.decided", lead_id=lead.id,
@@ -167,9 +170,9 @@ def act(session: Session, plan: Plan, decision: Decision, engine: str) -> Messag
     return reply
 
 
-def _asked(decision: Decision) -> str | None:
-    for slot in rules.SLOTS:
-        if decision.reply.endswith(say(f"ask_{slot}", decision.language)):
+def _asked(turn: Turn, decision: Decision) -> str | None:
+    for slot in turn.questions or rules.SLOTS:
+        if decision.reply.endswith(rules.question_for(turn, slot)):
             return slot
     return None
 

@@ -7,8 +7,12 @@ from leadflow.kit.language import Language
 TEMPLATES: dict[str, dict[Language, str]] = {
     "answer": {"en": "{answer}", "ar": "{answer}"},
     "ask_service": {
-        "en": "Are you looking to buy, to rent or to invest?",
-        "ar": "هل تبحث عن الشراء أم الإيجار أم الاستثمار؟",
+        "en": "What can we help you with?",
+        "ar": "كيف يمكننا مساعدتك؟",
+    },
+    "ask_service_from": {
+        "en": "Which of our services are you interested in: {services}?",
+        "ar": "أي خدماتنا تهمك: {services}؟",
     },
     "ask_budget": {
         "en": "What budget do you have in mind?",
@@ -19,12 +23,17 @@ TEMPLATES: dict[str, dict[Language, str]] = {
         "ar": "متى تريد أن يتم ذلك؟",
     },
     "ask_location": {
-        "en": "Which area or city do you prefer?",
-        "ar": "ما هي المنطقة أو المدينة التي تفضلها؟",
+        "en": "Which area or city are you in?",
+        "ar": "في أي منطقة أو مدينة أنت؟",
     },
     "offer_times": {
         "en": "We would be glad to. We can meet {slots}. Which suits you best?",
         "ar": "يسعدنا ذلك. يمكننا الترتيب {slots}. أي موعد يناسبك؟",
+    },
+    "check": {
+        "en": "Good question. Let me check with the team at {business} and come back to you "
+        "shortly.",
+        "ar": "سؤال جيد. سأتحقق من ذلك مع فريق {business} وأعود إليك قريباً.",
     },
     "handoff": {
         "en": "Thank you for your message. A colleague from {business} will reply to you shortly.",
@@ -49,6 +58,14 @@ TEMPLATES: dict[str, dict[Language, str]] = {
     },
 }
 JOINS: dict[Language, str] = {"en": " or ", "ar": " أو "}
+_COMMAS: dict[Language, str] = {"en": ", ", "ar": "، "}
+
+
+def listed(items: list[str], language: Language) -> str:
+    """ "a, b or c", as each language lists choices."""
+    if len(items) < 2:
+        return "".join(items)
+    return _COMMAS[language].join(items[:-1]) + JOINS[language] + items[-1]
 
 
 def say(key: str, language: Language, **values: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from leadflow.compliance.opt_outs import is_opt_out
 from leadflow.events.service import record as record_event
 from leadflow.kit.bulk import insert_rows
 from leadflow.models import Activity, ConsentStatus, Lead
@@ -31,14 +32,6 @@ OPT_OUT_KEYWORDS = frozenset(
 )  # fmt: skip
 OPT_IN_KEYWORDS = frozenset({"start", "unstop", "yes", "ابدأ", "ابدا"})
 HELP_KEYWORDS = frozenset({"help", "info", "مساعدة"})
-_OPT_OUT_WORDINGS = re.compile(
-    r"\b(stop|quit|no more)\s+(texting|messaging|contacting|sending|calling|messages|texts)\b"
-    r"|\bunsubscribe\b|\bopt\s*-?\s*out\b|\bremove me\b|\btake me off\b|\bleave me alone\b"
-    r"|\bdo\s*n[o']?t\s+(text|message|contact|call|write to)\s+me\b"
-    r"|لا\s+(تراسلني|ترسل|تتصل|تتواصل)|توقف(وا)?\s+عن\s+(مراسلتي|الارسال|الإرسال|ارسال|إرسال)"
-    r"|الغاء\s+الاشتراك|إلغاء\s+الاشتراك",
-    re.IGNORECASE,
-)
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 # The timeline's and the event log's word for a change to each status.
 VERBS = {
@@ -59,7 +52,7 @@ def consent_word(text: str) -> ConsentWord | None:
             return "opt_in"
         if keyword in HELP_KEYWORDS:
             return "help"
-    if _OPT_OUT_WORDINGS.search(text):
+    if is_opt_out(text):
         return "opt_out"
     return None
 

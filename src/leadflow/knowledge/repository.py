@@ -1,5 +1,6 @@
 """Every query of the knowledge domain. Each one names the workspace in its WHERE clause, so
-another workspace's knowledge is never read, not merely filtered out afterwards."""
+another workspace's knowledge is never read, not merely filtered out afterwards; the one
+exception is the platform's own sweep for documents to embed again, which reads no content."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from leadflow.knowledge.embedder import DIMENSIONS, Vectors
+from leadflow.knowledge.embedder import Vectors, get_embedder
 from leadflow.knowledge.wording import searchable
-from leadflow.models import KnowledgeBase, KnowledgeChunk, KnowledgeDocument
+from leadflow.models import DocumentStatus, KnowledgeBase, KnowledgeChunk, KnowledgeDocument
 from leadflow.models.base import table
 
 
@@ -80,6 +81,24 @@ def documents(
             KnowledgeDocument.workspace_id == workspace_id,
             KnowledgeDocument.knowledge_base_id == kb_id,
             KnowledgeDocument.id > after_id,
+        )
+        .order_by(KnowledgeDocument.id)
+        .limit(limit)
+    ).all()
+
+
+def documents_embedded_by_another(
+    session: Session, model: str, *, limit: int
+) -> Sequence[KnowledgeDocument]:
+    """Ready documents, of any workspace, whose chunks were embedded by another model."""
+    return session.scalars(
+        select(KnowledgeDocument)
+        .where(
+            KnowledgeDocument.status == DocumentStatus.ready,
+            or_(
+                KnowledgeDocument.embedding_model.is_(None),
+                KnowledgeDocument.embedding_model != model,
+            ),
         )
         .order_by(KnowledgeDocument.id)
         .limit(limit)
@@ -190,6 +209,7 @@ def chunks(session: Session, workspace_id: int, chunk_ids: Sequence[int]) -> lis
                 KnowledgeChunk.position,
                 KnowledgeChunk.page,
                 KnowledgeChunk.text,
+                KnowledgeChunk.section,
                 KnowledgeDocument.source,
                 KnowledgeDocument.title,
                 KnowledgeDocument.origin,
@@ -213,10 +233,29 @@ def vectors(session: Session, workspace_id: int, kb_id: int) -> tuple[np.ndarray
         .order_by(KnowledgeChunk.id)
     ).all()
     ids = np.fromiter((row[0] for row in result), dtype=np.int64, count=len(result))
-    matrix = np.empty((len(result), DIMENSIONS), dtype=np.float32)
+    matrix = np.empty((len(result), get_embedder().dimensions), dtype=np.float32)
     for i, row in enumerate(result):
         matrix[i] = row[1]
     return ids, matrix
+
+
+def sentences(
+    session: Session, workspace_id: int, chunk_ids: Sequence[int]
+) -> dict[int, tuple[list[list[int]], Vectors]]:
+    """Each chunk's sentence spans and their vectors (chunks stored without them are left
+    out)."""
+    if not chunk_ids:
+        return {}
+    rows = session.execute(
+        select(
+            KnowledgeChunk.id, KnowledgeChunk.sentence_spans, KnowledgeChunk.sentence_vectors
+        ).where(KnowledgeChunk.workspace_id == workspace_id, KnowledgeChunk.id.in_(list(chunk_ids)))
+    ).all()
+    return {
+        row[0]: (row[1], np.frombuffer(row[2], dtype=np.float32).reshape(len(row[1]), -1))
+        for row in rows
+        if row[1] and row[2]
+    }
 
 
 def embeddings(
@@ -312,9 +351,12 @@ def has_vector_index(session: Session) -> bool:
     if session.get_bind().dialect.name != "postgresql":
         return False
     found = session.execute(
-        text("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_knowledge_chunk_embedding_hnsw'")
+        text(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_knowledge_chunk_embedding_hnsw'"
+        )
     ).first()
-    return found is not None
+    # Built for another model's dimensions (LEADFLOW_EMBEDDING_MODEL=minilm): search exactly.
+    return found is not None and f"vector({get_embedder().dimensions})" in found[0]
 
 
 def pgvector_hits(
@@ -322,12 +364,14 @@ def pgvector_hits(
 ) -> list[VectorHit]:
     literal = "[" + ",".join(f"{x:.7g}" for x in vector.tolist()) + "]"
     session.execute(text("SET LOCAL hnsw.ef_search = 100"))
+    vector_type = f"vector({len(vector)})"
     rows = session.execute(
         text(
-            "SELECT id, 1 - (CAST(embedding AS vector(384)) <=> CAST(:q AS vector(384))) "
+            f"SELECT id, 1 - (CAST(embedding AS {vector_type}) <=> CAST(:q AS {vector_type})) "
             "FROM knowledge_chunk WHERE workspace_id = :workspace_id "
             "AND knowledge_base_id = ANY(:kb_ids) "
-            "ORDER BY CAST(embedding AS vector(384)) <=> CAST(:q AS vector(384)) LIMIT :limit"
+            f"ORDER BY CAST(embedding AS {vector_type}) <=> CAST(:q AS {vector_type}) "
+            "LIMIT :limit"
         ),
         {"q": literal, "workspace_id": workspace_id, "kb_ids": list(kb_ids), "limit": limit},
     )

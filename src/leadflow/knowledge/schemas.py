@@ -87,8 +87,13 @@ class SearchHitOut(Schema):
     text: str
     score: float
     similarity: float = Field(description="(1 + cosine) / 2, from 0 to 1")
-    cosine: float
+    cosine: float = Field(
+        description="of the query to the passage or to its closest sentence, the higher"
+    )
     matched_by: list[str]
+    section: str | None = Field(description="the passage's headings, outermost first")
+    answer: str = Field(description="the passage's sentence closest to the query")
+    answer_cosine: float = Field(description="that sentence's cosine to the query")
 
 
 class SearchOut(Schema):

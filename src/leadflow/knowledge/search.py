@@ -1,14 +1,18 @@
-"""Search by meaning and by keyword, fused by reciprocal rank.
+"""Search by meaning, with keywords to help.
 
-Meaning: the query's embedding against the chunks' (exact in memory, or pgvector's HNSW index
-on PostgreSQL where it is installed). Keywords: SQLite FTS5, or PostgreSQL full text. Each side
-proposes its best candidates; a candidate's fused score is the sum of 1/(60 + rank) over the
-sides that proposed it; candidates whose similarity in meaning falls below the threshold are
-left out, whichever side proposed them.
+Candidates come from two sides: the chunks nearest the query in meaning (exact in memory, or
+pgvector's HNSW index on PostgreSQL where it is installed) and the chunks that share its words
+(SQLite FTS5, or PostgreSQL full text). Each candidate is then judged by meaning: the mean of its
+own cosine to the query and its closest sentence's (each sentence is embedded on its own at
+ingestion, with its section path): a short question sits closer to the one sentence that
+answers it than to a whole section, and the section tells which sentence is about what.
+Keywords only add a small bonus, at most
+``KEYWORD_BONUS`` for the best keyword match: enough to order passages that are as close in
+meaning, never enough to lift a weak match in meaning over a strong one (docs/adr/0018).
 
 Similarity is reported on a 0..1 scale, (1 + cosine) / 2, as Elasticsearch reports cosine
-scores: the default threshold of 0.75 is a cosine of 0.5, which about 5 in 100 unrelated
-question-passage pairs reach with this model (docs/adr/0008).
+scores; candidates below the threshold are left out. The answer in each hit is its closest
+sentence.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from leadflow.config import get_settings
@@ -28,11 +33,11 @@ from leadflow.knowledge.repository import KeywordHit, VectorHit
 from leadflow.knowledge.vectors import VectorCache, nearest
 from leadflow.models import KnowledgeBase
 
-RRF_K = 60
-# How much each side's ranking counts: meaning leads, keywords break its ties and rescue exact
-# terms (names, numbers) that the model blurs (docs/adr/0008).
-SIDE_WEIGHTS = {"meaning": 1.0, "keywords": 0.5}
+# The most keywords add to a passage's score (a cosine's units), for the best keyword match;
+# the n-th best adds a share of it that falls as 1/n (docs/adr/0018).
+KEYWORD_BONUS = 0.03
 MIN_CANDIDATES = 40
+NEIGHBOUR_SLACK = 0.15  # a neighbouring sentence this close joins the answer (cosine)
 
 
 @dataclass(frozen=True)
@@ -46,10 +51,14 @@ class SearchHit:
     position: int
     page: int | None
     text: str
-    score: float  # fused rank score, 1.0 when both sides rank it first
+    score: float  # what orders the hits: the cosine, plus the keywords' bonus
     similarity: float  # (1 + cosine) / 2, 0..1
-    cosine: float  # of the query's and the chunk's embeddings, -1..1
+    cosine: float  # the mean of the query's cosine to the chunk and to its closest sentence
     matched_by: tuple[str, ...]  # "meaning", "keywords"
+    section: str | None = None  # the chunk's heading path
+    answer: str = ""  # the chunk's sentence closest to the query (with a close neighbour)
+    answer_cosine: float = 0.0  # that sentence's cosine to the query
+    keyword_rank: int | None = None  # its rank among the keyword matches (1 the best), if one
 
 
 @cache
@@ -60,6 +69,14 @@ def _query_embedding() -> ThreadPoolExecutor:
 @cache
 def vector_cache() -> VectorCache:
     return VectorCache(get_settings().knowledge_vector_cache_mb * 1024 * 1024)
+
+
+@lru_cache(maxsize=256)
+def query_vector(query: str) -> Vectors:
+    """The query's embedding; the agent reads a message's intent with the same vector."""
+    vector = get_embedder().embed_one(query)
+    vector.setflags(write=False)
+    return vector
 
 
 def search(
@@ -77,7 +94,7 @@ def search(
         return []
     # The model embeds the query on another thread while SQL finds the knowledge bases and the
     # keyword side: both let go of the interpreter, and there are two cores.
-    embedding = _query_embedding().submit(get_embedder().embed_one, query)
+    embedding = _query_embedding().submit(query_vector, query)
     kbs = _knowledge_bases(session, workspace_id, kb_ids)
     if not kbs:
         return []
@@ -89,12 +106,68 @@ def search(
     meaning = _MeaningSide(session, kbs)
     vector = embedding.result()
     by_meaning = meaning.nearest(vector, wanted)
-    fused = _fused(by_meaning, by_keywords)
-    cosine = {hit.chunk_id: hit.similarity for hit in by_meaning}
-    cosine.update(meaning.cosines(vector, [c for c in fused if c not in cosine]))
-    ranked = sorted(fused, key=lambda chunk_id: -fused[chunk_id][0])
-    kept = [c for c in ranked if c in cosine and scaled(cosine[c]) >= threshold]
-    return _hits(session, workspace_id, kept[:limit], fused, cosine)
+    judged = _judged(session, workspace_id, meaning, vector, by_meaning, by_keywords)
+    ranked = sorted(judged.values(), key=lambda j: -j.score)
+    kept = [j for j in ranked if scaled(j.cosine) >= threshold][:limit]
+    return _hits(session, workspace_id, kept)
+
+
+@dataclass(frozen=True)
+class _Judged:
+    chunk_id: int
+    cosine: float
+    score: float
+    matched_by: tuple[str, ...]
+    sentence: tuple[int, int] | None  # the closest sentence's span in the chunk's text
+    sentence_cosine: float
+    keyword_rank: int | None
+
+
+def _judged(
+    session: Session,
+    workspace_id: int,
+    meaning: _MeaningSide,
+    vector: Vectors,
+    by_meaning: Sequence[VectorHit],
+    by_keywords: Sequence[KeywordHit],
+) -> dict[int, _Judged]:
+    """Every candidate, judged by meaning (the mean of its own cosine and its closest
+    sentence's) with the keywords' bonus."""
+    chunk_cosine = {hit.chunk_id: hit.similarity for hit in by_meaning}
+    keyword_rank = {hit.chunk_id: hit.rank for hit in by_keywords}
+    missing = [c for c in keyword_rank if c not in chunk_cosine]
+    chunk_cosine.update(meaning.cosines(vector, missing))
+    sentences = repository.sentences(session, workspace_id, list(chunk_cosine))
+    judged = {}
+    for chunk_id, cosine in chunk_cosine.items():
+        span, sentence_cosine = _closest_sentence(sentences.get(chunk_id), vector)
+        closeness = (cosine + sentence_cosine) / 2 if span is not None else cosine
+        rank = keyword_rank.get(chunk_id)
+        bonus = KEYWORD_BONUS / rank if rank else 0.0
+        sides = ("meaning", "keywords") if rank else ("meaning",)
+        judged[chunk_id] = _Judged(
+            chunk_id, closeness, closeness + bonus, sides, span, sentence_cosine, rank
+        )
+    return judged
+
+
+def _closest_sentence(
+    stored: tuple[list[list[int]], Vectors] | None, vector: Vectors
+) -> tuple[tuple[int, int] | None, float]:
+    """The span of the sentence closest to the query, with the closer of its neighbours when
+    that one is nearly as close (an answer often takes two sentences), and its cosine."""
+    if stored is None:
+        return None, -1.0
+    spans, matrix = stored
+    cosines = matrix @ vector
+    at = int(np.argmax(cosines))
+    start, end = spans[at]
+    neighbours = [i for i in (at - 1, at + 1) if 0 <= i < len(spans)]
+    if neighbours:
+        near = max(neighbours, key=lambda i: cosines[i])
+        if cosines[near] >= cosines[at] - NEIGHBOUR_SLACK:
+            start, end = min(start, spans[near][0]), max(end, spans[near][1])
+    return (start, end), float(cosines[at])
 
 
 def scaled(cosine: float) -> float:
@@ -141,34 +214,14 @@ class _MeaningSide:
         return found
 
 
-def _fused(
-    by_meaning: Sequence[VectorHit], by_keywords: Sequence[KeywordHit]
-) -> dict[int, tuple[float, tuple[str, ...]]]:
-    fused: dict[int, tuple[float, tuple[str, ...]]] = {}
-    best = sum(SIDE_WEIGHTS.values()) / (RRF_K + 1)
-    sides = (
-        ("meaning", [(hit.chunk_id, rank) for rank, hit in enumerate(by_meaning, start=1)]),
-        ("keywords", [(hit.chunk_id, hit.rank) for hit in by_keywords]),
-    )
-    for side, ranked in sides:
-        for chunk_id, rank in ranked:
-            score, matched = fused.get(chunk_id, (0.0, ()))
-            share = SIDE_WEIGHTS[side] / (RRF_K + rank) / best
-            fused[chunk_id] = (score + share, (*matched, side))
-    return fused
-
-
-def _hits(
-    session: Session,
-    workspace_id: int,
-    chunk_ids: list[int],
-    fused: dict[int, tuple[float, tuple[str, ...]]],
-    similarity: dict[int, float],
-) -> list[SearchHit]:
-    rows = {row.id: row for row in repository.chunks(session, workspace_id, chunk_ids)}
+def _hits(session: Session, workspace_id: int, judged: list[_Judged]) -> list[SearchHit]:
+    rows = {
+        row.id: row
+        for row in repository.chunks(session, workspace_id, [j.chunk_id for j in judged])
+    }
     return [
         SearchHit(
-            chunk_id=chunk_id,
+            chunk_id=j.chunk_id,
             knowledge_base_id=row.knowledge_base_id,
             document_id=row.document_id,
             source=row.source,
@@ -177,11 +230,15 @@ def _hits(
             position=row.position,
             page=row.page,
             text=row.text,
-            score=round(fused[chunk_id][0], 4),
-            similarity=round(scaled(similarity[chunk_id]), 4),
-            cosine=round(similarity[chunk_id], 4),
-            matched_by=fused[chunk_id][1],
+            score=round(j.score, 4),
+            similarity=round(scaled(round(j.cosine, 4)), 4),
+            cosine=round(j.cosine, 4),
+            matched_by=j.matched_by,
+            section=row.section,
+            answer=row.text[j.sentence[0] : j.sentence[1]] if j.sentence else "",
+            answer_cosine=round(j.sentence_cosine, 4),
+            keyword_rank=j.keyword_rank,
         )
-        for chunk_id in chunk_ids
-        if (row := rows.get(chunk_id)) is not None
+        for j in judged
+        if (row := rows.get(j.chunk_id)) is not None
     ]

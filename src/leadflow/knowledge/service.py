@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,8 +21,9 @@ from leadflow.integrations.parsing.local import LocalParser
 from leadflow.kit import fetch, ssrf, uploads
 from leadflow.kit.fetch import FetchFailed
 from leadflow.knowledge import repository
-from leadflow.knowledge.chunking import Chunk, chunk_blocks, faq_text
-from leadflow.knowledge.embedder import DIMENSIONS, Vectors, get_embedder
+from leadflow.knowledge.chunking import Chunk, chunk_blocks, embedding_text, faq_text
+from leadflow.knowledge.embedder import Vectors, get_embedder
+from leadflow.knowledge.sentences import Span, sentence_spans
 from leadflow.models import DocumentStatus, KnowledgeBase, KnowledgeDocument
 
 EMBED_SLICE = 128  # chunks embedded between two progress reports
@@ -68,6 +69,15 @@ class Prepared:
     chunks: list[Chunk]
     token_counts: list[int]
     vectors: Vectors | None  # None: the content is unchanged, keep the chunks there are
+    sentences: list[Sentences] = field(default_factory=list)  # one per chunk
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """A chunk's sentences: where each is in its text, and each one's unit vector."""
+
+    spans: list[Span]
+    vectors: Vectors
 
 
 # Knowledge bases
@@ -250,16 +260,50 @@ def prepare(
     if source.origin == "faq":
         chunks = [Chunk(blocks[0].text, 0, None)]
     else:
-        size, overlap = settings.knowledge_chunk_tokens, settings.knowledge_overlap_tokens
-        chunks = chunk_blocks(blocks, count=count, size=size, overlap=overlap)
+        chunks = chunk_blocks(blocks, count=count, size=chunk_tokens(), overlap=overlap_tokens())
     progress(15, f"embedding {len(chunks)} chunks")
     if source.origin == "faq":
         vectors = faq_vectors([source.source], [chunks[0].text])
     else:
-        vectors = _embedded([c.text for c in chunks], progress)
+        vectors = _embedded([_model_text(c, title) for c in chunks], progress)
+    sentences = _sentences(chunks, title)
     return Prepared(
-        sha256, kind, parsed_by, title, chunks, count([c.text for c in chunks]), vectors
-    )
+        sha256, kind, parsed_by, title, chunks, count([c.text for c in chunks]), vectors,
+        sentences,
+    )  # fmt: skip
+
+
+def chunk_tokens() -> int:
+    """How long a chunk may be: what the model reads, less room for its section path."""
+    embedder_window = get_embedder().max_tokens - SECTION_ROOM
+    return min(get_settings().knowledge_chunk_tokens, embedder_window)
+
+
+def overlap_tokens() -> int:
+    return min(get_settings().knowledge_overlap_tokens, chunk_tokens() // 4)
+
+
+SECTION_ROOM = 32  # tokens kept for a chunk's section path in what the model reads
+
+
+def _model_text(chunk: Chunk, title: str | None) -> str:
+    return embedding_text(chunk.text, section=chunk.section, title=title)
+
+
+def _sentences(chunks: list[Chunk], title: str | None) -> list[Sentences]:
+    """Every chunk's sentences, each embedded with its chunk's section path."""
+    spans = [sentence_spans(chunk.text) for chunk in chunks]
+    texts = [
+        embedding_text(chunk.text[start:end], section=chunk.section, title=title)
+        for chunk, chunk_spans in zip(chunks, spans, strict=True)
+        for start, end in chunk_spans
+    ]
+    vectors = get_embedder().embed(texts, bulk=True)
+    found, at = [], 0
+    for chunk_spans in spans:
+        found.append(Sentences(chunk_spans, vectors[at : at + len(chunk_spans)]))
+        at += len(chunk_spans)
+    return found
 
 
 @dataclass(frozen=True)
@@ -320,7 +364,7 @@ def _embedded(texts: list[str], progress: Progress) -> Vectors:
         parts.append(embedder.embed(texts[start : start + EMBED_SLICE], bulk=True))
         done = min(start + EMBED_SLICE, len(texts))
         progress(15 + 80 * done // max(len(texts), 1), f"embedded {done} of {len(texts)} chunks")
-    return np.vstack(parts) if parts else np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return np.vstack(parts) if parts else np.zeros((0, embedder.dimensions), dtype=np.float32)
 
 
 def store(session: Session, document: KnowledgeDocument, prepared: Prepared) -> None:
@@ -333,6 +377,7 @@ def store(session: Session, document: KnowledgeDocument, prepared: Prepared) -> 
         document.chunk_count = len(prepared.chunks)
         document.token_count = sum(prepared.token_counts)
         document.content_sha256 = prepared.sha256
+        document.embedding_model = get_embedder().model_id
         repository.bump_revision(session, document.knowledge_base_id)
     session.flush()
     record(
@@ -352,13 +397,32 @@ def _rows(document: KnowledgeDocument, prepared: Prepared) -> list[dict[str, obj
             "position": chunk.position,
             "page": chunk.page,
             "text": chunk.text,
+            "section": chunk.section,
             "token_count": tokens,
             "embedding": vector,
+            "sentence_spans": [list(span) for span in sentences.spans],
+            "sentence_vectors": sentences.vectors.astype(np.float32).tobytes(),
         }
-        for chunk, tokens, vector in zip(
-            prepared.chunks, prepared.token_counts, prepared.vectors, strict=True
+        for chunk, tokens, vector, sentences in zip(
+            prepared.chunks,
+            prepared.token_counts,
+            prepared.vectors,
+            prepared.sentences,
+            strict=True,
         )
     ]
+
+
+def embedded_by_another_model(session: Session, *, limit: int) -> list[KnowledgeDocument]:
+    """Ready documents whose chunks another model embedded, marked to be embedded again (their
+    content is read anew even when unchanged)."""
+    documents = repository.documents_embedded_by_another(
+        session, get_embedder().model_id, limit=limit
+    )
+    for document in documents:
+        document.status, document.progress, document.content_sha256 = DocumentStatus.queued, 0, None
+    session.flush()
+    return list(documents)
 
 
 def mark_failed(session: Session, document: KnowledgeDocument, error: str) -> None:

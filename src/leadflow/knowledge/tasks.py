@@ -11,7 +11,8 @@ from leadflow.db import get_sessionmaker, unit_of_work
 from leadflow.knowledge import repository, service
 from leadflow.knowledge.service import REFUSALS, Source
 from leadflow.providers.service import parser_for
-from leadflow.worker.registry import job
+from leadflow.worker import enqueue
+from leadflow.worker.registry import job, periodic
 
 log = structlog.get_logger()
 
@@ -55,3 +56,14 @@ def _refused(session: Session, workspace_id: int, document_id: int, reason: str)
     if document is not None:
         service.mark_failed(session, document, reason)
     log.info("knowledge.document.refused", document_id=document_id, reason=reason)
+
+
+@periodic(minute="*/5")
+def embed_again(session: Session) -> None:
+    """Documents embedded by another model than this process's (an upgrade changed it) are
+    read and embedded again, a few at a time: their vectors and the queries' must agree."""
+    for document in service.embedded_by_another_model(session, limit=EMBED_AGAIN_AT_ONCE):
+        enqueue(session, "knowledge.ingest", document.workspace_id, document.id)
+
+
+EMBED_AGAIN_AT_ONCE = 50

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
-from leadflow.models.base import Base, IdType, RecordMixin
+from leadflow.models.base import Base, IdType, JSONType, RecordMixin
 
 
 class Embedding(TypeDecorator[np.ndarray]):
@@ -59,3 +59,8 @@ class KnowledgeChunk(RecordMixin, Base):
     search_text: Mapped[str] = mapped_column(Text)  # as the keyword index sees it (wording.py)
     token_count: Mapped[int] = mapped_column(Integer)
     embedding: Mapped[Any] = mapped_column(Embedding)
+    section: Mapped[str | None] = mapped_column(Text)  # its heading path, outermost first
+    # Each sentence's (start, end) in ``text`` and its own unit vector (float32 rows, in order):
+    # the answer to a question is the sentence nearest it in meaning.
+    sentence_spans: Mapped[list[list[int]] | None] = mapped_column(JSONType)
+    sentence_vectors: Mapped[bytes | None] = mapped_column(LargeBinary)

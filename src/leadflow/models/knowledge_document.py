@@ -44,3 +44,5 @@ class KnowledgeDocument(RecordMixin, Base):
     error: Mapped[str | None] = mapped_column(Text)
     chunk_count: Mapped[int] = mapped_column(Integer, default=0)
     token_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The model its chunks were embedded with: a document embedded by another is embedded again.
+    embedding_model: Mapped[str | None] = mapped_column(String(100))

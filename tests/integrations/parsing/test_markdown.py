@@ -181,3 +181,11 @@ def test_any_bytes_read_as_markdown_give_blocks_or_a_clear_refusal(content: byte
         assert document.reason == "no_text"
     else:
         assert document.blocks
+
+
+def test_headings_carry_their_depth():
+    text = "# Prices\n\n## Villas\n\ntext\n\nFlats\n-----\n\nmore\n\nAbout\n====="
+    blocks = markdown_blocks(text)
+    assert [(b.text, b.level) for b in blocks] == [
+        ("Prices", 1), ("Villas", 2), ("text", 0), ("Flats", 2), ("more", 0), ("About", 1),
+    ]  # fmt: skip

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Literal, Protocol
 
@@ -33,6 +33,9 @@ class Block:
     text: str
     heading: bool = False  # chunking keeps a heading with what follows it
     page: int | None = None  # 1-based, for paged formats (PDF)
+    # A heading's depth, 1 the outermost (0: not a heading, or not known). It places the text
+    # under its headings; two blocks of the same text and kind are the same block.
+    level: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)

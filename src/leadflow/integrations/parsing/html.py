@@ -169,7 +169,7 @@ class _HtmlBlocks:
         while stack:
             node, leaving = stack.pop()
             if leaving:
-                self._flush(heading=node.tag in _HEADINGS)
+                self._flush(level=int(node.tag[1]) if node.tag in _HEADINGS else 0)
             else:
                 stack.extend(self._enter(node))
         self._flush()
@@ -202,11 +202,11 @@ class _HtmlBlocks:
         if text:
             self.blocks.append(Block(text))
 
-    def _flush(self, *, heading: bool = False) -> None:
+    def _flush(self, *, level: int = 0) -> None:
         text = normalise("".join(self._parts))
         self._parts.clear()
         if text:
-            self.blocks.append(Block(text, heading=heading))
+            self.blocks.append(Block(text, heading=level > 0, level=level))
 
 
 def _is_data_row(row: LexborNode) -> bool:

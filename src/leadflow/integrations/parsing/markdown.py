@@ -17,7 +17,7 @@ from leadflow.integrations.parsing.text import clean, normalise
 from leadflow.kit.encodings import decode_text
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})([^`]*)$")
-_ATX_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]+(.*))?$")
+_ATX_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*))?$")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t])#+$")
 _SETEXT_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
 _THEMATIC_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
@@ -130,9 +130,10 @@ class _MarkdownReader:
         """Reads a heading, rule, table row or list item; False when the line is none."""
         if heading := _ATX_HEADING.match(line):
             self._flush()
-            self._add(_CLOSING_HASHES.sub("", (heading.group(1) or "").rstrip()), heading=True)
+            text = _CLOSING_HASHES.sub("", (heading.group(2) or "").rstrip())
+            self._add(text, level=len(heading.group(1)))
         elif _SETEXT_UNDERLINE.match(line) and self._lines and not self._in_item:
-            self._flush(heading=True)
+            self._flush(level=1 if line.strip().startswith("=") else 2)
         elif _THEMATIC_BREAK.match(line):
             self._flush()
         elif "|" in line and _TABLE_DELIMITER.match(line):
@@ -191,16 +192,17 @@ class _MarkdownReader:
         self._add(" | ".join(cell for cell in cells if cell), plain=True)
         self._in_table = True
 
-    def _flush(self, *, heading: bool = False) -> None:
+    def _flush(self, *, level: int = 0) -> None:
         if self._fence is not None:
             self._add_code()
         elif self._lines:
-            self._add(" ".join(self._lines), heading=heading)
+            self._add(" ".join(self._lines), level=level)
         self._lines.clear()
         self._in_item = False
         self._in_table = False
 
-    def _add(self, text: str, *, heading: bool = False, plain: bool = False) -> None:
+    def _add(self, text: str, *, level: int = 0, plain: bool = False) -> None:
+        """A block; a heading when ``level`` (1-6) is given."""
         text = text if plain else plain_inline(text)
         if text:
-            self.blocks.append(Block(text, heading=heading, page=self.page))
+            self.blocks.append(Block(text, heading=level > 0, page=self.page, level=level))

@@ -205,6 +205,13 @@ class _Layout:
             and len(line.text.strip()) <= _HEADING_CHARS
         )
 
+    def heading_level(self, line: _Line) -> int:
+        """How deep a heading line is by its size against the body text's (0: body text)."""
+        if not self.is_heading(line):
+            return 0
+        scale = line.size / self.body_size
+        return 1 if scale >= 1.6 else 2 if scale >= 1.3 else 3
+
     def ends_paragraph(self, above: _Line, below: _Line) -> bool:
         if not below.text.strip() or self.is_heading(above) != self.is_heading(below):
             return True
@@ -248,7 +255,8 @@ def _paragraph_block(lines: list[_Line], *, layout: _Layout, page: int) -> list[
     text = normalise(text)
     if not text:
         return []
-    return [Block(text, heading=layout.is_heading(lines[0]), page=page)]
+    level = layout.heading_level(lines[0])
+    return [Block(text, heading=level > 0, page=page, level=level)]
 
 
 def _title(reader: PdfReader, blocks: list[Block]) -> str | None:

@@ -56,18 +56,23 @@ def _open(content: bytes) -> WordDocument:
 
 def _paragraph_block(paragraph: Paragraph) -> list[Block]:
     text = normalise(paragraph.text)
-    return [Block(text, heading=_is_heading(paragraph.style))] if text else []
+    level = _heading_level(paragraph.style)
+    return [Block(text, heading=level > 0, level=level)] if text else []
 
 
-def _is_heading(style: BaseStyle | None) -> bool:
+def _heading_level(style: BaseStyle | None) -> int:
+    """1 for the Title style, N for Heading N (or a style based on one), else 0."""
     for _ in range(_STYLE_ANCESTRY):
         if style is None:
-            return False
+            return 0
         name = (style.name or "").lower()
-        if name == "title" or name.startswith("heading"):
-            return True
+        if name == "title":
+            return 1
+        if name.startswith("heading"):
+            digits = name.removeprefix("heading").strip()
+            return int(digits) if digits.isdigit() else 1
         style = style.base_style if isinstance(style, ParagraphStyle) else None
-    return False
+    return 0
 
 
 def _table_blocks(table: Table) -> list[Block]:
