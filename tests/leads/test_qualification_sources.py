@@ -133,3 +133,38 @@ def test_the_lead_page_shows_each_fields_source_and_takes_a_persons_word(api, cl
     assert "مرتفع" in arabic
     wrong = browser.post(f"/leads/{lead.id}/qualification", data={"budget_amount": "lots"})
     assert wrong.status_code == 422
+
+
+def test_the_api_and_the_lead_page_show_the_leads_words_for_each_field(api, client):
+    connect_twilio(api)
+    twilio_message(
+        api,
+        "+966508880000",
+        "I'm the owner. We need a new villa with a garden. Budget around 800k SAR. "
+        "Handover is in about 3 weeks, no rush.",
+    )
+    settle_jobs()
+    lead = lead_by_phone(api.workspace.id, "+966508880000")
+    read = api.get(f"/api/v1/leads/{lead.id}").json()["qualification"]
+    said = {
+        field: read[field]["evidence"]
+        for field in ("budget", "authority", "need", "timeline", "urgency")
+    }
+    assert said == {
+        "budget": "Budget around 800k SAR",
+        "authority": "I'm the owner",
+        "need": "We need a new villa with a garden",
+        "timeline": "Handover is in about 3 weeks, no rush",
+        "urgency": "Handover is in about 3 weeks, no rush",
+    }
+    assert read["budget"]["amount"] == "800000"
+    assert read["timeline"]["relative"] == "in about 3 weeks"
+    assert read["urgency"]["level"] == "low"
+
+    browser = Browser(client, make_person(api.workspace))
+    page = browser.get(f"/leads/{lead.id}").text
+    for field, words in said.items():
+        assert f'data-testid="qualification-{field}-evidence">In their words: ' in page, field
+        assert f'<q class="fst-italic" dir="auto">{words.replace(chr(39), "&#39;")}</q>' in page
+    browser.post("/language", data={"language": "ar"})
+    assert "بكلمات العميل:" in browser.get(f"/leads/{lead.id}").text

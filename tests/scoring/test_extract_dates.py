@@ -20,7 +20,7 @@ SATURDAY = date(2026, 11, 21)
         ("must be live by the end of Q3", date(2027, 9, 30), "the end of Q3"),
         ("sometime this quarter", date(2026, 12, 31), "this quarter"),
         ("we need this ASAP", SATURDAY, "ASAP"),
-        ("call me tomorrow", date(2026, 11, 22), "tomorrow"),
+        ("can we start tomorrow", date(2026, 11, 22), "tomorrow"),
         ("within a month", date(2026, 12, 21), "within a month"),
         ("نبدأ الأسبوع القادم", date(2026, 11, 29), "الأسبوع القادم"),
         ("خلال شهر إن شاء الله", date(2026, 12, 21), "خلال شهر"),
@@ -79,7 +79,7 @@ def test_never_raises(text: str, today: date) -> None:
     ),
 )  # fmt: skip
 def test_next_is_after_today(today: date, phrase: str) -> None:
-    timeline = extract_timeline(f"Let's talk {phrase}", today=today)
+    timeline = extract_timeline(f"We'd like to start {phrase}", today=today)
     assert timeline is not None
     assert timeline.by > today
 
@@ -96,3 +96,122 @@ def test_in_n_is_after_today(today: date, count: int, unit: str, lead: str) -> N
     timeline = extract_timeline(f"{lead} {count} {unit}", today=today)
     assert timeline is not None
     assert today < timeline.by <= today + timedelta(days=366 * count)
+
+
+SENT = date(2026, 11, 21)  # a Saturday
+
+
+# How real leads said when.
+@pytest.mark.parametrize(
+    ("text", "by", "relative"),
+    [
+        ("we need it in about 3 weeks", date(2026, 12, 12), "in about 3 weeks"),
+        ("handover is in about 3 weeks", date(2026, 12, 12), "in about 3 weeks"),
+        ("in 6 weeks", date(2027, 1, 2), "in 6 weeks"),
+        ("end of next month", date(2026, 12, 31), "end of next month"),
+        ("by end of Jan", date(2027, 1, 31), "end of Jan"),
+        ("we move in March", date(2027, 3, 31), "in March"),
+        ("next quarter", date(2027, 3, 31), "next quarter"),
+        ("Q2", date(2027, 6, 30), "Q2"),
+        ("before summer", date(2027, 5, 31), "before summer"),
+        ("by summer", date(2027, 6, 1), "by summer"),
+        ("before ramadan", date(2027, 2, 7), "before ramadan"),
+        ("after Ramadan", date(2027, 3, 10), "after Ramadan"),
+        ("بعد العيد", date(2027, 3, 10), "بعد العيد"),
+        ("بعد عيد الأضحى", date(2027, 5, 17), "بعد عيد الأضحى"),
+        ("قبل العيد الكبير", date(2027, 5, 16), "قبل العيد الكبير"),
+        ("بعد رمضان", date(2027, 3, 10), "بعد رمضان"),
+        ("قبل رمضان", date(2027, 2, 7), "قبل رمضان"),
+        ("قبل الصيف", date(2027, 5, 31), "قبل الصيف"),
+        ("الشهر الجاي", date(2026, 12, 31), "الشهر الجاي"),
+        ("بعد أسبوعين", date(2026, 12, 5), "بعد أسبوعين"),
+        ("خلال ٣ أسابيع", date(2026, 12, 12), "خلال ٣ أسابيع"),
+        ("خلال تقريبا ۳ أسابيع", date(2026, 12, 12), "خلال تقريبا ۳ أسابيع"),
+        ("I'd like to visit on Sunday. We want to move in by next month",
+         date(2026, 12, 31), "next month"),
+    ],
+)  # fmt: skip
+def test_how_leads_say_when(text: str, by: date, relative: str) -> None:
+    timeline = extract_timeline(text, today=SENT)
+    assert timeline is not None, text
+    assert (timeline.by, timeline.relative) == (by, relative)
+    assert relative in timeline.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd like to visit on Sunday",
+        "can you come tomorrow",
+        "call me thursday",
+        "call me on Thursday",
+        "can we meet on the 3rd of December?",
+        "I can view the flat tomorrow at 5",
+        "please call me today",
+        "ممكن نزوركم يوم الأحد",
+        "اتصل علي بكرة",
+        "ممكن موعد يوم الخميس",
+        "we don't need anything right away",
+        "deadline was 15/03/2020",
+    ],
+)
+def test_a_day_for_a_visit_or_a_call_is_no_timeline(text: str) -> None:
+    assert extract_timeline(text, today=SENT) is None
+
+
+FEAST_PHRASES = ["بعد العيد", "قبل العيد", "بعد رمضان", "قبل رمضان", "في رمضان", "after eid",
+                 "before Ramadan", "after eid al-adha", "بعد عيد الفطر"]  # fmt: skip
+TABLE_DAYS = st.dates(min_value=date(2025, 1, 1), max_value=date(2030, 12, 1))
+
+
+@given(TABLE_DAYS, st.sampled_from(FEAST_PHRASES))
+def test_ramadan_and_eid_are_ahead(today: date, phrase: str) -> None:
+    timeline = extract_timeline(f"we plan to buy {phrase}", today=today)
+    assert timeline is not None
+    assert today <= timeline.by <= today + timedelta(days=366)
+
+
+@given(days, st.text())
+def test_a_date_read_is_never_before_the_sent_time(today: date, text: str) -> None:
+    timeline = extract_timeline(text, today=today)
+    assert timeline is None or timeline.by >= today
+
+
+WORDS = (  # noqa: SIM905
+    "in about within after before by end of next this the early late week weeks month months "
+    "quarter Q1 Q3 2020 2027 3 15 March Jan summer winter ramadan eid tomorrow today Sunday "
+    "visit call me on 15/03/2020 2019-01-01 خلال بعد قبل العيد رمضان الصيف الشهر الجاي "
+    "أسبوعين ٣ ۳ أسابيع يوم الأحد بكرة"
+).split()
+
+
+@given(days, st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join))
+def test_timeline_words_are_never_before_the_sent_time(today: date, text: str) -> None:
+    timeline = extract_timeline(text, today=today)
+    assert timeline is None or timeline.by >= today
+
+
+ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@given(
+    days,
+    st.integers(min_value=1, max_value=52),
+    st.booleans(),
+    st.sampled_from(["in about {n} weeks", "in {n} weeks", "within {n} weeks",
+                     "خلال {n} أسابيع", "بعد {n} أسابيع", "خلال حوالي {n} أسابيع"]),
+)  # fmt: skip
+def test_in_n_weeks_is_n_weeks_on(today: date, weeks: int, arabic_digits: bool, form: str) -> None:
+    number = str(weeks).translate(ARABIC_INDIC_DIGITS) if arabic_digits else str(weeks)
+    timeline = extract_timeline(form.format(n=number), today=today)
+    assert timeline is not None
+    assert timeline.by == today + timedelta(weeks=weeks)
+
+
+@given(
+    days,
+    st.sampled_from(["visit", "call me", "come", "meet", "نزوركم", "اتصل علي", "موعد"]),
+    st.sampled_from(["tomorrow", "on Sunday", "next Friday", "on March 15", "بكرة", "يوم الأحد"]),
+)
+def test_a_visit_day_is_never_a_timeline(today: date, visit: str, day: str) -> None:
+    assert extract_timeline(f"{visit} {day}", today=today) is None

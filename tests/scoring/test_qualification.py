@@ -202,3 +202,41 @@ def test_a_long_message_takes_linear_time(unit: str) -> None:
     started = time.perf_counter()
     qualify_by_rules([unit * (20_000 // len(unit))], now=NOW, services=SERVICES)
     assert time.perf_counter() - started < 5  # it took 20 s when each amount rescanned its sentence
+
+
+def test_a_lead_looking_for_a_home() -> None:
+    result = qualify_by_rules(
+        [
+            "Hi, looking for a 3 bedrooms villa, 400 m2, about 4.5 million.",
+            "I'd like to visit on Sunday. We don't need anything right away,"
+            " handover is in about 3 weeks.",
+        ],
+        now=NOW,
+    )
+    assert (result.budget.amount, result.budget.amount_min) == (Decimal(4_500_000), None)
+    assert result.budget.evidence == "Hi, looking for a 3 bedrooms villa, 400 m2, about 4.5 million"
+    assert (result.timeline.by, result.timeline.relative) == (
+        date(2026, 12, 12),
+        "in about 3 weeks",
+    )
+    assert result.timeline.evidence == (
+        "We don't need anything right away, handover is in about 3 weeks"
+    )
+    assert result.urgency.level == "low"
+    assert result.urgency.evidence == result.timeline.evidence
+
+
+def test_an_arabic_lead_looking_for_a_home() -> None:
+    result = qualify_by_rules(
+        [
+            "السلام عليكم، أبي شقة ٣ غرف ٢٠٠ متر",
+            "الميزانية مليون ونص",
+            "نبي ننتقل بعد العيد، مو مستعجلين",
+        ],
+        now=NOW,
+    )
+    assert result.budget.amount == Decimal(1_500_000)
+    assert result.budget.evidence == "الميزانية مليون ونص"
+    assert (result.timeline.by, result.timeline.relative) == (date(2027, 3, 10), "بعد العيد")
+    assert result.urgency.level == "low"
+    assert result.urgency.evidence == "نبي ننتقل بعد العيد، مو مستعجلين"

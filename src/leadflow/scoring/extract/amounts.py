@@ -2,9 +2,12 @@
 
 A number is read as money when a currency marks it ("$50k", "SAR 200,000", "200 ألف ريال",
 Arabic-Indic digits with "ر.س"), when it follows a budget word ("our budget is around 5000"),
-or when it carries a multiplier ("20k") in a sentence about spending. Phone numbers, dates,
-times and bare years are masked first and never read as money; so are digit runs too long to
-be an amount.
+or when it carries a multiplier ("800k", "4.5m", "1.2 mil", "٩٥٠ ألف") in a sentence not about
+revenue, staff or the like. Amounts in words are read too ("مليونين", "مليون ونص", "ربع
+مليون", "ثلاث مئة ألف", "مليون و٢٠٠ ألف", "half a million"). Phone numbers, dates, times ("at
+5") and bare years are masked first and never read as money; so are digit runs too long to be
+an amount. A number with no currency that counts or measures something ("3 bedrooms", "40k
+trucks", "150 m2", "200 متر") is not money: only a few words may follow an amount.
 
 A range ("10-20k", "between $10k and $20k") gives its upper end as the amount (what the lead
 said they could spend) and its lower end as ``low``. A multiplier written once applies to both
@@ -18,6 +21,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from leadflow.scoring.extract.numbers import numbers_in_words
 from leadflow.scoring.extract.text import Folded, fold, folded_words, key
 
 _CURRENCY_WORDS: dict[str, str | None] = {
@@ -43,7 +47,7 @@ _PREFIX_ONLY = {"sr": "SAR", "us $": "USD"}
 _MULTIPLIER_WORDS = {
     "k": 1_000, "thousand": 1_000, "thousands": 1_000, "grand": 1_000,
     "ألف": 1_000, "الف": 1_000, "آلاف": 1_000, "ألاف": 1_000,
-    "m": 1_000_000, "mm": 1_000_000, "mn": 1_000_000, "mln": 1_000_000,
+    "m": 1_000_000, "mm": 1_000_000, "mn": 1_000_000, "mln": 1_000_000, "mil": 1_000_000,
     "million": 1_000_000, "millions": 1_000_000, "مليون": 1_000_000, "ملايين": 1_000_000,
     "b": 1_000_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000, "مليار": 1_000_000_000,
 }  # fmt: skip
@@ -60,15 +64,16 @@ _NUMBER = (
     r"(?![\d]|,\d{3}|\.\d)"
 )
 _MULTIPLIER = (
-    r"(?:\s?(?:k|mm|mn|mln|bn)(?![a-z\d])|(?:m|b)(?![a-z\d²])"
+    r"(?:\s?(?:k|mm|mn|mln|mil|bn)(?![a-z\d])|(?:m|b)(?![a-z\d²])"
     r"|\s?" + folded_words("thousand", "thousands", "grand", "million", "millions", "billion")
     + r"(?![a-z])|\s?" + folded_words("ألف", "آلاف", "مليون", "ملايين", "مليار") + r"(?!\w))"
 )  # fmt: skip
+_UP_TO = folded_words("الى", "إلى", "حتى", "لين", "لحد")  # folded: "الى" is written "الي"
 _AMOUNT = re.compile(
     rf"(?P<between>\bbetween\s+|(?<!\w)بين\s+)?"
     rf"(?:(?<![^\W\d_])(?P<pre>{_PREFIX})\s?)?"
     rf"(?(pre)|(?<![^\W\d_]))(?P<n1>{_NUMBER})(?P<m1>{_MULTIPLIER})?"
-    rf"(?:\s*(?:-|to\b|(?<!\w)(?:الى|حتى)(?!\w)|(?(between)(?:and\b|(?<!\w)و)|(?!)))\s*"
+    rf"(?:\s*(?:-|to\b|(?<!\w){_UP_TO}(?!\w)|(?(between)(?:and\b|(?<!\w)و)|(?!)))\s*"
     rf"(?:(?P<pre2>{_PREFIX})\s?)?(?P<n2>{_NUMBER})(?P<m2>{_MULTIPLIER})?)?"
     rf"(?:\s?(?P<post>{_CURRENCY}){_EDGE})?"
     r"(?!\s*%|(?:st|nd|rd|th)\b)"
@@ -94,6 +99,8 @@ _NOT_MONEY = re.compile(
             rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}(?!\w)(?:,?\s+\d{{4}})?",
             rf"(?<!\w){_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)(?:,?\s+\d{{4}})?",
             r"\bq[1-4]\b|\bh[12]\b|\b24/7\b",
+            r"\bat\s+\d{1,2}(?![\d.,])(?!\s*(?:k|m|mm|mn|mil|thousand|million)(?![a-z])|\s*%)",
+            r"(?<!\w)" + folded_words("الساعة", "الساعه") + r"\s*\d{1,2}(?:[:.]\d{2})?(?!\d)",
         )
     )
 )
@@ -117,6 +124,29 @@ _FILLER = (
     + r")*$"
 )
 _CUE_REACH = 80  # how far before a number its budget word may be
+# The words that may follow an amount with no currency; any other word after it is what the
+# number counts or measures ("3 bedrooms", "150 m2", "40k trucks").
+_FOLLOWERS = {
+    fold(word).text
+    for word in (
+        "for", "per", "a", "an", "each", "every", "monthly", "yearly", "annually", "annual",
+        "total", "in", "max", "maximum", "min", "minimum", "tops", "top", "or", "and", "but",
+        "to", "approx", "approximately", "roughly", "ish", "budget", "only", "all", "cash",
+        "upfront", "including", "incl", "excluding", "excl", "vat", "plus", "is", "are", "was",
+        "would", "will", "should", "can", "could", "we", "i", "if", "so", "that", "which",
+        "with", "without", "range", "overall", "at", "on", "this", "next", "pm", "pa", "tbh",
+        "though", "please", "pls", "inclusive", "net", "gross", "tax", "down", "deposit",
+        "payment", "ok", "okay", "flexible", "negotiable", "more", "less", "now", "then",
+        "too", "also", "as", "our", "my", "the", "give", "take", "or so", "mark", "area",
+        "او", "أو", "لكن", "بس", "تقريبا", "تقريباً", "فقط", "كحد", "حد", "أقصى", "اقصى",
+        "شهريا", "سنويا", "في", "على", "مع", "بدون", "شامل", "شاملة", "كاش", "نقدا", "كامل",
+        "ميزانية", "ميزانيتي", "ميزانيتنا", "هي", "هو", "ممكن", "إذا", "اذا", "إن", "ان",
+        "من", "إلى", "الى", "حتى", "كل", "عشان", "لو", "ما", "يعني", "والله", "أكثر", "اكثر",
+        "أقل", "اقل", "قابل", "دفعة", "مقدم", "بالكثير", "بالكتير", "ولا", "بحدود", "حدود",
+    )
+}  # fmt: skip
+_FOLLOWER_PREFIXES = tuple(fold(prefix).text for prefix in ("لل", "بال"))
+_NEXT_WORD = re.compile(r"\s*([^\W_]+)")
 _AFTER_CUE = re.compile(r"(?:" + _BUDGET_CUE.pattern + r")\w*" + _FILLER)
 
 
@@ -150,6 +180,17 @@ def _number(digits: str, multiplier: str | None) -> Decimal | None:
 
 def _is_year(digits: str) -> bool:
     return len(digits) == 4 and digits.isdigit() and 1900 <= int(digits) <= 2100
+
+
+def _counts_something(masked: str, end: int) -> bool:
+    """Whether the word right after an amount says what it counts or measures."""
+    found = _NEXT_WORD.match(masked, end)
+    if found is None:
+        return False
+    word = found[1]
+    if word[0] in "وف" and word[1:] in _FOLLOWERS:  # "و" and "ف" join the next word in Arabic
+        return False
+    return word not in _FOLLOWERS and not word.startswith(_FOLLOWER_PREFIXES)
 
 
 def _mask(text: str) -> str:
@@ -198,15 +239,17 @@ def _strength(
         return 3 + about_budget
     if _is_year(match["n1"]) and not match["m1"] and match["n2"] is None:
         return 0
+    if _counts_something(masked, match.end()):
+        return 0
     before = masked[max(sentence_start, match.start("n1") - _CUE_REACH) : match.start("n1")]
     if _AFTER_CUE.search(before):
         return 2
-    return 1 if about_budget and (match["m1"] or match["m2"]) else 0
+    return 1 if match["m1"] or match["m2"] else 0
 
 
 def find_budgets(text: str) -> list[Budget]:
     """Every amount of money in the text, in order, each with how sure we are of it."""
-    folded = fold(text)
+    folded = numbers_in_words(fold(text))
     masked = _mask(folded.text)
     budgets = []
     cues: dict[int, tuple[bool, bool]] = {}  # by sentence start

@@ -4,18 +4,25 @@ A named period ("next week", "this quarter", "end of Q3", "الشهر القاد
 day; "start of"/"early" to its first. Weeks are ISO weeks (Monday to Sunday). "In N days"
 counts from today; "ASAP" and "today" are today. A day of a month without a year ("by March
 15") is its next occurrence on or after today; a numeric date is read day first (15/03/2026),
-as our users write it, or as ISO (2026-03-15). The first timeline in a text is the one kept.
+as our users write it, or as ISO (2026-03-15). A season ("before summer") is the northern
+one, by months; Ramadan and the two Eids ("بعد العيد", "before ramadan") are their next dates in
+a table of the Umm al-Qura calendar. The first timeline in a text is the one kept.
+
+A timeline is when the lead wants to buy, so a day named for a visit or a call ("can you come
+tomorrow", "call me Thursday", "نزوركم يوم الأحد") is not one, nor a negated "right away", nor
+a date already past when the lead wrote.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from leadflow.scoring.extract.text import fold, folded_words, key
+from leadflow.scoring.extract.text import Folded, fold, folded_words, key, negated
 
 
 @dataclass(frozen=True)
@@ -162,12 +169,24 @@ def _edge(words: str | None) -> bool:
 
 
 Resolver = Callable[[re.Match[str], date], date | None]
-_RULES: list[tuple[re.Pattern[str], Resolver]] = []
 
 
-def _rule(pattern: str) -> Callable[[Resolver], Resolver]:
+@dataclass(frozen=True)
+class _Rule:
+    pattern: re.Pattern[str]
+    resolve: Resolver
+    day: bool  # names a single day, which may be one for a visit or a call
+    negatable: bool  # "not right away" says nothing of when
+
+
+_RULES: list[_Rule] = []
+
+
+def _rule(
+    pattern: str, *, day: bool = False, negatable: bool = False
+) -> Callable[[Resolver], Resolver]:
     def register(resolver: Resolver) -> Resolver:
-        _RULES.append((re.compile(pattern), resolver))
+        _RULES.append(_Rule(re.compile(pattern), resolver, day, negatable))
         return resolver
 
     return register
@@ -177,28 +196,45 @@ _START_OR_END = r"(?:(?P<edge>(?:the\s+)?(?:end|start|beginning|middle)\s+of|ear
 
 
 @_rule(
-    r"\basap\b|\bas soon as (?:possible|we can)\b|\bright away\b|\bimmediately\b|\btoday\b"
-    r"|\btonight\b|\bright now\b|"
+    r"\basap\b|\bas soon as (?:possible|we can)\b|\bright away\b|\bimmediately\b"
+    r"|\bright now\b|"
     + _A
-    + folded_words("بأسرع وقت", "في أسرع وقت", "أسرع وقت ممكن", "فوراً", "حالاً", "اليوم", "الليلة")
-    + _Z
+    + folded_words("بأسرع وقت", "في أسرع وقت", "أسرع وقت ممكن", "فوراً", "حالاً")
+    + _Z,
+    negatable=True,
 )
+def _at_once(match: re.Match[str], today: date) -> date:
+    return today
+
+
+@_rule(r"\btoday\b|\btonight\b|" + _A + folded_words("اليوم", "الليلة") + _Z, day=True)
 def _today(match: re.Match[str], today: date) -> date:
     return today
 
 
-@_rule(r"\b(?:the\s+)?day after tomorrow\b|" + folded_words("بعد غد", "بعد بكرة", "بعد بكره"))
+@_rule(
+    r"\b(?:the\s+)?day after tomorrow\b|" + folded_words("بعد غد", "بعد بكرة", "بعد بكره"), day=True
+)
 def _day_after_tomorrow(match: re.Match[str], today: date) -> date:
     return today + timedelta(days=2)
 
 
-@_rule(r"\btomorrow\b|\btmrw\b|" + _A + folded_words("غداً", "غدا", "بكرة", "بكره", "بكرا") + _Z)
+@_rule(
+    r"\btomorrow\b|\btmrw\b|" + _A + folded_words("غداً", "غدا", "بكرة", "بكره", "بكرا") + _Z,
+    day=True,
+)
 def _tomorrow(match: re.Match[str], today: date) -> date:
     return today + timedelta(days=1)
 
 
+_ABOUT = r"(?:(?:about|around|roughly|approximately|approx\.?|maybe|just|some|like|only)\s+)?"
+_AR_ABOUT = r"(?:" + folded_words("حوالي", "تقريبا", "تقريباً", "قرابة", "نحو") + r"\s+)?"
+
+
 @_rule(
-    r"\b(?:in|within|after|over)\s+(?:the\s+next\s+)?(?:(?P<n>\d{1,3})|(?P<word>"
+    r"\b(?:in|within|after|over)\s+(?:the\s+next\s+)?"
+    + _ABOUT
+    + r"(?:(?P<n>\d{1,3})|(?P<word>"
     + _COUNT
     + r"))\s+(?P<unit>days?|weeks?|months?|quarters?|years?)\b"
     r"|\b(?:(?P<n2>\d{1,3})|(?P<word2>" + _COUNT + r"))\s+(?P<unit2>days?|weeks?|months?|years?)"
@@ -214,7 +250,9 @@ def _in_english(match: re.Match[str], today: date) -> date | None:
 @_rule(
     _A
     + folded_words("خلال", "في غضون", "في خلال", "بعد")
-    + r"\s+(?:(?P<n>\d{1,3})\s+|(?P<word>"
+    + r"\s+"
+    + _AR_ABOUT
+    + r"(?:(?P<n>\d{1,3})\s+|(?P<word>"
     + _COUNT
     + r")\s+)?(?P<unit>"
     + _UNIT
@@ -288,7 +326,8 @@ def _quarter_named(match: re.Match[str], today: date) -> date:
 @_rule(
     r"\b(?P<m1>" + _MONTH + r")\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{4}))?"
     r"|(?<![\d.,/])(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>" + _MONTH + r")"
-    + _Z + r"(?:,?\s+(?P<y2>\d{4}))?"
+    + _Z + r"(?:,?\s+(?P<y2>\d{4}))?",
+    day=True,
 )  # fmt: skip
 def _day_of_month(match: re.Match[str], today: date) -> date | None:
     month = _MONTHS[key(match["m1"] or match["m2"])]
@@ -319,7 +358,8 @@ def _month(match: re.Match[str], today: date) -> date | None:
 
 @_rule(
     r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"
-    r"|(?<![\d.,])(?P<d2>\d{1,2})(?P<sep>[/.\-])(?P<m2>\d{1,2})(?P=sep)(?P<y2>\d{4}|\d{2})\b"
+    r"|(?<![\d.,])(?P<d2>\d{1,2})(?P<sep>[/.\-])(?P<m2>\d{1,2})(?P=sep)(?P<y2>\d{4}|\d{2})\b",
+    day=True,
 )
 def _numeric(match: re.Match[str], today: date) -> date | None:
     year = int(match["y"]) if match["y"] else _year(match["y2"]) or today.year
@@ -333,7 +373,8 @@ def _numeric(match: re.Match[str], today: date) -> date | None:
 
 @_rule(
     r"\b(?:(?P<next>next|this|coming|by|on|before|until)\s+)?(?P<day>" + _WEEKDAY + r")\b"
-    r"|" + _A + r"(?:يوم\s+)(?P<day2>" + _WEEKDAY + r")(?:\s+(?P<next2>" + _AR_NEXT + r"))?" + _Z
+    r"|" + _A + r"(?:يوم\s+)(?P<day2>" + _WEEKDAY + r")(?:\s+(?P<next2>" + _AR_NEXT + r"))?" + _Z,
+    day=True,
 )
 def _weekday(match: re.Match[str], today: date) -> date | None:
     if not (match["next"] or match["day2"]):
@@ -343,21 +384,182 @@ def _weekday(match: re.Match[str], today: date) -> date | None:
     return today + timedelta(days=ahead)
 
 
-def _matches(text: str, today: date) -> Iterator[tuple[int, int, date]]:
-    for pattern, resolver in _RULES:
-        for match in pattern.finditer(text):
+_SEASONS = {
+    "spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12,
+    "الربيع": 3, "الصيف": 6, "الخريف": 9, "الشتاء": 12,
+}  # fmt: skip
+_SEASON_STARTS = {fold(word).text: month for word, month in _SEASONS.items()}
+_BEFORE = {fold(word).text for word in ("before", "قبل")}
+_AFTER = {fold(word).text for word in ("after", "بعد")}
+_BY_START = re.compile(r"^(?:by|until|till|start of|beginning of|early|بحلول|بدايه|اول|مطلع)$")
+
+
+def _season(today: date, first_month: int, following: bool) -> tuple[date, date]:
+    """The first and last day of the next season starting in ``first_month`` that has not
+    ended (``following``: that has not begun)."""
+    for year in (today.year - 1, today.year, today.year + 1):
+        start = date(year, first_month, 1)
+        end = _add_months(start, 2)
+        end = _end_of_month(end.year, end.month)
+        if (start > today) if following else (end >= today):
+            return start, end
+    raise ValueError("no season ahead")  # unreachable: one starts within a year
+
+
+def _around(edge: str, start: date, end: date) -> date:
+    """The day a phrase around a stretch of days ("before summer", "after Ramadan") asks for."""
+    if edge in _BEFORE:
+        return start - timedelta(days=1)
+    if edge in _AFTER:
+        return end + timedelta(days=1)
+    return start if _BY_START.match(edge) else end
+
+
+_EDGE_WORDS = (
+    r"(?P<edge>before|after|by|until|till|in|during|for|start of|beginning of|end of|early|late)"
+)
+_AR_EDGE_WORDS = (
+    r"(?P<edge2>"
+    + folded_words("قبل", "بعد", "في", "خلال", "بحلول", "بداية", "نهاية", "آخر")
+    + r")"
+)
+
+
+@_rule(
+    r"\b" + _EDGE_WORDS + r"\s+(?:the\s+)?(?:(?P<next>this|next|coming)\s+)?"
+    r"(?P<season>spring|summer|autumn|fall|winter)\b"
+    r"|" + _A + _AR_EDGE_WORDS + r"\s+(?P<season2>"
+    + folded_words("الربيع", "الصيف", "الخريف", "الشتاء")
+    + r")(?:\s+(?P<next2>" + _AR_NEXT + r"))?" + _Z
+)  # fmt: skip
+def _season_named(match: re.Match[str], today: date) -> date:
+    first_month = _SEASON_STARTS[key(match["season"] or match["season2"])]
+    following = bool(match["next2"]) or match["next"] == "next"
+    start, end = _season(today, first_month, following)
+    return _around(key(match["edge"] or match["edge2"]), start, end)
+
+
+# Approximate (a day either way, as the moon is sighted), after the Umm al-Qura calendar:
+# the first of Ramadan, Eid al-Fitr (the first of Shawwal), Eid al-Adha (the tenth of Dhu
+# al-Hijjah), for the Hijri years 1446 to 1452.
+_HIJRI_YEARS = (
+    (date(2025, 3, 1), date(2025, 3, 30), date(2025, 6, 6)),
+    (date(2026, 2, 18), date(2026, 3, 20), date(2026, 5, 27)),
+    (date(2027, 2, 8), date(2027, 3, 10), date(2027, 5, 17)),
+    (date(2028, 1, 28), date(2028, 2, 26), date(2028, 5, 5)),
+    (date(2029, 1, 16), date(2029, 2, 14), date(2029, 4, 24)),
+    (date(2030, 1, 5), date(2030, 2, 4), date(2030, 4, 13)),
+    (date(2030, 12, 26), date(2031, 1, 24), date(2031, 4, 2)),
+)
+_EID_DAYS = {"fitr": 3, "adha": 4}
+_FEASTS = {
+    "ramadan": "ramadan", "ramadhan": "ramadan", "ramzan": "ramadan", "رمضان": "ramadan",
+    "eid": "eid", "العيد": "eid", "عيد": "eid",
+    "eid al fitr": "fitr", "eid al-fitr": "fitr", "eid ul fitr": "fitr", "eid fitr": "fitr",
+    "عيد الفطر": "fitr", "العيد الصغير": "fitr",
+    "eid al adha": "adha", "eid al-adha": "adha", "eid ul adha": "adha", "eid adha": "adha",
+    "عيد الأضحى": "adha", "العيد الكبير": "adha",
+}  # fmt: skip
+_FEAST_WORDS = {fold(word).text: feast for word, feast in _FEASTS.items()}
+_FEAST = folded_words(*_FEASTS)
+
+
+def _feast_days(today: date, feast: str, following: bool) -> tuple[date, date] | None:
+    """The first and last day of the next Ramadan or Eid that has not ended (``following``:
+    that has not begun), or None past the table."""
+    spans = []
+    for ramadan, fitr, adha in _HIJRI_YEARS:
+        if feast == "ramadan":
+            spans.append((ramadan, fitr - timedelta(days=1)))
+        if feast in ("fitr", "eid"):
+            spans.append((fitr, fitr + timedelta(days=_EID_DAYS["fitr"] - 1)))
+        if feast in ("adha", "eid"):
+            spans.append((adha, adha + timedelta(days=_EID_DAYS["adha"] - 1)))
+    ahead = [
+        (start, end)
+        for start, end in sorted(spans)
+        if (start > today if following else end >= today)
+    ]
+    return ahead[0] if ahead else None
+
+
+@_rule(
+    r"\b" + _EDGE_WORDS + r"\s+(?:the\s+)?(?:(?P<next>next|coming)\s+)?"
+    r"(?:(?:holy\s+)?month\s+of\s+)?(?P<feast>" + _FEAST + r")\b"
+    r"|" + _A + _AR_EDGE_WORDS + r"\s+(?:شهر\s+)?(?P<feast2>" + _FEAST + r")"
+    r"(?:\s+(?P<next2>" + _AR_NEXT + r"))?" + _Z
+)  # fmt: skip
+def _feast_named(match: re.Match[str], today: date) -> date | None:
+    edge = key(match["edge"] or match["edge2"])
+    feast = _FEAST_WORDS[key(match["feast"] or match["feast2"])]
+    following = edge in _BEFORE or bool(match["next"] or match["next2"])
+    days = _feast_days(today, feast, following)
+    if days is None:
+        return None
+    start, end = days
+    if feast != "ramadan" and edge in _AFTER:
+        return start  # "after Eid" is read as from Eid on
+    return _around(edge, start, end)
+
+
+_FOR_A_VISIT = re.compile(
+    r"\b(?:visit\w*|come|came|drop by|stop by|pop (?:by|in)|call\w*|ring|phone|talk|chat|speak"
+    r"|meet\w*|see you|view(?:ing)?|tour|appointment|demo|inspect\w*)\b|"
+    + r"(?<!\w)(?:و|ف)?"
+    + folded_words(
+        "زيارة", "زياره", "ازور", "نزور", "نزوركم", "تزور", "تزورنا", "زورونا", "اتصل", "اتصلوا",
+        "اتصال", "كلمني", "كلموني", "نتكلم", "نتواصل", "تواصل", "موعد", "مقابلة", "اجتماع",
+        "نلتقي", "نجتمع", "تعال", "تعالوا", "تجي", "تجون", "تمر", "معاينة", "مكالمة",
+    )
+    + _Z
+)  # fmt: skip
+_CLAUSE = re.compile(r"[,;:!?\n]|\.(?:\s|$)|\bbut\b|(?<!\w)(?:لكن|بس)(?!\w)")
+
+
+@dataclass(frozen=True)
+class _Clauses:
+    """Where the text's clauses break: commas, stops, "but"s."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> _Clauses:
+        breaks = list(_CLAUSE.finditer(text))
+        return cls(text, [found.start() for found in breaks], [found.end() for found in breaks])
+
+    def around(self, start: int, end: int) -> str:
+        """The words around a match up to the nearest breaks."""
+        before = bisect_right(self.ends, start)
+        after = bisect_left(self.starts, end)
+        begin = self.ends[before - 1] if before else 0
+        finish = self.starts[after] if after < len(self.starts) else len(self.text)
+        return self.text[begin:finish]
+
+
+def _matches(folded: Folded, today: date) -> Iterator[tuple[int, int, date]]:
+    text = folded.text
+    clauses = _Clauses.of(text)
+    for rule in _RULES:
+        for match in rule.pattern.finditer(text):
+            start, end = match.span()
+            if rule.negatable and negated(text, start):
+                continue
+            if rule.day and _FOR_A_VISIT.search(clauses.around(start, end)):
+                continue
             try:
-                resolved = resolver(match, today)
+                resolved = rule.resolve(match, today)
             except (ValueError, OverflowError):  # past the last year a date can hold
                 continue
-            if resolved is not None:
-                yield match.start(), match.end(), resolved
+            if resolved is not None and resolved >= today:
+                yield start, end, resolved
 
 
 def extract_timeline(text: str, *, today: date) -> Timeline | None:
     """The first timeline the text gives; the longest phrase where several overlap."""
     folded = fold(text)
-    found = sorted(_matches(folded.text, today), key=lambda m: (m[0], -(m[1] - m[0])))
+    found = sorted(_matches(folded, today), key=lambda m: (m[0], -(m[1] - m[0])))
     if not found:
         return None
     start, end, by = found[0]

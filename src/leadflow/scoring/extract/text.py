@@ -98,13 +98,33 @@ class Folded:
     def evidence(self, start: int, end: int) -> str:
         """The sentence of the source that holds the folded span, as the lead wrote it."""
         sentence_start, sentence_end = self.sentence_bounds(start)
-        quote = self.quote(sentence_start, max(sentence_end, end))
+        # A long sentence is quoted near the span only: the rest would be cut anyway, and
+        # quoting all of it for each amount in it would take time growing with its square.
+        sentence_start = max(sentence_start, start - 2 * _EVIDENCE_LIMIT)
+        sentence_end = min(max(sentence_end, end), end + 2 * _EVIDENCE_LIMIT)
+        quote = self.quote(sentence_start, sentence_end)
         if len(quote) <= _EVIDENCE_LIMIT:
             return quote
         focus = self.quote(start, end)
         at = max(quote.find(focus), 0)
         begin = max(0, min(at - _EVIDENCE_LIMIT // 3, len(quote) - _EVIDENCE_LIMIT))
         return quote[begin : begin + _EVIDENCE_LIMIT].strip()
+
+    def rewritten(self, replacements: list[tuple[int, int, str]]) -> Folded:
+        """The text with each folded span ``(start, end, new)`` replaced, in order and apart;
+        the new characters come from the span's source, so evidence still quotes the lead."""
+        text: list[str] = []
+        origin: list[int] = []
+        done = 0
+        for start, end, new in replacements:
+            text.append(self.text[done:start])
+            origin.extend(self.origin[done:start])
+            text.append(new)
+            origin.extend([self.origin[start]] + [self.origin[end - 1]] * (len(new) - 1))
+            done = end
+        text.append(self.text[done:])
+        origin.extend(self.origin[done:])
+        return Folded(source=self.source, text="".join(text), origin=tuple(origin))
 
 
 def fold(source: str) -> Folded:
@@ -127,3 +147,41 @@ def folded_words(*words: str) -> str:
     variants = sorted({fold(word).text for word in words}, key=len, reverse=True)
     escaped = (re.escape(variant).replace(r"\ ", r"\s+") for variant in variants)
     return "(?:" + "|".join(escaped) + ")"
+
+
+_NEGATOR = re.compile(
+    r"(?:\b(?:not|no|never|without|nothing|don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|wasn'?t|"
+    r"won'?t|wouldn'?t|shouldn'?t|needn'?t)\b|(?<!\w)(?:"
+    + "|".join(
+        fold(word).text
+        for word in (
+            "مو",
+            "مش",
+            "مب",
+            "ما",
+            "مافي",
+            "مافيه",
+            "لا",
+            "ليس",
+            "ليست",
+            "غير",
+            "بدون",
+            "مهو",
+        )
+    )
+    + r")(?!\w))"
+)
+_CLAUSE_BREAK = re.compile(r"[,.;:!?\n]|\bbut\b|\bthough\b|(?<!\w)(?:لكن|بس|ولكن)(?!\w)")
+_NEGATION_REACH = (
+    4  # words between a negator and what it negates ("don't need anything right away")
+)
+
+
+def negated(text: str, start: int, since: int = 0) -> bool:
+    """Whether the folded words just before ``start`` (after ``since``), within the clause,
+    negate what follows."""
+    before = text[max(since, start - 80) : start]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    clause = before[breaks[-1].end() :] if breaks else before
+    words = clause.split()[-_NEGATION_REACH:]
+    return any(_NEGATOR.fullmatch(word) for word in words)
