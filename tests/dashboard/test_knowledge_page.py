@@ -228,3 +228,259 @@ def test_in_a_browser_a_document_becomes_ready_and_a_search_finds_it(signed_in_p
     expect(results).to_contain_text("ten percent on signing")
     assert "?q=" not in page.url  # answered in place by htmx, not by loading the page again
     print(screenshot(page, "knowledge"))
+
+
+def document_ids(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'data-document-id="(\d+)"', html)]
+
+
+def test_a_document_page_shows_what_it_is_and_its_passages_in_order(browser):
+    kb_id = created(browser)
+    upload(browser, kb_id, "hittin-gardens.md", BROCHURE.encode(), "text/markdown")
+    settle_jobs()
+    (document_id,) = document_ids(browser.get(f"/knowledge/{kb_id}/documents").text)
+
+    listing = browser.get(f"/knowledge/{kb_id}")
+    page = browser.get(f"/knowledge/{kb_id}/documents/{document_id}")
+
+    assert f'href="/knowledge/{kb_id}/documents/{document_id}"' in listing.text
+    assert page.status_code == 200
+    assert "Hittin Gardens" in page.text
+    assert "Read as markdown" in page.text
+    assert 'data-status="ready"' in page.text
+    positions = [int(p) for p in re.findall(r'id="chunk-(\d+)" data-position', page.text)]
+    assert positions
+    assert positions == list(range(len(positions)))
+    assert "passage 1" in page.text
+    assert re.search(r"\d+ tokens", page.text)
+    assert "gated compound of forty villas" in page.text
+    assert 'data-testid="edit-form"' not in page.text  # a file is uploaded again instead
+    assert "upload it again under the same name" in page.text
+
+
+def test_a_long_documents_passages_come_a_page_at_a_time(browser, monkeypatch):
+    from leadflow.dashboard import knowledge_page
+
+    monkeypatch.setattr(knowledge_page, "CHUNKS_SHOWN", 4)
+    kb_id = created(browser)
+    body = "\n\n".join(f"Paragraph {i} about villas and gardens." for i in range(600))
+    upload(browser, kb_id, "long.txt", body.encode(), "text/plain")
+    settle_jobs()
+    (document_id,) = document_ids(browser.get(f"/knowledge/{kb_id}/documents").text)
+    url = f"/knowledge/{kb_id}/documents/{document_id}"
+
+    first = browser.get(url)
+    second = browser.get(url, params={"start": 4})
+
+    assert re.findall(r'id="chunk-(\d+)"', first.text) == ["0", "1", "2", "3"]
+    assert f'href="{url}?start=4"' in first.text
+    assert re.findall(r'id="chunk-(\d+)"', second.text) == ["4", "5", "6", "7"]
+    assert "Earlier passages" in second.text
+
+
+def test_an_faq_is_edited_from_its_page_and_read_again(browser):
+    kb_id = created(browser)
+    add_faq(browser, kb_id, "Do the villas have pools?", "Some of them.")
+    settle_jobs()
+    (document_id,) = document_ids(browser.get(f"/knowledge/{kb_id}/documents").text)
+    url = f"/knowledge/{kb_id}/documents/{document_id}"
+    form = browser.get(url).text
+    assert 'data-testid="edit-form"' in form
+    assert 'value="Do the villas have pools?"' in form
+    assert ">Some of them.</textarea>" in form
+
+    saved = browser.post(
+        url, data={"question": "Do the villas have pools?", "answer": "Every villa has a pool."},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert saved.status_code == 303
+    assert saved.headers["location"] == url
+    assert 'data-status="queued"' in browser.get(url).text
+    settle_jobs()
+    page = browser.get(url)
+    assert 'data-status="ready"' in page.text
+    assert "A: Every villa has a pool." in page.text
+    assert "Some of them." not in page.text
+
+
+def test_a_text_is_edited_from_its_page(browser, api):
+    kb_id = created(browser)
+    # A text comes in through the API (the browser's workspace is the API key's).
+    queued = api.post(
+        f"/api/v1/knowledge/bases/{kb_id}/documents/text",
+        json={"title": "Parking", "text": "Two places per villa."},
+    )  # fmt: skip
+    settle_jobs()
+    url = f"/knowledge/{kb_id}/documents/{queued.json()['id']}"
+    assert 'name="title"' in browser.get(url).text
+
+    saved = browser.post(
+        url, data={"title": "Parking and guests", "text": "Two places, and one for guests."},
+        follow_redirects=False,
+    )  # fmt: skip
+    settle_jobs()
+
+    assert saved.status_code == 303
+    page = browser.get(url).text
+    assert 'data-testid="document-title">Parking and guests</h1>' in page
+    assert "and one for guests." in page
+
+
+def test_a_bad_edit_says_why_and_keeps_what_was_typed(browser):
+    kb_id = created(browser)
+    add_faq(browser, kb_id, "Is there a gym?", "Yes.")
+    add_faq(browser, kb_id, "Is there parking?", "Two places.")
+    settle_jobs()
+    gym, parking = sorted(document_ids(browser.get(f"/knowledge/{kb_id}/documents").text))
+
+    blank = browser.post(
+        f"/knowledge/{kb_id}/documents/{gym}", data={"question": "Is there a gym?", "answer": " "}
+    )
+    clash = browser.post(
+        f"/knowledge/{kb_id}/documents/{parking}",
+        data={"question": "is there a GYM?", "answer": "Typed here."},
+    )
+
+    assert blank.status_code == 400
+    assert "Please check: Answer." in blank.text
+    assert clash.status_code == 409
+    assert "has that question already" in clash.text
+    assert ">Typed here.</textarea>" in clash.text
+    assert "A: Two places." in clash.text  # the passages as they were
+
+
+def test_a_document_is_deleted_after_asking(browser):
+    kb_id = created(browser)
+    add_faq(browser, kb_id, "Do you rent cars?", "No.")
+    settle_jobs()
+    (document_id,) = document_ids(browser.get(f"/knowledge/{kb_id}/documents").text)
+    url = f"/knowledge/{kb_id}/documents/{document_id}"
+    page = browser.get(url).text
+    assert 'data-testid="delete"' in page
+    assert "This cannot be undone." in page
+    assert f'action="{url}/delete"' in page
+
+    deleted = browser.post(f"{url}/delete", follow_redirects=False)
+
+    assert deleted.status_code == 303
+    assert deleted.headers["location"] == f"/knowledge/{kb_id}"
+    assert document_ids(browser.get(f"/knowledge/{kb_id}/documents").text) == []
+    assert browser.get(url).status_code == 404
+
+
+def test_search_results_say_which_passage_matched_and_how(browser):
+    kb_id = created(browser)
+    add_faq(browser, kb_id, "Can I pay in instalments?", "Yes: ten percent on signing.")
+    settle_jobs()
+    (document_id,) = document_ids(browser.get(f"/knowledge/{kb_id}/documents").text)
+
+    results = browser.get(f"/knowledge/{kb_id}/search", params={"q": "pay in instalments"})
+
+    assert f'href="/knowledge/{kb_id}/documents/{document_id}#chunk-0"' in results.text
+    assert "by meaning" in results.text
+    assert "by keywords" in results.text
+    assert re.search(r"similarity 0\.\d\d", results.text)
+    assert "ten percent on signing" in results.text
+    assert 'data-testid="hit-section"' not in results.text  # none before retrieval gives one
+
+
+def test_search_results_show_a_hits_section_and_answer_when_retrieval_gives_them(
+    browser, monkeypatch
+):
+    from dataclasses import dataclass
+
+    from leadflow.dashboard import knowledge_page
+    from leadflow.knowledge.search import SearchHit
+
+    @dataclass(frozen=True)
+    class SectionedHit(SearchHit):
+        section: str | None = None
+        answer: str = ""
+
+    kb_id = created(browser)
+    hit = SectionedHit(
+        chunk_id=1, knowledge_base_id=kb_id, document_id=7, source="Price list", title=None,
+        origin="text", position=250, page=3, text="Villas from two million riyals.",
+        score=1.0, similarity=0.91, cosine=0.82, matched_by=("keywords",),
+        section="Prices \u203a Villas", answer="Villas from two million riyals.",
+    )  # fmt: skip
+    monkeypatch.setattr(knowledge_page, "search", lambda *args, **kwargs: [hit])
+
+    results = browser.get(f"/knowledge/{kb_id}/search", params={"q": "villa price"})
+
+    assert "Section: Prices \u203a Villas" in results.text
+    assert 'data-testid="hit-answer"' in results.text
+    assert f'href="/knowledge/{kb_id}/documents/7?start=200#chunk-250"' in results.text
+    assert "page 3" in results.text
+    assert "by keywords" in results.text
+    assert "by meaning" not in results.text
+
+
+def test_another_workspaces_document_is_not_found_on_the_dashboard(client, session, browser):
+    kb_id = created(browser)
+    add_faq(browser, kb_id, "Secret?", "Yes.")
+    settle_jobs()
+    (document_id,) = document_ids(browser.get(f"/knowledge/{kb_id}/documents").text)
+    url = f"/knowledge/{kb_id}/documents/{document_id}"
+    other_kb = created(browser)
+    assert browser.get(f"/knowledge/{other_kb}/documents/{document_id}").status_code == 404
+    stranger = Browser(client, make_person(make_workspace(session)))
+
+    assert stranger.get(url).status_code == 404
+    assert "There is no such document" in stranger.get(url).text
+    assert stranger.post(url, data={"question": "Secret?", "answer": "No."}).status_code == 404
+    assert stranger.post(f"{url}/delete").status_code == 404
+
+
+def test_document_changes_without_the_csrf_token_are_refused(client, browser):
+    kb_id = created(browser)
+    add_faq(browser, kb_id, "Kept?", "Yes.")
+    settle_jobs()
+    (document_id,) = document_ids(browser.get(f"/knowledge/{kb_id}/documents").text)
+    url = f"/knowledge/{kb_id}/documents/{document_id}"
+
+    assert client.post(url, data={"question": "Kept?", "answer": "No."}).status_code == 403
+    assert client.post(f"{url}/delete").status_code == 403
+    assert document_ids(browser.get(f"/knowledge/{kb_id}/documents").text) == [document_id]
+
+
+@pytest.mark.slow
+def test_in_a_browser_on_a_phone_a_hit_leads_to_its_document_which_is_edited_and_deleted(
+    signed_in_page,
+):
+    from playwright.sync_api import expect
+
+    page = signed_in_page
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    page.goto("/knowledge")
+    page.get_by_label("Name").fill(unique("Villas "))
+    page.get_by_role("button", name="Create").click()
+    page.get_by_label("Question").fill("Can I pay for a villa in instalments over several years?")
+    page.get_by_label("Answer").fill("Yes: ten percent on signing, the rest over five years.")
+    page.get_by_role("button", name="Add the FAQ").click()
+    expect(page.locator("[data-document-id]")).to_have_attribute(
+        "data-status", "ready", timeout=60_000
+    )
+
+    page.get_by_label("Search this knowledge base").fill("Can I pay for a villa in instalments?")
+    page.get_by_role("button", name="Search", exact=True).click()
+    hit = page.get_by_test_id("search-hit")
+    expect(hit).to_contain_text("ten percent on signing")
+    expect(hit.get_by_test_id("matched-by").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    print(screenshot(page, "knowledge-search-phone"))
+
+    hit.get_by_test_id("hit-document").click()
+    expect(page.locator("#chunk-0")).to_contain_text("ten percent on signing")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_label("Answer").fill("Yes: twenty percent on signing, the rest over a year.")
+    page.get_by_role("button", name="Save and read again").click()
+    expect(page.get_by_test_id("document-status")).to_have_attribute(
+        "data-status", "ready", timeout=60_000
+    )
+    expect(page.locator("#chunk-0")).to_contain_text("twenty percent")
+    print(screenshot(page, "knowledge-document-phone"))
+
+    page.get_by_text("Delete…").click()
+    page.get_by_role("button", name="Yes, delete it").click()
+    expect(page.get_by_text("Nothing here yet")).to_be_visible()

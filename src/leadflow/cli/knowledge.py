@@ -1,4 +1,5 @@
-"""``leadflow kb``: fill a knowledge base from files, folders or URLs, and search it."""
+"""``leadflow kb``: fill a knowledge base from files, folders or URLs, search it, read a
+document's passages, and edit an FAQ or a text."""
 
 from __future__ import annotations
 
@@ -7,20 +8,27 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from leadflow.cli.common import WorkspaceOption, err, errors
 from leadflow.config import get_settings
 from leadflow.db import get_sessionmaker, unit_of_work
-from leadflow.exceptions import LeadflowError, NotFound
+from leadflow.exceptions import LeadflowError, NotFound, UnprocessableInput
 from leadflow.kit import uploads
 from leadflow.knowledge import repository, service
+from leadflow.knowledge.schemas import ChunkOut, DocumentEdit
 from leadflow.knowledge.search import search
 from leadflow.knowledge.tasks import ingest_document
-from leadflow.models import KnowledgeBase
+from leadflow.models import KnowledgeBase, KnowledgeDocument
 from leadflow.workspaces import service as workspaces
 
-kb_app = typer.Typer(help="Knowledge bases: ingest documents, search them.", no_args_is_help=True)
+kb_app = typer.Typer(
+    help="Knowledge bases: ingest documents, search them, read and edit them.",
+    no_args_is_help=True,
+)
 KbOption = Annotated[str, typer.Option("--kb", help="knowledge base name (made if missing)")]
+DocumentId = Annotated[int, typer.Argument(min=1, help="the document's id")]
 READABLE = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"}
 
 
@@ -67,6 +75,87 @@ def search_command(
         err.print("nothing above the similarity threshold (lower it with --threshold)")
     results = [{**hit.__dict__, "matched_by": list(hit.matched_by)} for hit in hits]
     typer.echo(json.dumps({"query": question, "results": results}, ensure_ascii=False))
+
+
+@kb_app.command("edit")
+def edit(
+    document_id: DocumentId,
+    workspace: WorkspaceOption = "demo",
+    question: Annotated[str | None, typer.Option(help="an FAQ's new question")] = None,
+    answer: Annotated[str | None, typer.Option(help="an FAQ's new answer")] = None,
+    title: Annotated[str | None, typer.Option(help="a text's new title")] = None,
+    text: Annotated[str | None, typer.Option(help="a text's new body")] = None,
+    text_file: Annotated[
+        Path | None, typer.Option(help="read a text's new body from this file", dir_okay=False)
+    ] = None,
+) -> None:
+    """Edit an FAQ or a text document (what is left out stays) and ingest it again, here and
+    now. Files and web pages are ingested again instead. The last line printed is JSON."""
+    if text_file is not None:
+        text = _read_text(text_file)
+    given = {"question": question, "answer": answer, "title": title, "text": text}
+    with errors():
+        payload = _edit_of({field: value for field, value in given.items() if value is not None})
+        with unit_of_work() as session:
+            target = workspaces.get_workspace(session, workspace)
+            document = _document(session, target.id, document_id)
+            name, body = payload.parts(document.origin)
+            service.edit_document(session, document, name=name, body=body)
+            workspace_id = target.id
+        result = _ingested(workspace_id, document_id)
+    if result["status"] == "failed":
+        err.print(f"[red]failed:[/red] {result['source']}: {result['error']}")
+    typer.echo(json.dumps(result, ensure_ascii=False))
+    if result["status"] == "failed":
+        raise typer.Exit(1)
+
+
+@kb_app.command("chunks")
+def chunks(
+    document_id: DocumentId,
+    workspace: WorkspaceOption = "demo",
+    start: Annotated[int, typer.Option(min=0, help="the first position to show (0-based)")] = 0,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100,
+) -> None:
+    """A document's passages in order: position, page, tokens and text. The last line printed
+    is JSON."""
+    with errors(), unit_of_work(writes=False) as session:
+        target = workspaces.get_workspace(session, workspace)
+        document = _document(session, target.id, document_id)
+        rows = repository.document_chunks(session, target.id, document.id, start=start, limit=limit)
+        passages = [ChunkOut.model_validate(row) for row in rows]
+        shown = {
+            "id": document.id, "source": document.source, "title": document.title,
+            "origin": document.origin, "kind": document.kind, "status": document.status,
+            "chunks": [passage.model_dump() for passage in passages],
+        }  # fmt: skip
+    for passage in passages:
+        where = f"#{passage.position}" + (f" p.{passage.page}" if passage.page else "")
+        err.print(f"{where} ({passage.token_count} tokens): {passage.text[:160]!r}")
+    typer.echo(json.dumps(shown, ensure_ascii=False))
+
+
+def _edit_of(fields: dict[str, str]) -> DocumentEdit:
+    try:
+        return DocumentEdit.model_validate(fields)
+    except ValidationError as invalid:
+        wrong = ", ".join(sorted({str(error["loc"][0]) for error in invalid.errors()}))
+        raise UnprocessableInput(f"please check: {wrong}") from None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as unreadable:
+        err.print(f"[red]error:[/red] cannot read {path}: {unreadable}")
+        raise typer.Exit(1) from None
+
+
+def _document(session: Session, workspace_id: int, document_id: int) -> KnowledgeDocument:
+    document = repository.document(session, workspace_id, document_id)
+    if document is None:
+        raise NotFound(f"document {document_id} not found")
+    return document
 
 
 def _knowledge_base(workspace_slug: str, name: str, *, create: bool) -> tuple[int, int]:

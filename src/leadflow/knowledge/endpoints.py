@@ -16,6 +16,9 @@ from leadflow.knowledge import repository, service
 from leadflow.knowledge.schemas import (
     BulkFaqsIn,
     BulkFaqsOut,
+    ChunkOut,
+    ChunkPageOut,
+    DocumentEdit,
     DocumentOut,
     FaqIn,
     KnowledgeBaseIn,
@@ -33,6 +36,7 @@ from leadflow.worker import enqueue
 
 router = APIRouter(prefix="/knowledge", tags=["knowledge"])
 ACCEPTED = status.HTTP_202_ACCEPTED
+MAX_POSITION = 2**31 - 1
 
 
 @router.post("/bases", response_model=KnowledgeBaseOut, status_code=201)
@@ -167,6 +171,41 @@ def list_documents(
 def get_document(document_id: IdPath, session: SessionDep, workspace: WorkspaceDep) -> DocumentOut:
     """One document: its status, progress and counts."""
     return DocumentOut.model_validate(_document(session, workspace.id, document_id))
+
+
+@router.patch("/documents/{document_id}", response_model=DocumentOut, status_code=ACCEPTED)
+def edit_document(
+    document_id: IdPath, payload: DocumentEdit, session: SessionDep, workspace: WorkspaceDep
+) -> DocumentOut:
+    """Change a text (title, text) or an FAQ (question, answer) and ingest it again; what is
+    left out stays. A file or a web page is refused (409): upload it again, or ingest its URL
+    again, instead."""
+    document = _document(session, workspace.id, document_id)
+    name, body = payload.parts(document.origin)
+    return _queued(session, service.edit_document(session, document, name=name, body=body))
+
+
+@router.get("/documents/{document_id}/chunks", response_model=ChunkPageOut)
+def list_chunks(
+    document_id: IdPath,
+    session: SessionDep,
+    workspace: WorkspaceDep,
+    after_position: Annotated[int | None, Query(ge=0, le=MAX_POSITION)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> ChunkPageOut:
+    """The document's passages in order: position, page, tokens and text (page with
+    after_position)."""
+    document = _document(session, workspace.id, document_id)
+    start = 0 if after_position is None else after_position + 1
+    rows = repository.document_chunks(
+        session, workspace.id, document.id, start=start, limit=limit + 1
+    )
+    more = len(rows) > limit
+    return ChunkPageOut(
+        document_id=document.id,
+        items=[ChunkOut.model_validate(row) for row in rows[:limit]],
+        next_after_position=rows[limit - 1].position if more else None,
+    )
 
 
 @router.delete("/documents/{document_id}", status_code=204)

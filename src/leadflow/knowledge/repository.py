@@ -120,6 +120,30 @@ def latest_documents(
     ).all()
 
 
+def document_chunks(
+    session: Session, workspace_id: int, document_id: int, *, start: int = 0, limit: int = 100
+) -> list[Any]:
+    """The document's chunks from position ``start`` on, in order (their embeddings left out)."""
+    return list(
+        session.execute(
+            select(
+                KnowledgeChunk.id,
+                KnowledgeChunk.position,
+                KnowledgeChunk.page,
+                KnowledgeChunk.token_count,
+                KnowledgeChunk.text,
+            )
+            .where(
+                KnowledgeChunk.workspace_id == workspace_id,
+                KnowledgeChunk.document_id == document_id,
+                KnowledgeChunk.position >= start,
+            )
+            .order_by(KnowledgeChunk.position)
+            .limit(limit)
+        ).all()
+    )
+
+
 def statistics(session: Session, workspace_id: int, kb_id: int) -> dict[str, Any]:
     documents_by_status = dict(
         session.execute(

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import Field
 
+from leadflow.exceptions import UnprocessableInput
 from leadflow.kit.schemas import NO_NUL, RequestSchema, RowId, Schema
 
 MAX_TEXT_CHARS = 2_000_000
@@ -52,6 +53,45 @@ class TextIn(RequestSchema):
 class FaqIn(RequestSchema):
     question: str = Field(min_length=1, max_length=1000, pattern=NO_NUL)
     answer: str = Field(min_length=1, max_length=10_000, pattern=NO_NUL)
+
+
+class DocumentEdit(RequestSchema):
+    """A text's title and text, or an FAQ's question and answer; what is left out stays."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=500, pattern=NO_NUL)
+    text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT_CHARS, pattern=NO_NUL)
+    question: str | None = Field(default=None, min_length=1, max_length=1000, pattern=NO_NUL)
+    answer: str | None = Field(default=None, min_length=1, max_length=10_000, pattern=NO_NUL)
+
+    def parts(self, origin: str) -> tuple[str | None, str | None]:
+        """The document's new name and body, from the fields its origin is edited by."""
+        if origin == "faq":
+            name, body, others = self.question, self.answer, ("title", "text")
+        else:
+            name, body, others = self.title, self.text, ("question", "answer")
+        wrong = sorted(set(others) & self.model_fields_set)
+        if origin in ("faq", "text") and wrong:
+            expected = "question and answer" if origin == "faq" else "title and text"
+            raise UnprocessableInput(
+                f"a {origin} document is edited by its {expected}, not by {', '.join(wrong)}"
+            )
+        return name, body
+
+
+class ChunkOut(Schema):
+    id: int
+    position: int = Field(description="0-based order within the document")
+    page: int | None
+    token_count: int
+    text: str
+
+
+class ChunkPageOut(Schema):
+    document_id: int
+    items: list[ChunkOut]
+    next_after_position: int | None = Field(
+        description="pass as after_position for the next page; null on the last"
+    )
 
 
 class BulkFaqsIn(RequestSchema):

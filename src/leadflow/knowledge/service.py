@@ -225,6 +225,52 @@ def add_faq(session: Session, kb: KnowledgeBase, question: str, answer: str) -> 
     return add_document(session, kb, origin="faq", source=question.strip(), body=answer.strip())
 
 
+# What names a document and what it says, for the origins a person writes here: the others
+# are changed where they come from (a file uploaded again, a web page fetched again).
+EDITABLE = {"text": ("title", "text"), "faq": ("question", "answer")}
+REPLACED_ELSEWHERE = {
+    "file": "a file is changed by uploading it again under the same name",
+    "url": "a web page is changed at its address, then ingested again from there",
+}
+
+
+def edit_document(
+    session: Session, document: KnowledgeDocument, *, name: str | None, body: str | None
+) -> KnowledgeDocument:
+    """A text's title and body, or an FAQ's question and answer, changed (either may be left
+    as it is) and the document queued for ingestion again; unchanged content keeps its chunks."""
+    if document.origin not in EDITABLE:
+        reason = REPLACED_ELSEWHERE.get(document.origin, "it is not one written here")
+        raise Conflict(f"this document cannot be edited: {reason}")
+    if name is None and body is None:
+        raise UnprocessableInput(f"say what to change: {' or '.join(EDITABLE[document.origin])}")
+    new_name = _written(name, EDITABLE[document.origin][0]) if name is not None else document.source
+    new_body = _written(body, EDITABLE[document.origin][1]) if body is not None else document.body
+    key = source_key(document.origin, new_name)
+    other = repository.document_by_source(
+        session, document.workspace_id, document.knowledge_base_id, key
+    )
+    if other is not None and other.id != document.id:
+        field = EDITABLE[document.origin][0]
+        raise Conflict(f"another document of this knowledge base has that {field} already")
+    document.source, document.source_key, document.body = new_name, key, new_body
+    document.title = new_name[:500]
+    document.status, document.progress, document.error = DocumentStatus.queued, 0, None
+    session.flush()
+    record(
+        session, document.workspace_id, "knowledge.document.edited",
+        knowledge_base_id=document.knowledge_base_id, document_id=document.id,
+    )  # fmt: skip
+    return document
+
+
+def _written(value: str, field: str) -> str:
+    cleaned = value.strip()
+    if not cleaned:
+        raise UnprocessableInput(f"the {field} cannot be empty")
+    return cleaned
+
+
 def source_key(origin: str, source: str) -> str:
     """What makes two ingestions the same document: its origin and its normalised name."""
     name = " ".join(source.split()).casefold()
