@@ -102,3 +102,22 @@ def test_an_icp_rule_is_added_in_settings(signed_in_page):
     assert "software, saas" in rules.inner_text()
     page.set_viewport_size({"width": 390, "height": 844})
     print(screenshot(page, "settings-phone"))
+
+
+def test_the_agent_s_questions_are_set_on_a_phone(signed_in_page):
+    page = signed_in_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/settings#agent")
+    form = page.get_by_test_id("agent-form")
+    form.get_by_label("Services you offer").fill("Snagging\nThermal imaging")
+    form.locator("#ask-service").check()
+    form.locator("#en-service").fill("Which inspection do you need?")
+    form.locator("#ar-service").fill("ما نوع الفحص الذي تحتاجه؟")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    form.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/settings#agent")
+    assert page.locator("#agent-services").input_value() == "Snagging\nThermal imaging"
+    assert page.locator("#ask-service").is_checked()
+    assert page.locator("#ar-service").input_value() == "ما نوع الفحص الذي تحتاجه؟"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    print(screenshot(page, "settings-agent-phone"))

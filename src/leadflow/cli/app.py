@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from leadflow import catalogue
 from leadflow.accounts import service as accounts
 from leadflow.cli import operations
+from leadflow.cli.agent import agent_app
 from leadflow.cli.common import WorkspaceOption, err, errors
 from leadflow.cli.knowledge import kb_app
 from leadflow.cli.leads import leads_app
@@ -55,6 +56,7 @@ app.add_typer(secrets_app, name="secrets")
 app.add_typer(connections_app, name="connections")
 app.add_typer(quotas_app, name="quotas")
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(agent_app, name="agent")
 app.command("migrate")(operations.migrate)
 app.command("backup")(operations.backup)
 app.command("restore")(operations.restore)

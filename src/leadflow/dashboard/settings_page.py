@@ -1,4 +1,5 @@
 """Settings: the ideal customer profile and tier thresholds, business hours and time zone,
+the agent's services and qualifying questions (with services suggested from the knowledge base),
 providers (forms drawn from each vendor's settings schema; secrets are written, never shown),
 where alerts go, usage limits and budgets, API keys, and outbound webhooks with their delivery
 log. Every change goes through the domain's own service, as the API's does."""
@@ -26,12 +27,14 @@ from leadflow.exceptions import BadRequest, LeadflowError, NotFound
 from leadflow.integrations.vendor import Vendor
 from leadflow.integrations.vendors import VENDORS
 from leadflow.kit.schemas import IdPath
+from leadflow.knowledge.offerings import suggest_services
 from leadflow.notifications import service as notifications
 from leadflow.scoring import icp
 from leadflow.scoring.schemas import Operator, ScoringSettingsIn
 from leadflow.usage import service as usage
 from leadflow.webhooks import service as webhooks
 from leadflow.webhooks.schemas import EndpointCreate
+from leadflow.workspaces import questions
 from leadflow.workspaces import service as workspaces
 
 router = APIRouter(prefix="/settings")
@@ -53,8 +56,12 @@ FormDep = Annotated[FormData, Depends(_form)]
 
 
 @router.get("")
-def settings(request: Request, viewer: ViewerDep, session: SessionDep) -> Response:
-    return _page(request, viewer, session)
+def settings(
+    request: Request, viewer: ViewerDep, session: SessionDep, suggested: bool = False
+) -> Response:
+    """``suggested``: the services suggested from the knowledge base fill the services field,
+    for the person to edit before saving."""
+    return _page(request, viewer, session, agent=_agent_form(session, viewer, suggested))
 
 
 def _page(
@@ -62,6 +69,8 @@ def _page(
 ) -> Response:
     """The settings page, with what a change just showed once (a new key) or refused."""
     workspace = viewer.workspace
+    if "agent" not in shown:
+        shown["agent"] = _agent_form(session, viewer, suggested=False)
     response = render(
         request, viewer, "settings/index.html", status_code=status_code,
         rules=icp.rules(session, workspace_id=workspace.id), operators=OPERATORS,
@@ -128,9 +137,14 @@ def _dollars(micros: int) -> str:
 
 
 def _change(
-    request: Request, viewer: Viewer, session: Session, change: Callable[[], Response]
+    request: Request,
+    viewer: Viewer,
+    session: Session,
+    change: Callable[[], Response],
+    **typed: Any,
 ) -> Response:
-    """Makes the change; a refusal is shown on the page, with nothing kept of it."""
+    """Makes the change; a refusal is shown on the page, with nothing kept of it (but what
+    ``typed`` gives back to the form)."""
     try:
         return change()
     except NotFound as error:
@@ -138,10 +152,12 @@ def _change(
         return not_found(request, viewer, error.message)
     except LeadflowError as error:
         session.rollback()
-        return _page(request, viewer, session, status_code=error.status, error=_words(error))
+        return _page(
+            request, viewer, session, status_code=error.status, error=_words(error), **typed
+        )
     except ValidationError as error:
         session.rollback()
-        return _page(request, viewer, session, status_code=422, error=_invalid(error))
+        return _page(request, viewer, session, status_code=422, error=_invalid(error), **typed)
 
 
 def _words(error: LeadflowError) -> str:
@@ -248,6 +264,62 @@ def _day(value: object) -> int:
     if isinstance(value, str) and value.isdigit() and len(value) == 1:
         return int(value)
     return -1  # refused by the service with its own words
+
+
+# The agent's services and qualifying questions
+
+
+def _agent_form(session: Session, viewer: Viewer, suggested: bool) -> dict[str, Any]:
+    """The services (or, asked for, the suggested ones) and a row per slot: the asked ones in
+    asking order, then the others."""
+    workspace = viewer.workspace
+    names = questions.services(workspace)
+    suggestions = [] if names else suggest_services(session, workspace.id)
+    asked = questions.qualifying_questions(workspace)
+    rows = [{"slot": slot, "asked": True, **words} for slot, words in asked.items()]
+    rows += [
+        {"slot": slot, "asked": False, "en": "", "ar": ""} for slot in questions.SLOTS
+        if slot not in asked
+    ]  # fmt: skip
+    filled = suggested and bool(suggestions)
+    return {
+        "services": "\n".join(suggestions if filled else names), "suggestions": suggestions,
+        "filled": filled, "rows": rows,
+    }  # fmt: skip
+
+
+def _typed_questions(form: FormData) -> list[dict[str, Any]]:
+    """The form's rows: each slot with its order, its words and whether it is asked."""
+    rows = [
+        {"slot": slot, "asked": bool(_text(form, f"ask_{slot}")),
+         "order": _order(_text(form, f"order_{slot}"), i),
+         "en": _text(form, f"en_{slot}"), "ar": _text(form, f"ar_{slot}")}
+        for i, slot in enumerate(questions.SLOTS)
+    ]  # fmt: skip
+    return sorted(rows, key=lambda row: row["order"])
+
+
+def _order(text: str, fallback: int) -> int:
+    # an order left empty or mistyped keeps the slot's place among the others
+    return int(text) if text.isdigit() and len(text) < 4 else len(questions.SLOTS) + fallback
+
+
+@router.post("/agent")
+def change_agent(
+    request: Request, viewer: ViewerDep, session: SessionDep, form: FormDep
+) -> Response:
+    names = [line.strip() for line in _text(form, "services").splitlines() if line.strip()]
+    rows = _typed_questions(form)
+
+    def change() -> Response:
+        asked = [{k: row[k] for k in ("slot", "en", "ar")} for row in rows if row["asked"]]
+        workspaces.set_agent_settings(
+            session, workspace=viewer.workspace, services=names, questions=asked
+        )
+        return redirect("/settings#agent", request)
+
+    typed = {"services": "\n".join(names), "suggestions": [], "filled": False, "rows": rows}
+    return _change(request, viewer, session, change, agent=typed)
 
 
 # Providers

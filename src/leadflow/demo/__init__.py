@@ -1,4 +1,5 @@
-"""The demo workspace a newcomer lands in: a user, an API key and sample leads."""
+"""The demo workspace a newcomer lands in: a user, an API key and sample leads, and a Riyadh
+real-estate agency's knowledge, services and qualifying questions."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from leadflow.kit.crypto import hash_api_key, new_token, verify_password
 from leadflow.knowledge import repository as knowledge_repository
 from leadflow.knowledge import service as knowledge
 from leadflow.leads.service import announce_arrivals
-from leadflow.models import ApiKey, IcpRule
+from leadflow.models import ApiKey, IcpRule, Workspace
 from leadflow.worker import enqueue
 from leadflow.workspaces import repository, service
 
@@ -27,6 +28,24 @@ DEMO_API_KEY = "lf_demo_local_only_not_for_production"
 
 _SAMPLE_LEADS = Path(__file__).with_name("demo_leads.csv")
 DEMO_KNOWLEDGE = Path(__file__).with_name("demo_knowledge.json")
+DEMO_SERVICES = (
+    "Villas for sale",
+    "Apartments for rent",
+    "Off-plan investment",
+    "Property management",
+    "Selling your property",
+)
+# The agency's questions, in the order its agent asks them.
+DEMO_QUESTIONS = (
+    {"slot": "service", "en": "Are you looking to buy, to rent or to invest?",
+     "ar": "هل تبحث عن الشراء أم الإيجار أم الاستثمار؟"},
+    {"slot": "budget", "en": "What budget do you have in mind?",
+     "ar": "ما هي الميزانية التي تفكر بها؟"},
+    {"slot": "timeline", "en": "When would you like to move in?",
+     "ar": "متى تريد الانتقال؟"},
+    {"slot": "location", "en": "Which district of Riyadh do you prefer?",
+     "ar": "ما هو الحي الذي تفضله في الرياض؟"},
+)  # fmt: skip
 
 
 def _sample_rows() -> list[dict[str, str | None]]:
@@ -101,9 +120,20 @@ def ensure_demo(session: Session, *, published: bool) -> DemoAccess:
         outcomes = intake(session, workspace.id, drafts, via="demo", actor="demo")
         announce_arrivals(session, workspace.id, outcomes, via="demo")
     _ensure_knowledge(session, workspace.id)
+    _ensure_agent_settings(session, workspace)
     session.flush()
     api_key = DEMO_API_KEY if published else ""
     return DemoAccess(DEMO_SLUG, DEMO_EMAIL, password, api_key, created)
+
+
+def _ensure_agent_settings(session: Session, workspace: Workspace) -> None:
+    """The agency's services and questions, unless someone has set the demo's own."""
+    settings = workspace.settings or {}
+    if "services" in settings or "qualifying_questions" in settings:
+        return
+    service.set_agent_settings(
+        session, workspace=workspace, services=DEMO_SERVICES, questions=DEMO_QUESTIONS
+    )
 
 
 def _ensure_knowledge(session: Session, workspace_id: int) -> None:

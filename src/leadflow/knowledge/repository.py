@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from sqlalchemy import delete, func, or_, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from leadflow.knowledge.embedder import Vectors, get_embedder
 from leadflow.knowledge.wording import searchable
@@ -245,6 +245,23 @@ def chunks(session: Session, workspace_id: int, chunk_ids: Sequence[int]) -> lis
             )
         ).all()
     )
+
+
+def written_chunks(session: Session, workspace_id: int, *, limit: int) -> Sequence[KnowledgeChunk]:
+    """The chunks of the workspace's documents (its FAQs left out) in reading order: document
+    by document, each from its start; their embeddings are not loaded."""
+    return session.scalars(
+        select(KnowledgeChunk)
+        .join(KnowledgeDocument, KnowledgeDocument.id == KnowledgeChunk.document_id)
+        .where(KnowledgeChunk.workspace_id == workspace_id, KnowledgeDocument.origin != "faq")
+        .options(
+            defer(KnowledgeChunk.embedding),
+            defer(KnowledgeChunk.search_text),
+            defer(KnowledgeChunk.sentence_vectors),
+        )
+        .order_by(KnowledgeChunk.document_id, KnowledgeChunk.position)
+        .limit(limit)
+    ).all()
 
 
 def vectors(session: Session, workspace_id: int, kb_id: int) -> tuple[np.ndarray, Vectors]:

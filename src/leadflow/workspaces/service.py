@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from sqlalchemy.orm import Session
 
 from leadflow.accounts import repository as accounts
-from leadflow.exceptions import BadRequest, Conflict, NotFound
+from leadflow.exceptions import BadRequest, Conflict, NotFound, UnprocessableInput
 from leadflow.kit.crypto import (
     check_new_password,
     hash_api_key,
@@ -22,6 +22,13 @@ from leadflow.kit.emails import InvalidEmail, normalize_email
 from leadflow.models import ApiKey, User, Workspace, WorkspaceMember
 from leadflow.models.base import utcnow
 from leadflow.workspaces import repository
+from leadflow.workspaces.questions import (
+    LANGUAGES,
+    MOST_SERVICES,
+    QUESTION_LENGTH,
+    SERVICE_LENGTH,
+    SLOTS,
+)
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
@@ -108,6 +115,60 @@ def set_business_hours(
         "business_hours": {"days": sorted(set(days))},
     }
     session.flush()
+
+
+def set_agent_settings(
+    session: Session,
+    *,
+    workspace: Workspace,
+    services: Sequence[str],
+    questions: Sequence[Mapping[str, str]],
+) -> None:
+    """The business's names for what it sells, and the questions the agent asks a lead, in
+    the order it asks them: each {"slot", "en", "ar"}, one language at least. A slot left out
+    is not asked; no questions at all leaves the agent its own."""
+    kept_services = _services(services)
+    kept_questions = [_question(i, question) for i, question in enumerate(questions, start=1)]
+    slots = [question["slot"] for question in kept_questions]
+    if repeated := sorted({slot for slot in slots if slots.count(slot) > 1}):
+        raise UnprocessableInput(f"a slot is asked once: {', '.join(repeated)} is repeated")
+    workspace.settings = {
+        **(workspace.settings or {}),
+        "services": kept_services,
+        "qualifying_questions": kept_questions,
+    }
+    session.flush()
+
+
+def _services(services: Sequence[str]) -> list[str]:
+    if len(services) > MOST_SERVICES:
+        raise UnprocessableInput(f"at most {MOST_SERVICES} services")
+    kept: list[str] = []
+    for service in services:
+        name = " ".join(str(service).split())
+        if not 0 < len(name) <= SERVICE_LENGTH or "\x00" in name:
+            raise UnprocessableInput(f"a service's name is 1-{SERVICE_LENGTH} characters")
+        if name.casefold() in {k.casefold() for k in kept}:
+            raise UnprocessableInput(f"the service {name!r} is listed twice")
+        kept.append(name)
+    return kept
+
+
+def _question(number: int, question: Mapping[str, str]) -> dict[str, str]:
+    slot = str(question.get("slot") or "")
+    if slot not in SLOTS:
+        raise UnprocessableInput(
+            f"question {number}: the slot is one of {', '.join(SLOTS)}, not {slot[:40]!r}"
+        )
+    words = {lang: str(question.get(lang) or "").strip() for lang in LANGUAGES}
+    if not any(words.values()):
+        raise UnprocessableInput(f"the {slot} question needs its words in English or Arabic")
+    for lang, text in words.items():
+        if len(text) > QUESTION_LENGTH or "\x00" in text:
+            raise UnprocessableInput(
+                f"the {slot} question ({lang}) is 1-{QUESTION_LENGTH} characters"
+            )
+    return {"slot": slot, **words}
 
 
 def _check_time_zone(time_zone: str) -> None:
