@@ -18,10 +18,15 @@ from leadflow.compliance.consent import consent_word
 from leadflow.kit.language import Language, language_of
 from leadflow.knowledge.search import SearchHit
 
-# A passage this close in meaning answers confidently: the cosine at which, on the answers set,
-# at most 5% of questions get a wrong answer (chosen on two of its businesses, checked on the
-# other two: docs/adr/0018). Agreement with the keyword ranking did not tell right from wrong.
-CONFIDENT_COSINE = 0.44
+# When the best passage answers confidently: close in meaning, clearly closer than the next
+# one, and among the best keyword matches too. Chosen on two of the answers set's businesses as
+# the rule that answers most questions right with at most 5% of questions answered wrongly, and
+# checked on the other two (docs/adr/0018).
+CONFIDENT_COSINE = 0.39
+CONFIDENT_MARGIN = 0.02
+CONFIDENT_KEYWORD_RANK = 3
+# A passage this short is the answer whole; a longer one gives its closest sentences.
+WHOLE_PASSAGE_CHARS = 320
 # A passage in the lead's language is preferred while it is this close to the best one.
 SAME_LANGUAGE_SLACK = 0.05
 SLOTS = ("service", "timeline", "budget", "location")
@@ -31,6 +36,9 @@ _QUESTION = re.compile(
     r"ماذا|فيه|في\s+عندكم|عندكم|تقدرون|ممكن)(?:\s|$)",
     re.IGNORECASE,
 )
+
+
+_ANSWER_MARK = re.compile(r"^(?:a|answer|ج|الجواب)\s*[:.)-]\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -86,33 +94,50 @@ def is_question(text: str) -> bool:
 
 
 def best_answer(turn: Turn) -> tuple[SearchHit, str] | None:
-    """The passage that answers confidently, preferring the lead's language, and its answer."""
-    close = [hit for hit in turn.hits if confident(hit)]
-    if not close:
+    """The best passage when it answers confidently (one in the lead's language, where one is
+    as close), and its answer."""
+    if not turn.hits or not confident(turn.hits):
         return None
-    best = max(hit.cosine for hit in close)
+    best = turn.hits[0]
     same_language = [
-        hit for hit in close
-        if language_of(hit.text) == turn.language and hit.cosine >= best - SAME_LANGUAGE_SLACK
+        hit for hit in turn.hits
+        if language_of(hit.text) == turn.language
+        and hit.cosine >= best.cosine - SAME_LANGUAGE_SLACK
     ]  # fmt: skip
-    hit = (same_language or close)[0]
+    hit = (same_language or [best])[0]
     return hit, answer_in(hit)
 
 
-def confident(hit: SearchHit) -> bool:
-    return hit.cosine >= CONFIDENT_COSINE
+def confident(hits: Sequence[SearchHit]) -> bool:
+    best = hits[0]
+    runner_up = hits[1].cosine if len(hits) > 1 else -1.0
+    return (
+        best.cosine >= CONFIDENT_COSINE
+        and best.cosine - runner_up >= CONFIDENT_MARGIN
+        and best.keyword_rank is not None
+        and best.keyword_rank <= CONFIDENT_KEYWORD_RANK
+    )
 
 
 def answer_in(hit: SearchHit) -> str:
-    """An FAQ's answer; else the passage's sentence closest to the question (where that
-    sentence is itself the question of a question-and-answer pair, what follows it)."""
+    """An FAQ's answer; a short passage whole (less a question it opens with); else the
+    passage's sentences closest to the question."""
     if hit.origin == "faq" and "\nA: " in hit.text:
         return hit.text.split("\nA: ", 1)[1].strip()
-    sentence = hit.answer or hit.text
+    text = _without_question(hit.text)
+    if len(text) <= WHOLE_PASSAGE_CHARS:
+        return text
+    sentence = hit.answer or text
     if sentence.rstrip().endswith(("?", "\u061f")):
-        after = hit.text.split(sentence, 1)[-1].strip()
-        return after or sentence
+        return hit.text.split(sentence, 1)[-1].strip() or sentence
     return sentence
+
+
+def _without_question(text: str) -> str:
+    first, _, rest = text.strip().partition("\n")
+    if rest.strip() and first.rstrip().endswith(("?", "\u061f")):
+        return _ANSWER_MARK.sub("", rest.strip())
+    return text.strip()
 
 
 def next_slot(turn: Turn) -> str | None:
