@@ -35,7 +35,7 @@ def test_the_intent_of_a_message(text, intent):
 
 
 def test_an_intent_by_meaning_needs_a_lead_over_the_negatives(monkeypatch):
-    labels, matrix = intents._examples()
+    labels, matrix = intents.examples()
     person = matrix[labels.index("person")]
     assert intents._by_meaning(person) == "person"  # an example itself
     negative = matrix[labels.index("none")]

@@ -149,7 +149,7 @@ def _by_rules(text: str) -> Intent | None:
 
 
 def _by_meaning(vector: Vectors) -> Intent | None:
-    labels, matrix = _examples()
+    labels, matrix = examples()
     cosines = matrix @ vector
     best: dict[str, float] = {}
     for label, cosine in zip(labels, cosines, strict=True):
@@ -162,7 +162,7 @@ def _by_meaning(vector: Vectors) -> Intent | None:
 
 
 @cache
-def _examples() -> tuple[tuple[str, ...], Vectors]:
+def examples() -> tuple[tuple[str, ...], Vectors]:
     labels = tuple(label for label, texts in EXAMPLES.items() for _ in texts)
     texts = [text for texts in EXAMPLES.values() for text in texts]
     return labels, np.asarray(get_embedder().embed(texts), dtype=np.float32)

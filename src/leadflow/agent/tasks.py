@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from leadflow.agent import service
+from leadflow.agent import intents, service
 from leadflow.db import get_sessionmaker
 from leadflow.events.subscriptions import react
 from leadflow.models import HandledBy
 from leadflow.providers.service import llm_for
-from leadflow.worker.registry import Priority, job
+from leadflow.worker.registry import Priority, job, warm_up
 
 
 @job("agent.answer", max_attempts=3, priority=Priority.reply, formerly="agent.tasks.answer")
@@ -34,3 +34,8 @@ react(
     "message.received", "agent.answer", args=("message_id",),
     when=lambda facts: facts.get("handled_by") == HandledBy.agent,
 )  # fmt: skip
+
+
+@warm_up
+def embed_the_intents_examples() -> None:
+    intents.examples()

@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 
 from leadflow.db import get_sessionmaker, unit_of_work
 from leadflow.knowledge import repository, service
+from leadflow.knowledge.embedder import get_embedder
 from leadflow.knowledge.service import REFUSALS, Source
 from leadflow.providers.service import parser_for
 from leadflow.worker import enqueue
-from leadflow.worker.registry import job, periodic
+from leadflow.worker.registry import job, periodic, warm_up
 
 log = structlog.get_logger()
 
@@ -67,3 +68,10 @@ def embed_again(session: Session) -> None:
 
 
 EMBED_AGAIN_AT_ONCE = 50
+
+
+@warm_up
+def load_the_model() -> None:
+    """The embedding model loads its weights on first use (about a second): before a lead's
+    question, not during it."""
+    get_embedder().embed_one("warm up")

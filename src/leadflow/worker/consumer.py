@@ -11,7 +11,7 @@ from huey.consumer import Consumer
 
 from leadflow.config import get_settings
 from leadflow.db import unit_of_work
-from leadflow.worker import ledger
+from leadflow.worker import ledger, registry
 from leadflow.worker.queue import dispatch, get_queue, pending_in_queue
 
 log = structlog.get_logger()
@@ -71,6 +71,22 @@ def _consumer_options(workers: int) -> dict[str, object]:
     }
 
 
+def start_warming_up() -> threading.Thread:
+    """Runs every declared warm-up once, in the background: the first lead's reply should not
+    wait for a model to load."""
+
+    def warm() -> None:
+        for name, function in registry.WARM_UPS.items():
+            try:
+                function()
+            except Exception:  # a warm-up is an optimisation: the job that needs it will retry
+                log.exception("worker.warm_up_failed", warm_up=name)
+
+    thread = threading.Thread(target=warm, name="warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 class EmbeddedWorker:
     """Job consumers inside the API process, started and stopped with it."""
 
@@ -82,6 +98,7 @@ class EmbeddedWorker:
     def start(self) -> None:
         self.consumer.start()
         self.recovery.start()
+        start_warming_up()
         log.info("worker.started", embedded=True)
 
     def stop(self) -> None:
@@ -94,6 +111,7 @@ def run_standalone(workers: int) -> None:
     """`leadflow worker`: consumes until SIGINT (finish running jobs) or SIGTERM."""
     recovery = Recovery()
     recovery.start()
+    start_warming_up()
     consumer = get_queue().huey.create_consumer(**_consumer_options(workers))
     log.info("worker.started", embedded=False, workers=workers)
     consumer.run()

@@ -56,6 +56,9 @@ class UnknownJob(KeyError):
 
 JOBS: dict[str, JobSpec] = {}
 PERIODIC: dict[str, PeriodicSpec] = {}
+# What a worker does once as it starts, beside its jobs (loading a model the first job would
+# otherwise wait for).
+WARM_UPS: dict[str, Callable[[], None]] = {}
 # A job's earlier name -> its name now, so that jobs queued before an upgrade still run.
 FORMER_NAMES: dict[str, str] = {}
 
@@ -96,6 +99,12 @@ def periodic(**crontab: str) -> Callable[[Callable[[Session], None]], Callable[[
         return function
 
     return declare
+
+
+def warm_up(function: Callable[[], None]) -> Callable[[], None]:
+    """Declares ``function()`` to run once in the background when a worker starts."""
+    WARM_UPS[f"{function.__module__.removeprefix('leadflow.')}.{function.__name__}"] = function
+    return function
 
 
 def spec(name: str) -> JobSpec:
