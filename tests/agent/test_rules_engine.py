@@ -61,3 +61,10 @@ def test_without_questions_of_its_own_the_agent_names_the_business_services():
         "Snagging?"
     )
     assert decide(turn("hello")).reply == "What can we help you with?"
+
+
+def test_the_answer_in_the_lead_s_language_is_judged_apart_from_its_twin():
+    arabic_twin = replace(PRICES, chunk_id=3, text="تكلفة فحص الشقة حتى 150 متر 1,200 ريال.",
+                          cosine=0.55, keyword_rank=None)  # fmt: skip
+    decision = decide(turn("how much for a flat?", arabic_twin, PRICES, BOOKING))
+    assert (decision.action, decision.citations) == ("reply", [PRICES.chunk_id])

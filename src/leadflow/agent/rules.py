@@ -16,7 +16,7 @@ from leadflow.agent.intents import Intent
 from leadflow.agent.templates import JOINS, listed, say
 from leadflow.compliance.consent import consent_word
 from leadflow.kit.language import Language, language_of
-from leadflow.knowledge.search import SearchHit
+from leadflow.knowledge.search import SearchHit, answer_of
 
 # When the best passage answers confidently: close in meaning, clearly closer than the next
 # one, and among the best keyword matches too. Chosen on two of the answers set's businesses as
@@ -36,9 +36,6 @@ _QUESTION = re.compile(
     r"ماذا|فيه|في\s+عندكم|عندكم|تقدرون|ممكن)(?:\s|$)",
     re.IGNORECASE,
 )
-
-
-_ANSWER_MARK = re.compile(r"^(?:a|answer|ج|الجواب)\s*[:.)-]\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -94,49 +91,48 @@ def is_question(text: str) -> bool:
 
 
 def best_answer(turn: Turn) -> tuple[SearchHit, str] | None:
-    """The best passage when it answers confidently (one in the lead's language, where one is
-    as close), and its answer."""
-    if not turn.hits or not confident(turn.hits):
+    """The passage that answers, when one does confidently, and its answer. A passage in the
+    lead's language is preferred while it is about as close as the best (a business's English
+    and Arabic versions of one answer are twins), and it is judged against the next passage in
+    its own language, not against its twin."""
+    if not turn.hits:
         return None
     best = turn.hits[0]
-    same_language = [
-        hit for hit in turn.hits
-        if language_of(hit.text) == turn.language
-        and hit.cosine >= best.cosine - SAME_LANGUAGE_SLACK
-    ]  # fmt: skip
-    hit = (same_language or [best])[0]
-    return hit, answer_in(hit)
+    hit = next(
+        (h for h in turn.hits
+         if language_of(h.text) == turn.language and h.cosine >= best.cosine - SAME_LANGUAGE_SLACK),
+        best,
+    )  # fmt: skip
+    language = language_of(hit.text)
+    runner_up = next(
+        (h.cosine for h in turn.hits if h is not hit and language_of(h.text) == language), -1.0
+    )
+    return (hit, answer_in(hit)) if confident(hit, runner_up) else None
 
 
-def confident(hits: Sequence[SearchHit]) -> bool:
-    best = hits[0]
-    runner_up = hits[1].cosine if len(hits) > 1 else -1.0
+def confident(hit: SearchHit, runner_up: float) -> bool:
     return (
-        best.cosine >= CONFIDENT_COSINE
-        and best.cosine - runner_up >= CONFIDENT_MARGIN
-        and best.keyword_rank is not None
-        and best.keyword_rank <= CONFIDENT_KEYWORD_RANK
+        hit.cosine >= CONFIDENT_COSINE
+        and hit.cosine - runner_up >= CONFIDENT_MARGIN
+        and hit.keyword_rank is not None
+        and hit.keyword_rank <= CONFIDENT_KEYWORD_RANK
     )
 
 
 def answer_in(hit: SearchHit) -> str:
-    """An FAQ's answer; a short passage whole (less a question it opens with); else the
-    passage's sentences closest to the question."""
-    if hit.origin == "faq" and "\nA: " in hit.text:
-        return hit.text.split("\nA: ", 1)[1].strip()
-    text = _without_question(hit.text)
-    if len(text) <= WHOLE_PASSAGE_CHARS:
-        return text
-    sentence = hit.answer or text
-    if sentence.rstrip().endswith(("?", "\u061f")):
-        return hit.text.split(sentence, 1)[-1].strip() or sentence
-    return sentence
+    """A short passage whole (less a question it opens with); else what search found answers
+    in it (an FAQ's answer, the sentences closest to the question)."""
+    if hit.origin != "faq":
+        text = _without_question(hit.text)
+        if len(text) <= WHOLE_PASSAGE_CHARS:
+            return text
+    return hit.answer or hit.text
 
 
 def _without_question(text: str) -> str:
     first, _, rest = text.strip().partition("\n")
     if rest.strip() and first.rstrip().endswith(("?", "\u061f")):
-        return _ANSWER_MARK.sub("", rest.strip())
+        return answer_of(text.strip(), origin="text", span=(0, len(first)))
     return text.strip()
 
 

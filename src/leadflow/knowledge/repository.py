@@ -132,6 +132,7 @@ def document_chunks(
                 KnowledgeChunk.page,
                 KnowledgeChunk.token_count,
                 KnowledgeChunk.text,
+                KnowledgeChunk.section,
             )
             .where(
                 KnowledgeChunk.workspace_id == workspace_id,

@@ -84,6 +84,7 @@ class ChunkOut(Schema):
     page: int | None
     token_count: int
     text: str
+    section: str | None = Field(description="the passage's headings, outermost first")
 
 
 class ChunkPageOut(Schema):

@@ -17,6 +17,7 @@ sentence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -170,6 +171,22 @@ def _closest_sentence(
     return (start, end), float(cosines[at])
 
 
+def answer_of(text: str, *, origin: str, span: tuple[int, int] | None) -> str:
+    """What in a passage answers: an FAQ's answer; else its sentences closest to the query, or,
+    where the closest is the question of a question-and-answer pair, what follows it."""
+    if origin == "faq" and "\nA: " in text:
+        return text.split("\nA: ", 1)[1].strip()
+    if span is None:
+        return ""
+    sentence = text[span[0] : span[1]]
+    if sentence.rstrip().endswith(("?", "\u061f")) and text[span[1] :].strip():
+        return _ANSWER_MARK.sub("", text[span[1] :].strip())
+    return sentence
+
+
+_ANSWER_MARK = re.compile(r"^(?:a|answer|ج|الجواب)\s*[:.)-]\s*", re.IGNORECASE)
+
+
 def scaled(cosine: float) -> float:
     return (1 + cosine) / 2
 
@@ -235,7 +252,7 @@ def _hits(session: Session, workspace_id: int, judged: list[_Judged]) -> list[Se
             cosine=round(j.cosine, 4),
             matched_by=j.matched_by,
             section=row.section,
-            answer=row.text[j.sentence[0] : j.sentence[1]] if j.sentence else "",
+            answer=answer_of(row.text, origin=row.origin, span=j.sentence),
             answer_cosine=round(j.sentence_cosine, 4),
             keyword_rank=j.keyword_rank,
         )
