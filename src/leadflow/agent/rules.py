@@ -25,6 +25,9 @@ from leadflow.knowledge.search import SearchHit, answer_of
 CONFIDENT_COSINE = 0.39
 CONFIDENT_MARGIN = 0.02
 CONFIDENT_KEYWORD_RANK = 3
+# Arabic words rarely meet their passage's by keyword (broken plurals: سعر, أسعار), so an Arabic
+# question or passage stands on its meaning alone when it is this close.
+CONFIDENT_ARABIC_COSINE = 0.45
 # A passage this short is the answer whole; a longer one gives its closest sentences.
 WHOLE_PASSAGE_CHARS = 320
 # A passage in the lead's language is preferred while it is this close to the best one.
@@ -107,16 +110,16 @@ def best_answer(turn: Turn) -> tuple[SearchHit, str] | None:
     runner_up = next(
         (h.cosine for h in turn.hits if h is not hit and language_of(h.text) == language), -1.0
     )
-    return (hit, answer_in(hit)) if confident(hit, runner_up) else None
+    arabic = "ar" in (turn.language, language)
+    return (hit, answer_in(hit)) if confident(hit, runner_up, arabic=arabic) else None
 
 
-def confident(hit: SearchHit, runner_up: float) -> bool:
-    return (
-        hit.cosine >= CONFIDENT_COSINE
-        and hit.cosine - runner_up >= CONFIDENT_MARGIN
-        and hit.keyword_rank is not None
-        and hit.keyword_rank <= CONFIDENT_KEYWORD_RANK
-    )
+def confident(hit: SearchHit, runner_up: float, *, arabic: bool) -> bool:
+    if hit.cosine < CONFIDENT_COSINE or hit.cosine - runner_up < CONFIDENT_MARGIN:
+        return False
+    if hit.keyword_rank is not None and hit.keyword_rank <= CONFIDENT_KEYWORD_RANK:
+        return True
+    return arabic and hit.cosine >= CONFIDENT_ARABIC_COSINE
 
 
 def answer_in(hit: SearchHit) -> str:
