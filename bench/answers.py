@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import sys
@@ -39,6 +38,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from bench.databases import leadflow_in_process
 
 DATA = Path(__file__).parent / "data" / "answers"
 SENT_AT = (2026, 12, 7, 10, 0)  # every message of the set was written then, local time
@@ -99,22 +100,7 @@ def main() -> None:
 
 
 def _run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    os.environ["LEADFLOW_DATA_DIR"] = str(workdir)
-    os.environ["LEADFLOW_DATABASE_URL"] = f"sqlite:///{workdir / 'bench.db'}"
-    os.environ["LEADFLOW_EMBEDDED_WORKER"] = "false"
-    os.environ.setdefault("LEADFLOW_LOG_LEVEL", "WARNING")
-
-    from leadflow import catalogue
-    from leadflow.config import get_settings
-    from leadflow.db import get_engine, reset_engine_cache
-    from leadflow.logs import configure_logging
-    from leadflow.migrations.runner import upgrade_to_head
-
-    catalogue.load()
-    get_settings.cache_clear()
-    reset_engine_cache()
-    configure_logging()
-    upgrade_to_head(get_engine())
+    leadflow_in_process(f"sqlite:///{workdir / 'bench.db'}", workdir)
     scores = Scores()
     businesses = sorted(p for p in args.data.iterdir() if (p / "business.json").exists())
     messages = 0

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.databases import scratch_database
+from bench.databases import leadflow_in_process, scratch_database
 
 PLACES = ["Riyadh", "Jeddah", "Dammam", "Dubai", "Abu Dhabi", "Doha", "Cairo", "Amman", "Muscat"]
 OFFERS = ["villas", "apartments", "offices", "warehouses", "clinics", "retail units", "townhouses",
@@ -138,23 +138,10 @@ class _pgvector_server:
 
 
 def _run(url: str, workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
-    os.environ["LEADFLOW_DATA_DIR"] = str(workdir)
-    os.environ["LEADFLOW_DATABASE_URL"] = url
-    os.environ["LEADFLOW_EMBEDDED_WORKER"] = "false"
-    os.environ.setdefault("LEADFLOW_LOG_LEVEL", "WARNING")
-
-    from leadflow import catalogue
-    from leadflow.config import get_settings
-    from leadflow.db import get_engine, reset_engine_cache, unit_of_work
-    from leadflow.logs import configure_logging
-    from leadflow.migrations.runner import upgrade_to_head
+    leadflow_in_process(url, workdir)
+    from leadflow.db import unit_of_work
     from leadflow.workspaces.service import create_workspace
 
-    catalogue.load()
-    get_settings.cache_clear()
-    reset_engine_cache()
-    configure_logging()
-    upgrade_to_head(get_engine())
     rng = random.Random(7)
     with unit_of_work() as session:
         workspace_id = create_workspace(session, slug="bench").id
