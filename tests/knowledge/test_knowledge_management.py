@@ -55,7 +55,7 @@ def test_a_documents_chunks_come_in_order_a_page_at_a_time(api):
     assert [c["position"] for c in rest["items"]] == list(range(2, total))
     assert rest["next_after_position"] is None
     chunk = first["items"][0]
-    assert set(chunk) == {"id", "position", "page", "token_count", "text"}
+    assert set(chunk) == {"id", "position", "page", "token_count", "text", "section"}
     assert chunk["text"].startswith("Paragraph 0 about villas")
     assert chunk["token_count"] > 0
 

@@ -498,7 +498,8 @@ def _feast_named(match: re.Match[str], today: date) -> date | None:
         return None
     start, end = days
     if feast != "ramadan" and edge in _AFTER:
-        return start  # "after Eid" is read as from Eid on
+        # "after Eid" is read as from Eid on; during Eid, from its last day
+        return start if start >= today else end
     return _around(edge, start, end)
 
 
