@@ -86,10 +86,12 @@ def test_the_messy_crm_export_through_the_api(api):
 
     job = finished(api, response.json()["id"])
 
-    assert (job["rows"], job["created"], job["merged"], job["rejected"]) == (12, 5, 2, 5)
+    assert (job["rows"], job["created"], job["merged"], job["rejected"]) == (12, 7, 2, 3)
     assert (job["encoding"], job["delimiter"]) == ("cp1252", ";")
     refused = api.get(f"/api/v1/imports/{job['id']}/rejections").json()
-    assert [r["line"] for r in refused] == [9, 10, 12, 15, 19]
+    assert [r["line"] for r in refused] == [9, 12, 15]
+    assert [(w["line"], w["field"]) for w in job["warnings"]] == [(10, "phone"), (19, "email")]
+    assert job["warned"] == 2
 
 
 def test_rejections_page_by_line(api, leads_file):
@@ -127,14 +129,15 @@ def test_rejections_download_as_csv_with_formulas_defused(api, leads_file):
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
     written = list(csv.reader(io.StringIO(response.text, newline="")))
-    assert written[0] == ["line", "reason", "row"]
-    assert [(line, row) for line, _, row in written[1:]] == [
-        ("3", "'@SUM(1+1),bad-email,"),
-        ("5", "'=1+2,x@,"),
-        ("7", "'-2+3,,12"),
-        ("8", "Nobody,,"),
-        ("9", "Cid Moe,zed@,"),
+    assert written[0] == ["Full Name", "Email", "Handynummer", "reason"]
+    assert [row[:-1] for row in written[1:]] == [
+        ["'@SUM(1+1)", "bad-email", ""],
+        ["'=1+2", "x@", ""],
+        ["'-2+3", "", "12"],
+        ["Nobody", "", ""],
+        ["Cid Moe", "zed@", ""],
     ]
+    assert written[1][-1] == "email: not an email address: 'bad-email'"
     for row in written:
         for value in row:
             assert not value.startswith(FORMULA_STARTS), value

@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.engine import make_url
 
-from leadflow import catalogue
+from leadflow import __version__, catalogue
 from leadflow.accounts import service as accounts
 from leadflow.cli import operations
 from leadflow.cli.agent import agent_app
@@ -33,14 +33,34 @@ from leadflow.db import get_engine, unit_of_work
 from leadflow.demo import ensure_demo
 from leadflow.exceptions import LeadflowError
 from leadflow.imports import repository as import_repository
-from leadflow.imports.service import ImportRun, open_import
-from leadflow.kit.spreadsheet import defuse
+from leadflow.imports import summary
+from leadflow.imports.service import ImportRun, open_import, phone_region, rejections_csv
 from leadflow.logs import configure_logging
 from leadflow.migrations.runner import upgrade_to_head
 from leadflow.models import ImportJob
 from leadflow.workspaces import service as workspaces
 
 app = typer.Typer(help="leadflow: every inbound lead answered in seconds.", no_args_is_help=True)
+
+
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"leadflow {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def leadflow_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    """leadflow: every inbound lead answered in seconds."""
+
+
 workspace_app = typer.Typer(help="Workspaces (tenants).", no_args_is_help=True)
 apikey_app = typer.Typer(help="API keys.", no_args_is_help=True)
 user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
@@ -210,22 +230,65 @@ def import_file(
     column: Annotated[
         list[str] | None, typer.Option("--map", help='"Header=field" (repeatable)')
     ] = None,
+    phone_country: Annotated[
+        str | None,
+        typer.Option(
+            "--phone-country",
+            help="country of phone numbers written without a country code, like SA "
+            "(default: the workspace's default region)",
+        ),
+    ] = None,
 ) -> None:
-    """Import leads from a CSV file. The last line printed is the result as JSON."""
+    """Import leads from a CSV file. A bad optional field is left blank with a warning; a row
+    is rejected only when nothing identifies a lead. A summary goes to stderr; the last line
+    printed is the result as JSON. Exits 1 when no row could be used."""
     with errors():
         overrides = dict(_mapping(item) for item in column or [])
+        region = phone_region(phone_country)
         with unit_of_work() as session:
             target = workspaces.get_workspace(session, workspace)
             job = open_import(
-                session, workspace=target, path=file.resolve(), dry_run=dry_run, overrides=overrides
-            )
+                session, workspace=target, path=file.resolve(), dry_run=dry_run,
+                overrides=overrides, region=region,
+            )  # fmt: skip
         err.print(f"columns: {json.dumps(job.column_map['mapping'], ensure_ascii=False)}")
         report = _run_with_bar(job)
         if errors_out is not None:
             _write_rejections(job.id, errors_out)
         elif report["rejected"]:
             _show_rejections(job.id, report["rejected"])
+        _summarise(job.id, report)
     typer.echo(json.dumps(report))
+    if report["rows"] and not (report["created"] or report["merged"]):
+        raise typer.Exit(1)
+
+
+def _summarise(job_id: int, report: dict[str, int]) -> None:
+    """The result in words, on stderr: counts, then the most frequent reasons."""
+    with unit_of_work(writes=False) as session:
+        job = session.get(ImportJob, job_id)
+        assert job is not None
+        column_map = job.column_map
+    warned = column_map.get(summary.WARNED_ROWS, 0)
+    err.print(
+        f"{report['rows']:,} rows: {report['created']:,} created, {report['merged']:,} merged, "
+        f"{report['rejected']:,} rejected, {warned:,} kept with warnings",
+        markup=False, highlight=False,
+    )  # fmt: skip
+    shown = (("rejected", summary.REJECTION_GROUPS), ("left blank", summary.WARNING_GROUPS))
+    for title, key in shown:
+        groups = summary.top(column_map.get(key), limit=5)
+        if groups:
+            err.print(f"top reasons {title}:", markup=False, highlight=False)
+        for group in groups:
+            more = ", ..." if group["count"] > len(group["lines"]) else ""
+            lines = ", ".join(map(str, group["lines"])) + more
+            err.print(
+                f"  {group['count']:,} rows: {group['reason']} (lines {lines})",
+                markup=False, highlight=False,
+            )  # fmt: skip
+    if not (report["created"] or report["merged"]) and report["rows"]:
+        err.print("no row could be used: nothing was imported", markup=False, highlight=False)
 
 
 def _mapping(item: str) -> tuple[str, str]:
@@ -267,13 +330,10 @@ def _show_rejections(job_id: int, count: int, shown: int = 10) -> None:
 
 
 def _write_rejections(job_id: int, path: Path) -> None:
-    import csv
-
-    with unit_of_work() as session, path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(["line", "reason", "row"])
-        for row in import_repository.rejection_rows(session, job_id):
-            writer.writerow([row["line"], defuse(row["reason"]), defuse(row["raw"])])
+    """The rejected rows under the file's own columns, with a reason column: fixed, the file
+    imports again."""
+    with path.open("w", newline="", encoding="utf-8") as out:
+        out.writelines(rejections_csv(job_id))
 
 
 @app.command()

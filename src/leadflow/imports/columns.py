@@ -87,16 +87,57 @@ _HEADER_NAMES = {
         "Company Country", "Account Country", "Organization Country", "Billing Country",
     ),
 }  # fmt: skip
+# Arabic names, matched after the same folding plus Arabic's (see ``_header_key``).
+_ARABIC_HEADER_NAMES = {
+    "first_name": ("الاسم الأول", "الاسم الاول"),
+    "last_name": ("اسم العائلة", "الاسم الأخير", "اسم الأب"),
+    "full_name": ("الاسم", "الاسم الكامل", "اسم العميل", "اسم جهة الاتصال"),
+    "email": (
+        "البريد الإلكتروني", "البريد الالكتروني", "البريد", "الإيميل", "إيميل", "الايميل",
+    ),
+    "phone": (
+        "الجوال", "رقم الجوال", "الهاتف", "رقم الهاتف", "الموبايل", "رقم الموبايل",
+        "الهاتف المحمول",
+    ),
+    "whatsapp": ("واتساب", "رقم الواتساب", "رقم واتساب"),
+    "company": ("الشركة", "اسم الشركة", "المؤسسة", "الجهة"),
+    "title": ("المسمى الوظيفي", "الوظيفة", "المنصب"),
+    "city": ("المدينة",),
+    "country": ("الدولة", "البلد"),
+    "website": ("الموقع", "الموقع الإلكتروني", "الموقع الالكتروني"),
+    "source": ("المصدر",),
+    "industry": ("القطاع", "المجال"),
+}  # fmt: skip
+# Columns that are no lead field but have a usual name: their custom field gets that name
+# (an Arabic header has no letters the ASCII key keeps).
+_CUSTOM_KEY_BY_HEADER = {"ملاحظات": "notes", "الملاحظات": "notes", "ملاحظة": "notes"}
+
+
+# Arabic is spelled several ways: hamza on alef or not, teh marbuta written as heh, alef
+# maqsura as yeh, with or without tatweel and vowel marks.
+_ALEF, _HEH, _YEH = "\u0627", "\u0647", "\u064a"
+_ARABIC_FOLDS = str.maketrans(
+    {
+        "\u0623": _ALEF,  # alef with hamza above
+        "\u0625": _ALEF,  # alef with hamza below
+        "\u0622": _ALEF,  # alef with madda
+        "\u0671": _ALEF,  # alef wasla
+        "\u0629": _HEH,  # teh marbuta
+        "\u0649": _YEH,  # alef maqsura
+        "\u0640": None,  # tatweel
+    }
+)
 
 
 def _header_key(header: str) -> str:
-    return re.sub(r"[\W_]+", "", header.casefold())
+    return re.sub(r"[\W_]+", "", header.casefold().translate(_ARABIC_FOLDS))
 
 
 def _field_by_header_key() -> dict[str, str]:
     by_key: dict[str, str] = {}
     for field in LEAD_FIELDS:
-        for name in (field, *_HEADER_NAMES.get(field, ())):
+        names = (*_HEADER_NAMES.get(field, ()), *_ARABIC_HEADER_NAMES.get(field, ()))
+        for name in (field, *names):
             claimed = by_key.setdefault(_header_key(name), field)
             if claimed != field:
                 raise ValueError(f"header {name!r} names both {claimed} and {field}")
@@ -104,6 +145,7 @@ def _field_by_header_key() -> dict[str, str]:
 
 
 _FIELD_BY_HEADER_KEY = _field_by_header_key()
+_CUSTOM_KEY_BY_HEADER_KEY = {_header_key(name): key for name, key in _CUSTOM_KEY_BY_HEADER.items()}
 
 
 @dataclass(frozen=True)
@@ -204,6 +246,8 @@ def _custom_keys(header: list[str], indexes: list[int]) -> dict[int, str]:
 
 
 def _custom_key(header: str) -> str:
+    if key := _CUSTOM_KEY_BY_HEADER_KEY.get(_header_key(header)):
+        return key
     ascii_text = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
     return slug[:CUSTOM_KEY_LENGTH].rstrip("_")

@@ -41,7 +41,13 @@ def _overrides(raw: str | None) -> dict[str, str] | None:
 @router.post("/imports", response_model=ImportJobOut, status_code=status.HTTP_202_ACCEPTED)
 def upload_import(
     workspace: WorkspaceReadDep,
-    file: Annotated[UploadFile, File(description="CSV file (UTF-8, UTF-8 with BOM or cp1252)")],
+    file: Annotated[
+        UploadFile,
+        File(
+            description="CSV file: UTF-8 (with or without BOM), UTF-16, or a legacy encoding "
+            "such as Windows-1252 or Windows-1256"
+        ),
+    ],
     dry_run: Annotated[bool, Form()] = False,
     columns: Annotated[
         str | None,
@@ -50,9 +56,20 @@ def upload_import(
             'column as a custom field, or "ignore" to leave it out'
         ),
     ] = None,
+    phone_region: Annotated[
+        str | None,
+        Form(
+            max_length=100,
+            description="country phone numbers without a country code are read in (a "
+            "two-letter code like SA); default: the workspace's default region",
+        ),
+    ] = None,
 ) -> ImportJobOut:
-    """Upload a CSV of leads; it is imported in the background. Poll the job for progress."""
+    """Upload a CSV of leads; it is imported in the background. Poll the job for progress.
+    A bad optional field (a phone, a website, a company size) is left blank with a warning
+    on the import; a row is refused only when nothing left identifies a lead."""
     overrides = _overrides(columns)
+    region = service.phone_region(phone_region)
     # The file is kept and read before the transaction begins: no writer is held meanwhile.
     stored = service.keep_upload(file.file, workspace)
     try:
@@ -63,7 +80,7 @@ def upload_import(
     with unit_of_work() as session:
         job = service.open_import(
             session, workspace=workspace, path=stored, filename=file.filename or "upload.csv",
-            dry_run=dry_run, overrides=overrides, read=read,
+            dry_run=dry_run, overrides=overrides, read=read, region=region,
         )  # fmt: skip
         enqueue(session, "imports.run", workspace.id, job.id)
         return ImportJobOut.model_validate(job)
@@ -97,7 +114,8 @@ def list_rejections(
 def download_rejections(
     import_id: IdPath, session: SessionDep, workspace: WorkspaceDep
 ) -> StreamingResponse:
-    """The refused rows as CSV: line, reason and the row as it was, to fix and import again."""
+    """The refused rows as CSV: the file's own columns with each row as it was, and a
+    ``reason`` column, to fix and import again."""
     _job(session, workspace.id, import_id)
     return StreamingResponse(
         service.rejections_csv(import_id),

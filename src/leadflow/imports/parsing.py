@@ -40,6 +40,15 @@ IN_PROCESS_BELOW_BYTES = 4 * 1024 * 1024  # smaller files parse faster than a pr
 MAX_CELL_CHARS = 32 * 1024  # no lead field holds more; a longer cell rejects its row
 MAX_RAW_CHARS = 64 * 1024  # of a rejected row kept to show and download
 _AHEAD = 4  # chunks parsed ahead of the writer: bounds the memory the pipe holds
+# What exports write for "no value": read as a blank cell, not as a value to validate.
+PLACEHOLDERS = frozenset(
+    ("n/a", "na", "n.a.", "#n/a", "-", "--", "---", "none", "null", "nil", "?", "؟", "??",
+     "لا يوجد", "لايوجد", "غير متوفر", "(blank)", "(empty)", "empty", "undefined")
+)  # fmt: skip
+# "Na" and "Nil" are names too; a name field keeps them.
+_NAME_PLACEHOLDERS = PLACEHOLDERS - {"na", "nil"}
+_NAME_FIELDS = ("first_name", "last_name", "full_name")
+_PLACEHOLDER_CHARS = max(map(len, PLACEHOLDERS))
 
 
 @dataclass
@@ -48,17 +57,20 @@ class ParsedChunk:
     rejections: list[dict[str, Any]] = field(default_factory=list)
     rows: int = 0
     offset: int = 0
+    # Fields of kept rows left blank because their value was refused: line, field, reason.
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def packed(self) -> bytes:
         """The chunk as plain tuples, lists and dicts in marshal's form, to send to the
         importing process: about half pickle's time each way (no memo of every string), and a
         fifth of the memory of the objects while it waits in the queue."""
-        return marshal.dumps((plain_drafts(self.drafts), self.rejections, self.rows, self.offset))
+        plain = (plain_drafts(self.drafts), self.rejections, self.rows, self.offset, self.warnings)
+        return marshal.dumps(plain)
 
     @classmethod
     def unpacked(cls, packed: bytes) -> ParsedChunk:
-        drafts, rejections, rows, offset = marshal.loads(packed)  # noqa: S302 - our own child's
-        return cls(drafts_from_plain(drafts), rejections, rows, offset)
+        drafts, rejections, rows, offset, warnings = marshal.loads(packed)  # noqa: S302
+        return cls(drafts_from_plain(drafts), rejections, rows, offset, warnings)
 
 
 @dataclass(frozen=True)
@@ -141,15 +153,22 @@ def _parse(batch: list[SourceRow], cells: RowCells, region: str) -> ParsedChunk:
     chunk = ParsedChunk(rows=len(batch), offset=batch[-1].offset)
     for row in batch:
         try:
-            chunk.drafts.append(_draft(row, cells, region))
+            draft, refused = _draft(row, cells, region)
         except InvalidLead as invalid:
             chunk.rejections.append(
                 {"line": row.line, "reason": str(invalid), "raw": _raw(row.cells)}
             )
+            continue
+        chunk.drafts.append(draft)
+        chunk.warnings.extend(
+            {"line": row.line, "field": name, "reason": f"{name}: {why}"}
+            for name, why in refused.items()
+        )
     return chunk
 
 
-def _draft(row: SourceRow, cells: RowCells, region: str) -> LeadDraft:
+def _draft(row: SourceRow, cells: RowCells, region: str) -> tuple[LeadDraft, dict[str, str]]:
+    """The row's draft and the fields left blank because their values were refused."""
     if len(row.cells) > cells.width and any(row.cells[cells.width :]):
         raise InvalidLead({"row": f"has {len(row.cells)} cells but the header has {cells.width}"})
     if (longest := max(map(len, row.cells), default=0)) > MAX_CELL_CHARS:
@@ -157,7 +176,40 @@ def _draft(row: SourceRow, cells: RowCells, region: str) -> LeadDraft:
             {"row": f"a cell holds {longest:,} characters; at most {MAX_CELL_CHARS:,}"}
         )
     fields, custom = cells.read(row.cells)
-    return draft_from_tidy_fields(fields, region=region, custom_fields=custom)
+    return forgiving_draft(fields, region=region, custom_fields=custom)
+
+
+def forgiving_draft(
+    fields: dict[str, str], *, region: str, custom_fields: dict[str, str]
+) -> tuple[LeadDraft, dict[str, str]]:
+    """A draft of the fields, leaving out those whose values are refused (with why). One bad
+    field does not cost the row: it is refused only when what is left identifies no lead,
+    and then with every reason its fields were refused for."""
+    try:
+        return draft_from_tidy_fields(fields, region=region, custom_fields=custom_fields), {}
+    except InvalidLead as invalid:
+        original = refusal = invalid
+    kept, refused = dict(fields), {}
+    while True:
+        for name, why in refusal.reasons.items():
+            if (source := _source_field(name, kept)) is None:
+                raise original
+            refused[name] = why
+            del kept[source]
+        try:
+            return draft_from_tidy_fields(kept, region=region, custom_fields=custom_fields), refused
+        except InvalidLead as again:
+            refusal = again
+
+
+def _source_field(reason: str, fields: dict[str, str]) -> str | None:
+    """The field a reason refuses, to leave out; None when no field can be (the row has
+    nothing that identifies a lead)."""
+    if reason in fields:
+        return reason
+    if reason in ("first_name", "last_name") and "full_name" in fields:
+        return "full_name"  # too long once split
+    return None
 
 
 class RowCells:
@@ -169,23 +221,36 @@ class RowCells:
 
     def __init__(self, columns: ColumnMap) -> None:
         self.width = columns.width
-        self.fields = tuple(columns.fields.items())
+        self.fields = tuple(
+            (index, name, _NAME_PLACEHOLDERS if name in _NAME_FIELDS else PLACEHOLDERS)
+            for index, name in columns.fields.items()
+        )
         self.custom = tuple(columns.custom.items())
 
     def read(self, cells: list[str]) -> tuple[dict[str, str], dict[str, str]]:
         if len(cells) < self.width:
             cells = cells + [""] * (self.width - len(cells))
         if _clean(cells):
-            fields = {field: cells[i] for i, field in self.fields if cells[i]}
+            fields = {
+                name: cells[i]
+                for i, name, blanks in self.fields
+                if cells[i] and not _placeholder(cells[i], blanks)
+            }
             custom = {key: cells[i] for i, key in self.custom if cells[i]}
             return fields, custom
         fields = {
-            field: text
-            for i, field in self.fields
-            if cells[i] and (text := tidy_text(_cell(cells[i]))) is not None
+            name: text
+            for i, name, blanks in self.fields
+            if cells[i]
+            and (text := tidy_text(_cell(cells[i]))) is not None
+            and not _placeholder(text, blanks)
         }
         custom = {key: _cell(cells[i]) for i, key in self.custom if cells[i]}
         return fields, custom
+
+
+def _placeholder(value: str, blanks: frozenset[str]) -> bool:
+    return len(value) <= _PLACEHOLDER_CHARS and value.casefold() in blanks
 
 
 _SEPARATOR = "\u00a6"  # printable and not a space, so it hides no fault of the cells it joins

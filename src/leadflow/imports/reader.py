@@ -8,8 +8,11 @@ Three functions, used in this order:
   physical line the record starts on and the bytes read so far (for a progress bar).
 
 The encoding is found as every text file's is (:mod:`leadflow.kit.encodings`): no byte is
-dropped or turned into U+FFFD. NUL bytes are the exception: no lead field can hold one, so
-they are removed before parsing and their count is logged as ``import.nul_bytes_removed``.
+dropped or turned into U+FFFD. A file that is not UTF-8 is cp1252 unless charset-normalizer
+finds it written in a legacy encoding of another script (Windows-1256 Arabic, Cyrillic,
+Greek, Hebrew, East Asian) and it reads as that script's letters. NUL bytes are the
+exception: no lead field can hold one, so they are removed before parsing and their count is
+logged as ``import.nul_bytes_removed``.
 
 Importing this module raises csv's field size limit to 10 MiB for the whole process.
 """
@@ -27,6 +30,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+import charset_normalizer
 import structlog
 
 from leadflow.kit.encodings import DECODE_ERRORS, sniff_encoding
@@ -65,7 +69,7 @@ class HeaderTooLarge(ValueError):
 
 @dataclass(frozen=True)
 class FileFormat:
-    encoding: str  # "utf-8-sig", "utf-8", "cp1252" or "utf-16"
+    encoding: str  # "utf-8-sig", "utf-8", "utf-16", "cp1252" or a _LEGACY_ENCODINGS one
     delimiter: str  # one of DELIMITERS
     total_bytes: int
     # Lines before the header that are not data: Excel's "sep=;" hint.
@@ -97,11 +101,35 @@ def sniff(path: Path) -> FileFormat:
         total_bytes = file.seek(0, io.SEEK_END)
     _refuse_binary(sample)
     encoding = sniff_encoding(sample, complete=len(sample) == total_bytes)
+    if encoding == "cp1252":
+        encoding = _legacy_encoding(sample)
     text = sample[: _DELIMITER_SAMPLE_CHARS * 4].decode(encoding, DECODE_ERRORS)
     hint = _SEPARATOR_HINT.match(text.lstrip("\ufeff"))
     if hint and hint.group(1) in DELIMITERS:
         return FileFormat(encoding, hint.group(1), total_bytes, preamble_lines=1)
     return FileFormat(encoding, _sniff_delimiter(text), total_bytes)
+
+
+# Legacy encodings of scripts other than Latin: charset-normalizer's names (Python codecs).
+# Latin ones are left out on purpose: on a short sample of accented Latin it guesses
+# cp1250 or cp1006 as readily as cp1252, and cp1252 is what such files are.
+_LEGACY_ENCODINGS = frozenset(
+    ("cp1256", "iso8859_6", "cp720", "cp864", "cp1251", "koi8_r", "koi8_u", "iso8859_5",
+     "cp866", "mac_cyrillic", "cp1253", "iso8859_7", "cp1255", "iso8859_8", "shift_jis",
+     "cp932", "euc_jp", "gb2312", "gbk", "gb18030", "big5", "cp950", "euc_kr", "cp949")
+)  # fmt: skip
+_LATIN_END = 0x250  # letters below it are Latin
+
+
+def _legacy_encoding(sample: bytes) -> str:
+    """cp1252, unless charset-normalizer finds another script's legacy encoding whose
+    reading of the sample is mostly that script's letters."""
+    best = charset_normalizer.from_bytes(sample[:_DELIMITER_SAMPLE_CHARS]).best()
+    if best is None or best.encoding not in _LEGACY_ENCODINGS:
+        return "cp1252"
+    letters = [char for char in str(best) if char.isalpha() and not char.isascii()]
+    foreign = sum(ord(char) >= _LATIN_END for char in letters)
+    return best.encoding if letters and foreign * 2 > len(letters) else "cp1252"
 
 
 def _refuse_binary(sample: bytes) -> None:

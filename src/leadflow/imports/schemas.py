@@ -5,7 +5,20 @@ from typing import Any
 
 from pydantic import computed_field
 
+from leadflow.imports import summary
 from leadflow.kit.schemas import Schema
+
+
+class ReasonGroup(Schema):
+    reason: str
+    count: int
+    lines: list[int]  # the first few, to find the rows by
+
+
+class RowWarning(Schema):
+    line: int
+    field: str
+    reason: str
 
 
 class ImportJobOut(Schema):
@@ -35,6 +48,40 @@ class ImportJobOut(Schema):
         if not self.total_bytes:
             return 0.0
         return round(min(100.0, 100.0 * self.processed_bytes / self.total_bytes), 1)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def phone_region(self) -> str | None:
+        """The country phone numbers without a code were read in; None: the workspace's."""
+        region = self.column_map.get("phone_region")
+        return region if isinstance(region, str) else None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def warned(self) -> int:
+        """Rows kept with a field left blank because its value was refused."""
+        return int(self.column_map.get(summary.WARNED_ROWS) or 0)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def rejection_reasons(self) -> list[ReasonGroup]:
+        """Why rows were refused, the most frequent reason first."""
+        groups = summary.top(self.column_map.get(summary.REJECTION_GROUPS))
+        return [ReasonGroup.model_validate(group) for group in groups]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def warning_reasons(self) -> list[ReasonGroup]:
+        """Why fields of kept rows were left blank, the most frequent reason first."""
+        groups = summary.top(self.column_map.get(summary.WARNING_GROUPS))
+        return [ReasonGroup.model_validate(group) for group in groups]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def warnings(self) -> list[RowWarning]:
+        """Each kept row's blanked fields, line by line (the first 500)."""
+        kept = self.column_map.get(summary.WARNINGS) or []
+        return [RowWarning.model_validate(warning) for warning in kept]
 
 
 class RejectionOut(Schema):

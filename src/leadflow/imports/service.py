@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import structlog
 from sqlalchemy.orm import Session
@@ -28,8 +28,9 @@ from leadflow.config import get_settings
 from leadflow.db import get_sessionmaker, one_connection, unit_of_work, writer_wanted
 from leadflow.exceptions import BadRequest, NotFound, retry_can_mend
 from leadflow.identity.companies import CompanyResolver
+from leadflow.identity.countries import country_code
 from leadflow.identity.service import Intake
-from leadflow.imports import repository
+from leadflow.imports import repository, summary
 from leadflow.imports.columns import ColumnMap
 from leadflow.imports.parsing import ParsedChunk, ParseJob, parsed_chunks
 from leadflow.imports.reader import CsvSource
@@ -62,6 +63,23 @@ class ImportReport:
             "merged": self.merged,
             "rejected": self.rejected,
         }
+
+
+def _report(job: ImportJob) -> ImportReport:
+    return ImportReport(job.rows, job.created, job.merged, job.rejected)
+
+
+def phone_region(value: str | None) -> str | None:
+    """The region an import reads phone numbers without a country code in: a two-letter
+    code or a country's name; None (the workspace's default region) when not given."""
+    if value is None or not value.strip():
+        return None
+    code = country_code(value.strip())
+    if code is None:
+        raise BadRequest(
+            f"phone country {value[:40]!r} is not a country: give its two-letter code, like SA"
+        )
+    return code
 
 
 Progress = Callable[[ImportJob], None]
@@ -145,11 +163,20 @@ def open_import(
     dry_run: bool = False,
     overrides: dict[str, str] | None = None,
     read: FileColumns | None = None,
+    region: str | None = None,
 ) -> ImportJob:
     """Checks the file can be read and its columns mapped, and records the job. A request
     reads the file first (``read_columns``) and passes ``read``, so that no file is read
-    while its transaction holds the writer."""
+    while its transaction holds the writer. ``region`` is the country phone numbers without
+    a code are read in (``phone_region``); the workspace's default region when None."""
     read = read or read_columns(path, overrides=overrides, sample_rows=0)
+    column_map: dict[str, object] = {
+        "mapping": read.columns.describe(),
+        "overrides": overrides or {},
+        "header": list(read.columns.header),
+    }
+    if region is not None:
+        column_map["phone_region"] = region
     job = ImportJob(
         workspace_id=workspace.id,
         filename=filename or path.name,
@@ -157,7 +184,7 @@ def open_import(
         dry_run=dry_run,
         encoding=read.encoding,
         delimiter=read.delimiter,
-        column_map={"mapping": read.columns.describe(), "overrides": overrides or {}},
+        column_map=column_map,
         total_bytes=read.total_bytes,
     )
     session.add(job)
@@ -166,19 +193,39 @@ def open_import(
 
 
 def rejections_csv(import_id: int) -> Iterator[str]:
-    """The import's refused rows as CSV text, in parts: line, reason and the row as it was,
-    with cells a spreadsheet would run as formulas defused."""
+    """The import's refused rows as CSV text, in parts: the file's own columns, each row's
+    cells as they were, and a last column with the reason, so the file can be fixed and
+    imported again. Cells a spreadsheet would run as formulas are defused (an import reads
+    them back as they were)."""
     with unit_of_work(writes=False) as session:
+        job = session.get(ImportJob, import_id)
+        header = _original_header(job.column_map if job else {})
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(["line", "reason", "row"])
+        writer.writerow([*header, REASON_COLUMN])
         for count, row in enumerate(repository.rejection_rows(session, import_id), start=1):
-            writer.writerow([row["line"], defuse(row["reason"]), defuse(row["raw"])])
+            writer.writerow(_rejected_row(row["raw"], row["reason"], len(header)))
             if count % 1000 == 0:
                 yield buffer.getvalue()
                 buffer.seek(0)
                 buffer.truncate()
         yield buffer.getvalue()
+
+
+REASON_COLUMN = "reason"
+
+
+def _original_header(column_map: dict[str, Any]) -> list[str]:
+    # Imports recorded before the header was kept have only their mapping's names.
+    return list(column_map.get("header") or column_map.get("mapping") or {})
+
+
+def _rejected_row(raw: str, reason: str, width: int) -> list[str]:
+    """The row's cells under their columns, then the reason; cells past the header's
+    (the reason the row was refused) come after it."""
+    cells = next(csv.reader(io.StringIO(raw, newline="")), [])
+    padded = cells[:width] + [""] * (width - len(cells))
+    return [*map(defuse, padded), defuse(reason), *map(defuse, cells[width:])]
 
 
 class ImportRun:
@@ -207,14 +254,14 @@ class ImportRun:
         with self.sessions() as session:
             job = self._job(session)
             if job.status in (ImportStatus.completed, ImportStatus.failed):
-                return ImportReport(job.rows, job.created, job.merged, job.rejected)
+                return _report(job)
             workspace = session.get(Workspace, job.workspace_id)
             assert workspace is not None
             workspace_id = workspace.id
             parse = ParseJob(
                 path=Path(job.stored_path or ""),
                 overrides=job.column_map.get("overrides") or {},
-                region=workspace.default_region,
+                region=job.column_map.get("phone_region") or workspace.default_region,
                 chunk_rows=self.chunk_rows,
                 skip_rows=0 if job.dry_run else job.rows,
             )
@@ -296,7 +343,8 @@ class ImportRun:
                 session.flush()
                 self._report_progress(job)
                 gc.collect(1)
-            counts = ImportReport(job.rows, job.created, job.merged, job.rejected)
+            counts = _report(job)
+            column_map = job.column_map
             rejections = [dict(r) for r in repository.rejection_rows(session, self.job_id)]
             session.rollback()
         with self.sessions.begin() as session:
@@ -304,6 +352,7 @@ class ImportRun:
             job.rows, job.created, job.merged, job.rejected = (
                 counts.rows, counts.created, counts.merged, counts.rejected,
             )  # fmt: skip
+            job.column_map = column_map
             job.processed_bytes = job.total_bytes
             insert_rows(session, table(ImportRejection), rejections)
         return self._finish()
@@ -320,6 +369,9 @@ class ImportRun:
         job.created += result.created if result else 0
         job.merged += result.merged if result else 0
         job.rejected += len(chunk.rejections)
+        job.column_map = summary.recorded(
+            job.column_map, rejections=chunk.rejections, warnings=chunk.warnings
+        )
         job.processed_bytes = chunk.offset
 
     def _report_progress(self, job: ImportJob) -> None:
@@ -339,7 +391,7 @@ class ImportRun:
                 merged=job.merged,
                 rejected=job.rejected,
             )
-            return ImportReport(job.rows, job.created, job.merged, job.rejected)
+            return _report(job)
 
     def _fail(self, error: Exception) -> None:
         log.exception("import.failed", import_id=self.job_id)
