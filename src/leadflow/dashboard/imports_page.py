@@ -3,8 +3,9 @@ import as a background job, watch its progress, and download the rows it refused
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -141,6 +142,7 @@ def start(
     target: Annotated[list[str] | None, Form()] = None,
     filename: Annotated[str, Form(max_length=500)] = "upload.csv",
     dry_run: Annotated[bool, Form()] = False,
+    phone_region: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """Starts the import with the columns as the person mapped them. The file is read before
     the transaction that records the job begins."""
@@ -150,10 +152,11 @@ def start(
         return not_found(request, viewer, missing.message)
     try:
         read, overrides = _mapped(viewer, stored, target or [])
+        choices = _Choices(overrides, dry_run, service.phone_region(phone_region))
         with unit_of_work() as session:
             started = repository.job_of_file(session, viewer.workspace.id, str(stored))
             if started is None:
-                started = _open(session, viewer, stored, filename, read, overrides, dry_run)
+                started = _open(session, viewer, stored, filename, read, choices)
             job_id = started.id
     except LeadflowError as refused:
         with unit_of_work(writes=False) as session:
@@ -187,19 +190,27 @@ def _mapped(viewer: Viewer, stored: Path, targets: list[str]) -> tuple[FileColum
     return service.read_columns(stored, overrides=overrides, sample_rows=0), overrides
 
 
+@dataclass(frozen=True)
+class _Choices:
+    """What the person chose on the mapping page."""
+
+    overrides: dict[str, str]
+    dry_run: bool
+    region: str | None
+
+
 def _open(
     session: Session,
     viewer: Viewer,
     stored: Path,
     filename: str,
     read: FileColumns,
-    overrides: dict[str, str],
-    dry_run: bool,
+    choices: _Choices,
 ) -> ImportJob:
     """Records the import and queues it."""
     job = service.open_import(
         session, workspace=viewer.workspace, path=stored, filename=filename or stored.name,
-        dry_run=dry_run, overrides=overrides, read=read,
+        dry_run=choices.dry_run, overrides=choices.overrides, read=read, region=choices.region,
     )  # fmt: skip
     enqueue(session, "imports.run", viewer.workspace.id, job.id)
     return job
@@ -212,7 +223,7 @@ def import_job(
     job = repository.get_job(session, viewer.workspace.id, import_id)
     if job is None:
         return not_found(request, viewer, viewer.t("imports.not_found"))
-    return render(request, viewer, "imports/job.html", job=job, percent=_percent(job))
+    return render(request, viewer, "imports/job.html", **_shown(job))
 
 
 @router.get("/imports/{import_id}/progress")
@@ -222,7 +233,7 @@ def progress(
     job = repository.get_job(session, viewer.workspace.id, import_id)
     if job is None:
         return not_found(request, viewer, viewer.t("imports.not_found"))
-    return render(request, viewer, "imports/progress.html", job=job, percent=_percent(job))
+    return render(request, viewer, "imports/progress.html", **_shown(job))
 
 
 @router.get("/imports/{import_id}/rejected.csv", response_model=None)
@@ -239,5 +250,7 @@ def rejected_rows(
     )
 
 
-def _percent(job: ImportJob) -> float:
-    return ImportJobOut.model_validate(job).progress_percent
+def _shown(job: ImportJob) -> dict[str, Any]:
+    """The job and its record as the API gives it: progress, reasons grouped, warnings."""
+    record = ImportJobOut.model_validate(job)
+    return {"job": job, "record": record, "percent": record.progress_percent, "fields": TARGETS}
