@@ -295,3 +295,78 @@ def test_the_pages_keep_and_read_a_file_before_taking_the_writer(browser, monkey
     assert document.status_code == 303, document.text
     assert held
     assert not any(held), held
+
+
+# --- forgiving imports: reasons grouped, warnings, the phone country -------------------------
+
+
+def test_the_finished_import_groups_its_rejections_by_reason(browser):
+    import_id = started(browser)
+    settle_jobs()
+
+    page = browser.get(f"/imports/{import_id}")
+
+    assert page.status_code == 200
+    assert 'data-testid="import-reasons-rejected"' in page.text
+    groups = dict(
+        re.findall(r'<tr data-reason="([^"]+)">.*?data-rows>(\d+)<', page.text, re.S)
+    )
+    assert groups == {
+        "email: not an email address": "2",
+        "lead: needs an email, a phone or a WhatsApp number, or a name and a company": "1",
+    }
+    assert "3, 5" in page.text  # the first lines of the email reason
+    assert "import the file again" in page.text  # the download is said to import again once fixed
+
+
+def test_the_phone_country_is_chosen_on_the_mapping_page_and_warnings_are_shown(
+    browser, workspace
+):
+    content = table(
+        ("Email", "Phone"),
+        [("jim@example.com", "(415) 555-2671"), ("sa@example.com", "0501234567")],
+    ).encode("utf-8")
+    mapping_url = uploaded(browser, content)
+    page = browser.get(mapping_url)
+    assert 'name="phone_region"' in page.text
+
+    answer = start(browser, mapping_url, ["email", "phone"], phone_region="SA")
+    assert answer.status_code == 303, answer.text
+    import_id = int(answer.headers["location"].rsplit("/", 1)[1])
+    settle_jobs()
+    shown = browser.get(f"/imports/{import_id}")
+
+    assert counts(shown.text) == {"rows": 2, "created": 2, "merged": 0, "rejected": 0}
+    assert 'data-testid="import-phone-region"' in shown.text
+    assert 'data-testid="import-reasons-warned"' in shown.text
+    assert "phone: not a valid phone number for its country" in shown.text
+    assert 'data-testid="import-warnings"' in shown.text
+    with get_sessionmaker(writes=False)() as session:
+        phones = session.scalars(
+            select(Lead.phone).where(Lead.workspace_id == workspace.id).order_by(Lead.email)
+        ).all()
+    assert phones == [None, "+966501234567"]
+
+
+def test_a_phone_country_that_is_no_country_is_said_on_the_mapping_page(browser):
+    mapping_url = uploaded(browser)
+
+    answer = start(
+        browser, mapping_url, ["full_name", "email", "phone", "custom"], phone_region="Atlantis"
+    )
+
+    assert answer.status_code == 400
+    assert 'data-testid="import-error"' in answer.text
+    assert "not a country" in answer.text
+
+
+def test_the_job_page_reads_in_arabic(browser):
+    import_id = started(browser)
+    settle_jobs()
+    words = i18n.catalogue()["ar"]
+
+    page = browser.get(f"/imports/{import_id}", headers={"Accept-Language": "ar"})
+
+    assert page.status_code == 200
+    assert set(i18n.catalogue()["en"]) <= set(words)
+    assert words["imports.reasons.rejected"] in page.text

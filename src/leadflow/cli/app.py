@@ -263,6 +263,10 @@ def import_file(
         raise typer.Exit(1)
 
 
+def _rows(count: int) -> str:
+    return f"{count:,} row{'' if count == 1 else 's'}"
+
+
 def _summarise(job_id: int, report: dict[str, int]) -> None:
     """The result in words, on stderr: counts, then the most frequent reasons."""
     with unit_of_work(writes=False) as session:
@@ -284,7 +288,7 @@ def _summarise(job_id: int, report: dict[str, int]) -> None:
             more = ", ..." if group["count"] > len(group["lines"]) else ""
             lines = ", ".join(map(str, group["lines"])) + more
             err.print(
-                f"  {group['count']:,} rows: {group['reason']} (lines {lines})",
+                f"  {_rows(group['count'])}: {group['reason']} (lines {lines})",
                 markup=False, highlight=False,
             )  # fmt: skip
     if not (report["created"] or report["merged"]) and report["rows"]:
