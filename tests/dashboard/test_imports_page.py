@@ -308,9 +308,7 @@ def test_the_finished_import_groups_its_rejections_by_reason(browser):
 
     assert page.status_code == 200
     assert 'data-testid="import-reasons-rejected"' in page.text
-    groups = dict(
-        re.findall(r'<tr data-reason="([^"]+)">.*?data-rows>(\d+)<', page.text, re.S)
-    )
+    groups = dict(re.findall(r'<tr data-reason="([^"]+)">.*?data-rows>(\d+)<', page.text, re.S))
     assert groups == {
         "email: not an email address": "2",
         "lead: needs an email, a phone or a WhatsApp number, or a name and a company": "1",
@@ -319,9 +317,7 @@ def test_the_finished_import_groups_its_rejections_by_reason(browser):
     assert "import the file again" in page.text  # the download is said to import again once fixed
 
 
-def test_the_phone_country_is_chosen_on_the_mapping_page_and_warnings_are_shown(
-    browser, workspace
-):
+def test_the_phone_country_is_chosen_on_the_mapping_page_and_warnings_are_shown(browser, workspace):
     content = table(
         ("Email", "Phone"),
         [("jim@example.com", "(415) 555-2671"), ("sa@example.com", "0501234567")],

@@ -320,3 +320,29 @@ def test_an_import_its_file_cannot_serve_is_dead_at_once_with_the_reason(
     assert job["status"] == "failed"
     assert job["error"].startswith(reason)
     assert leads(session, api.workspace.id) == []
+
+
+def test_the_import_record_groups_its_rejections_and_takes_a_phone_country(api):
+    rows = [("Jim Hill", "jim@example.com", "(415) 555-2671"), *ROWS[1:]]
+    content = table(("Full Name", "Email", "Phone"), rows).encode("utf-8")
+    response = upload(api, content, phone_region="US")
+    assert response.status_code == 202, response.text
+    assert response.json()["phone_region"] == "US"
+
+    job = finished(api, response.json()["id"])
+
+    assert job["rejected"] == 5
+    reasons = [(g["reason"], g["count"], g["lines"]) for g in job["rejection_reasons"]]
+    assert reasons[0] == ("email: not an email address", 3, [3, 5, 9])
+    assert [(reason.split(":")[0], count, lines) for reason, count, lines in reasons[1:]] == [
+        ("lead", 1, [8]),
+        ("phone", 1, [7]),
+    ]
+    assert job["warning_reasons"] == []
+
+
+def test_a_phone_country_that_is_no_country_is_refused(api, leads_file):
+    response = upload(api, leads_file, phone_region="Atlantis")
+
+    assert response.status_code == 400
+    assert "not a country" in response.text
