@@ -65,7 +65,7 @@ def test_a_card_shows_the_lead_company_tier_score_channel_speed_and_progress(
     assert "Cedar Realty" in text
     assert "Hot · 87" in text
     assert "tests" in text  # the way it came in, as it has no conversation yet
-    assert "First message 5 min ago" in text
+    assert "First message 5 minutes ago" in text
     assert "Answered in 1.4 s" in text
     assert "scoring the lead" in text
     assert card.css_first('[role="progressbar"]').attributes["aria-valuenow"] == "55"
@@ -79,7 +79,7 @@ def test_a_card_without_a_name_shows_the_email_and_a_waiting_first_response(
     page = Browser(client, make_person(workspace)).get("/board").text
     text = " ".join(_card(page, lead.id).text().split())  # type: ignore[union-attr]
     assert lead.email in text
-    assert "First message 2 h ago" in text
+    assert "First message 2 hours ago" in text
     assert "Not answered yet" in text
     assert 'role="progressbar"' not in _card(page, lead.id).html  # type: ignore[union-attr]
 
