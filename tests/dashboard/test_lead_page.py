@@ -120,7 +120,7 @@ def test_the_page_shows_profile_company_and_the_score_with_reasons_adding_up(api
     assert sorted(points) == [-10, 15, 30]
     assert sum(points) == score
     assert int(re.search(r'data-testid="score-total">(-?\d+)<', page.text).group(1)) == score
-    assert "Score history (1 changes)" in words
+    assert "Score history (1 change)" in words
     assert "enrichment provider is connected" in words
 
 
