@@ -66,7 +66,8 @@ def day_text(moment: datetime, language: str, zone_name: str | None) -> str:
 
 def ago_text(moment: datetime, now: datetime, language: str) -> str:
     """How long ago, in words of the language: "3 hours ago", "قبل 3 ساعات"."""
-    gone = max(timedelta(0), aware(now) - aware(moment))
+    # Babel says "in 0 seconds" for no time at all, and a moment a clock ahead of ours is now.
+    gone = max(timedelta(seconds=1), aware(now) - aware(moment))
     return format_timedelta(-gone, add_direction=True, threshold=1, locale=babel_locale(language))
 
 
