@@ -299,3 +299,17 @@ def test_the_stream_draws_a_card_at_the_stage_its_events_last_told():
         seen.note(100 + lead_id, "lead.created", {})
     assert len(seen.states) == PipelineSeen.REMEMBERED
     assert seen.note(7, "lead.hot", {}) is None  # forgotten: the row tells it again
+
+
+def test_in_arabic_a_card_shows_its_tier_and_how_long_ago_in_arabic(client, session, workspace):
+    lead = board_lead(
+        session, workspace, company="Najd Homes", score=87, score_tier="HOT",
+        first_message_at=datetime.now(UTC) - timedelta(hours=2, minutes=1),
+    )  # fmt: skip
+    browser = Browser(client, make_person(workspace))
+    browser.post("/language", data={"language": "ar"})
+    page = browser.get("/board").text
+    text = " ".join(_card(page, lead.id).text().split())  # type: ignore[union-attr]
+    assert "ساخن · 87" in text
+    assert "قبل ساعتين" in text
+    assert "HOT" not in text

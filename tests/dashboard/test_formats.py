@@ -18,7 +18,8 @@ def test_a_utc_moment_is_shown_in_the_workspaces_zone():
     assert formats.moment_text(NOON_IN_RIYADH, "en", "Asia/Riyadh") == "Mar 1, 2026, 12:05\u202fPM"
     assert formats.moment_text(NOON_IN_RIYADH, "en", "UTC") == "Mar 1, 2026, 9:05\u202fAM"
     arabic = formats.moment_text(NOON_IN_RIYADH, "ar", "Asia/Riyadh")
-    assert "12:05" in arabic and "م" in arabic  # noon-and-after in Arabic: "م"
+    assert "12:05" in arabic
+    assert "\u0645" in arabic  # "م": noon and after, in Arabic
 
 
 def test_a_moment_without_a_zone_is_utc_and_an_unknown_zone_falls_back_to_utc():
@@ -43,14 +44,15 @@ def test_saudi_riyals_in_english_and_arabic():
     assert formats.money_text(2_000_000, "SAR", "en") == "SAR\u00a02,000,000"
     assert formats.money_text(1_500.5, "sar", "en") == "SAR\u00a01,500.50"
     arabic = formats.money_text(2_000_000, "SAR", "ar")
-    assert "2,000,000" in arabic or "٢٬٠٠٠٬٠٠٠" in arabic
-    assert "ر.س" in arabic and "SAR" not in arabic
+    assert "2,000,000" in arabic
+    assert "ر.س" in arabic
+    assert "SAR" not in arabic
 
 
 def test_numbers_are_grouped_as_the_language_groups_them():
     assert formats.number_text(1_200, "en") == "1,200"
     assert formats.number_text(1.44, "en", digits=1) == "1.4"
-    assert formats.number_text(1_200, "ar") in ("1,200", "١٬٢٠٠")
+    assert formats.number_text(1_200, "ar") == "1,200"
 
 
 @pytest.mark.parametrize(
