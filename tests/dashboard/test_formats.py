@@ -10,6 +10,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from leadflow.dashboard import formats, i18n
+from leadflow.models import ConsentStatus, LeadStage, MessageStatus
 
 NOON_IN_RIYADH = datetime(2026, 3, 1, 9, 5, tzinfo=UTC)
 
@@ -97,3 +98,13 @@ def test_left_to_right_fragments_are_isolated_and_escaped():
     assert _render("{{ '<b>'|ltr }}") == '<bdi dir="ltr">&lt;b&gt;</bdi>'
     assert _render("{{ 10|points }}") == '<bdi dir="ltr">+10</bdi>'
     assert _render("{{ -5|points }}") == '<bdi dir="ltr">\u22125</bdi>'
+
+
+def test_every_stage_consent_message_status_and_tier_has_words_in_both_languages():
+    keys = [f"stage.{stage}" for stage in LeadStage]
+    keys += [f"lead.consent.{status}" for status in ConsentStatus]
+    keys += [f"lead.status.{status}" for status in MessageStatus]
+    keys += [f"board.tier.{tier}" for tier in ("hot", "warm", "cold")]
+    for language in ("en", "ar"):
+        words = i18n.catalogue()[language]
+        assert [key for key in keys if key not in words] == [], language
