@@ -53,7 +53,11 @@ def test_saudi_riyals_in_english_and_arabic():
 def test_numbers_are_grouped_as_the_language_groups_them():
     assert formats.number_text(1_200, "en") == "1,200"
     assert formats.number_text(1.44, "en", digits=1) == "1.4"
+    assert formats.number_text(50, "en", digits=1) == "50.0"
+    assert formats.number_text(1_999.6, "en", digits=0) == "2,000"
     assert formats.number_text(1_200, "ar") == "1,200"
+    assert formats.percent_text(0.875, "en") == "87.5%"
+    assert formats.percent_text(1, "en") == "100.0%"
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel.dates import format_date, format_time, format_timedelta, get_datetime_format
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -72,9 +72,16 @@ def ago_text(moment: datetime, now: datetime, language: str) -> str:
 
 
 def number_text(value: Number, language: str, *, digits: int | None = None) -> str:
-    if digits is not None:
-        value = round(Decimal(str(value)), digits)
-    return format_decimal(value, locale=babel_locale(language))
+    """A number grouped as the language groups it; with ``digits``, to exactly that many."""
+    if digits is None:
+        return format_decimal(value, locale=babel_locale(language))
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=babel_locale(language))
+
+
+def percent_text(share: Number, language: str) -> str:
+    """A share of one as a percentage to a tenth: 0.875 is "87.5%"."""
+    return format_percent(share, "#,##0.0%", locale=babel_locale(language))
 
 
 def money_text(amount: Number, currency: str, language: str) -> str:
@@ -143,6 +150,11 @@ def number(context: Context, value: Number | None, digits: int | None = None) ->
 
 
 @pass_context
+def percent(context: Context, value: Number | None) -> str:
+    return "—" if value is None else percent_text(value, _language(context))
+
+
+@pass_context
 def money(context: Context, value: Number | None, currency: str | None) -> str:
     if value is None:
         return "—"
@@ -162,6 +174,7 @@ def points(value: int) -> Markup:
 
 FILTERS: dict[str, Any] = {
     "when": when, "day": day, "since": since, "number": number, "money": money,
+    "percent": percent,
     "ltr": isolated, "points": points,
 }  # fmt: skip
 
