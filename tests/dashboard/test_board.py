@@ -65,7 +65,7 @@ def test_a_card_shows_the_lead_company_tier_score_channel_speed_and_progress(
     assert "Cedar Realty" in text
     assert "Hot · 87" in text
     assert "tests" in text  # the way it came in, as it has no conversation yet
-    assert "First message 5 min ago" in text
+    assert "First message 5 minutes ago" in text
     assert "Answered in 1.4 s" in text
     assert "scoring the lead" in text
     assert card.css_first('[role="progressbar"]').attributes["aria-valuenow"] == "55"
@@ -79,7 +79,7 @@ def test_a_card_without_a_name_shows_the_email_and_a_waiting_first_response(
     page = Browser(client, make_person(workspace)).get("/board").text
     text = " ".join(_card(page, lead.id).text().split())  # type: ignore[union-attr]
     assert lead.email in text
-    assert "First message 2 h ago" in text
+    assert "First message 2 hours ago" in text
     assert "Not answered yet" in text
     assert 'role="progressbar"' not in _card(page, lead.id).html  # type: ignore[union-attr]
 
@@ -299,3 +299,17 @@ def test_the_stream_draws_a_card_at_the_stage_its_events_last_told():
         seen.note(100 + lead_id, "lead.created", {})
     assert len(seen.states) == PipelineSeen.REMEMBERED
     assert seen.note(7, "lead.hot", {}) is None  # forgotten: the row tells it again
+
+
+def test_in_arabic_a_card_shows_its_tier_and_how_long_ago_in_arabic(client, session, workspace):
+    lead = board_lead(
+        session, workspace, company="Najd Homes", score=87, score_tier="HOT",
+        first_message_at=datetime.now(UTC) - timedelta(hours=2, minutes=1),
+    )  # fmt: skip
+    browser = Browser(client, make_person(workspace))
+    browser.post("/language", data={"language": "ar"})
+    page = browser.get("/board").text
+    text = " ".join(_card(page, lead.id).text().split())  # type: ignore[union-attr]
+    assert "ساخن · 87" in text
+    assert "قبل ساعتين" in text
+    assert "HOT" not in text

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from leadflow.conversations.service import Inbound, receive
+from leadflow.dashboard import formats
 from leadflow.dashboard.lead_page import lead_events
 from leadflow.dashboard.pages import Viewer
 from leadflow.db import get_sessionmaker, unit_of_work
@@ -120,7 +121,7 @@ def test_the_page_shows_profile_company_and_the_score_with_reasons_adding_up(api
     assert sorted(points) == [-10, 15, 30]
     assert sum(points) == score
     assert int(re.search(r'data-testid="score-total">(-?\d+)<', page.text).group(1)) == score
-    assert "Score history (1 changes)" in words
+    assert "Score history (1 change)" in words
     assert "enrichment provider is connected" in words
 
 
@@ -347,3 +348,36 @@ def test_a_conversation_the_page_does_not_show_yet_is_added_whole(api, agency):
     assert 'hx-swap-oob="beforeend:#conversation-list"' in update["data"]
     assert 'data-testid="reply"' in update["data"]  # with its reply box
     assert on_page == {conversation_id(lead_id)}  # the next update swaps it in place
+
+
+def test_in_arabic_the_page_translates_the_tier_isolates_the_phone_and_points_back(api, client):
+    lead_id = make_scored_lead(api)
+    browser = Browser(client, make_person(api.workspace))
+    browser.post("/language", data={"language": "ar"})
+    page = browser.get(f"/leads/{lead_id}").text
+    with unit_of_work() as session:
+        lead = session.get(Lead, lead_id)
+        assert lead is not None
+        phone, tier = lead.phone, lead.score_tier
+    shown_tier = re.search(r'data-testid="score-tier">([^<]+)<', page).group(1)
+    assert shown_tier == {"HOT": "ساخن", "WARM": "دافئ", "COLD": "بارد"}[str(tier)]
+    assert f'<bdi dir="ltr">{phone}</bdi>' in page
+    assert '<bdi dir="ltr">+30</bdi>' in page
+    assert '<bdi dir="ltr">\u221210</bdi>' in page
+    assert '<a href="/board">→ ' in page
+
+
+def test_times_are_shown_in_the_workspaces_time_zone(api, client):
+    lead_id = make_scored_lead(api)
+    with unit_of_work() as session:
+        session.get(Workspace, api.workspace.id).time_zone = "Asia/Riyadh"  # type: ignore[union-attr]
+    with unit_of_work() as session:
+        lead = session.get(Lead, lead_id)
+        assert lead is not None
+        assert lead.scored_at is not None
+        scored_at = lead.scored_at
+    browser = Browser(client, make_person(api.workspace))
+    page = browser.get(f"/leads/{lead_id}").text
+    assert formats.moment_text(scored_at, "en", "Asia/Riyadh") in unescape(page)
+    assert formats.moment_text(scored_at, "en", "UTC") not in unescape(page)
+    assert " UTC<" not in page

@@ -130,18 +130,6 @@ class Card:
         return display_name(self.lead)
 
 
-def ago(moment: datetime | None, now: datetime) -> tuple[int, str] | None:
-    """How long ago, in its largest whole unit: (3, "hours")."""
-    if moment is None:
-        return None
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    seconds = max(0, int((now - aware).total_seconds()))
-    for unit, size in (("days", 86_400), ("hours", 3_600), ("minutes", 60)):
-        if seconds >= size:
-            return seconds // size, unit
-    return seconds, "seconds"
-
-
 def took(milliseconds: int | None) -> tuple[str, str] | None:
     """A time to respond, in the unit that reads best: ("1.4", "seconds")."""
     if milliseconds is None:
@@ -157,7 +145,7 @@ def took(milliseconds: int | None) -> tuple[str, str] | None:
 
 def card_tools() -> dict[str, Any]:
     """What the card template needs besides the card and the words."""
-    return {"stages": COLUMNS, "channels": CHANNELS, "ago": ago, "took": took,
+    return {"stages": COLUMNS, "channels": CHANNELS, "took": took,
             "now": datetime.now(UTC)}  # fmt: skip
 
 
@@ -274,8 +262,9 @@ def _actor(user: User) -> str:
 def card_html(card: Card, language: str) -> str:
     """A card, as the board and its live updates draw it."""
     return templates.get_template("board/card.html").render(
-        card=card, t=lambda key, **values: i18n.translate(language, key, **values), **card_tools()
-    )
+        card=card, language=language,
+        t=lambda key, **values: i18n.translate(language, key, **values), **card_tools(),
+    )  # fmt: skip
 
 
 # -- live --------------------------------------------------------------------------------------

@@ -405,7 +405,8 @@ def _live_parts(viewer: Viewer, lead_id: int, on_page: set[int], *, with_score: 
         threads = _threads(session, lead)
         history = scoring.score_history(session, lead.workspace_id, lead.id) if with_score else []
         html = templates.get_template("lead/live.html").render(
-            viewer=viewer, t=viewer.t, lead=lead, threads=threads, on_page=set(on_page),
+            viewer=viewer, t=viewer.t, language=viewer.language, direction=viewer.direction,
+            zone=viewer.workspace.time_zone, lead=lead, threads=threads, on_page=set(on_page),
             with_score=with_score, history=history,
         )  # fmt: skip
         on_page.update(thread.conversation.id for thread in threads)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from leadflow.accounts import sessions
 from leadflow.compliance.policy import refusal_in
-from leadflow.dashboard import i18n
+from leadflow.dashboard import formats, i18n
 from leadflow.dashboard.sessions import COOKIE, SignedIn, signed_in
 from leadflow.db import unit_of_work
 from leadflow.dependencies import SessionDep
@@ -34,6 +34,7 @@ CSRF_FIELD = "csrf_token"
 templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.globals["display_name"] = display_name
 templates.env.globals["refusal_in"] = refusal_in
+formats.install(templates.env)
 
 
 class SignInRequired(Exception):
@@ -142,6 +143,7 @@ def render(
             "languages": i18n.LANGUAGES,
             "t": lambda key, **values: i18n.translate(language, key, **values),
             "now": datetime.now(UTC),
+            "zone": viewer.workspace.time_zone if viewer else formats.DEFAULT_ZONE,
             **context,
         },
         status_code=status_code,
