@@ -124,7 +124,7 @@ def test_the_lead_page_shows_each_fields_source_and_takes_a_persons_word(api, cl
 
     page = browser.get(f"/leads/{lead.id}").text
     assert 'data-testid="qualification-budget" data-source="person"' in page
-    assert "1,500,000 SAR" in page
+    assert "SAR\u00a01,500,000" in page
     assert "set by a person · " in page
     assert f"person:{email}" in page
     browser.post("/language", data={"language": "ar"})
