@@ -17,6 +17,7 @@ from leadflow.agent.templates import JOINS, listed, say
 from leadflow.compliance.consent import consent_word
 from leadflow.kit.language import Language, language_of
 from leadflow.knowledge.search import SearchHit, answer_of
+from leadflow.workspaces.questions import SLOTS
 
 # When the best passage answers confidently: close in meaning, clearly closer than the next
 # one, and among the best keyword matches too. Chosen on two of the answers set's businesses as
@@ -32,7 +33,6 @@ CONFIDENT_ARABIC_COSINE = 0.45
 WHOLE_PASSAGE_CHARS = 320
 # A passage in the lead's language is preferred while it is this close to the best one.
 SAME_LANGUAGE_SLACK = 0.05
-SLOTS = ("service", "timeline", "budget", "location")
 _QUESTION = re.compile(
     r"[?\u061f]|^\s*(?:how|what|when|where|which|who|why|do|does|did|is|are|can|could|will|"
     r"would|should|may|any|got)\b|(?:^|\s)(?:كم|هل|متى|وين|اين|أين|ليش|لماذا|كيف|وش|ايش|شو|"
@@ -63,8 +63,6 @@ def decide(turn: Turn) -> Decision:
     consent = consent_word(turn.text)
     if consent is not None:
         return _consent(turn, consent)
-    if turn.intent == "opt_out":
-        return _consent(turn, "opt_out")
     if turn.intent == "person":
         return _decision(turn, "handoff", say("handoff", turn.language, business=turn.business),
                          reason="asked for a person")  # fmt: skip

@@ -36,7 +36,7 @@ from leadflow.models import (
 )
 from leadflow.models.base import utcnow
 from leadflow.scoring.qualification import Qualification, qualify_by_rules
-from leadflow.workspaces.questions import qualifying_questions
+from leadflow.workspaces.questions import SLOTS, qualifying_questions, services
 
 log = structlog.get_logger()
 RETRIEVED = 5
@@ -67,7 +67,7 @@ def plan_turn(session: Session, workspace_id: int, message_id: int) -> Plan | No
         return None
     return Plan(workspace_id, message.id, conversation.id,
                 _turn(session, message, conversation, lead, workspace),
-                tuple(_services(workspace)))  # fmt: skip
+                tuple(services(workspace)))  # fmt: skip
 
 
 def _turn(
@@ -83,16 +83,12 @@ def _turn(
     asked = {str(d.get("asked")) for d in conversations.agent_decisions(session, conversation.id)}
     return Turn(
         text=message.body, business=workspace.name, hits=hits,
-        known=_known(session, lead, conversation, _services(workspace)),
+        known=_known(session, lead, conversation, services(workspace)),
         asked=frozenset(asked - {"None"}), slots=[spoken(s, language) for s in slots],
-        learned=_learned(message.body, _services(workspace)), language=language,
+        learned=_learned(message.body, services(workspace)), language=language,
         intent=intent, questions=qualifying_questions(workspace),
-        services=tuple(_services(workspace)),
+        services=tuple(services(workspace)),
     )  # fmt: skip
-
-
-def _services(workspace: Workspace) -> list[str]:
-    return [str(s) for s in (workspace.settings or {}).get("services") or []]
 
 
 def _known(
@@ -171,7 +167,7 @@ def act(session: Session, plan: Plan, decision: Decision, engine: str) -> Messag
 
 
 def _asked(turn: Turn, decision: Decision) -> str | None:
-    for slot in turn.questions or rules.SLOTS:
+    for slot in turn.questions or SLOTS:
         if decision.reply.endswith(rules.question_for(turn, slot)):
             return slot
     return None

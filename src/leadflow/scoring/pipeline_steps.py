@@ -18,6 +18,7 @@ from leadflow.scoring import external
 from leadflow.scoring.fit import facts_of
 from leadflow.scoring.qualification import Engine, Qualification, qualify
 from leadflow.scoring.service import score
+from leadflow.workspaces.questions import services as workspace_services
 
 # Form and CRM fields in which people write to the business, by the names sites give them.
 WRITTEN_FIELDS = frozenset(
@@ -52,9 +53,7 @@ def read(reader: Session, lead: Lead) -> Reading | None:
     if not messages:
         return None
     workspace = reader.get(Workspace, lead.workspace_id)
-    services: list[Any] = (
-        list((workspace.settings or {}).get("services") or []) if workspace else []
-    )
+    services = workspace_services(workspace) if workspace else []
     metered = llm_for(reader, lead.workspace_id)
     qualification, engine = qualify(messages, now=utcnow(), services=services, llm=metered)
     return Reading(len(messages), qualification, engine, metered)
