@@ -167,7 +167,7 @@ def _score(
             _miss(message, decision, "answer")
     elif kind == "unanswerable":
         scores.wrong.add(answered)
-        _keep_top_cosine(scores, workspace_id, business, message)
+        _keep_top_cosine(scores, _search(workspace_id, message["text"]), business, message)
         if answered and misses:
             _miss(message, decision, "answered the unanswerable")
     elif kind == "intent":
@@ -228,10 +228,8 @@ def _search(workspace_id: int, text: str) -> list[Any]:
         return search(session, workspace_id=workspace_id, query=text, limit=10, threshold=0)
 
 
-def _keep_top_cosine(
-    scores: Scores, workspace_id: int, business: dict[str, Any], message: dict[str, Any]
-) -> None:
-    hits = _search(workspace_id, message["text"])
+def _keep_top_cosine(scores: Scores, hits: list[Any], business: dict[str, Any],
+                     message: dict[str, Any]) -> None:  # fmt: skip
     if not hits:
         return
     if message["kind"] == "unanswerable":
@@ -247,7 +245,7 @@ def _score_retrieval(
     scores: Scores, workspace_id: int, business: dict[str, Any], message: dict[str, Any]
 ) -> None:
     hits = _search(workspace_id, message["text"])
-    _keep_top_cosine(scores, workspace_id, business, message)
+    _keep_top_cosine(scores, hits, business, message)
     rank = next(
         (i for i, hit in enumerate(hits, 1) if _states_a_fact(hit.text, message["facts"])), None
     )
