@@ -18,6 +18,7 @@ from leadflow.leads import endpoints as leads
 from leadflow.notifications import endpoints as notifications
 from leadflow.operations import job_endpoints as jobs
 from leadflow.pipeline import endpoints as pipeline
+from leadflow.sales import endpoints as sales
 from leadflow.scoring import endpoints as scoring
 from leadflow.usage import endpoints as usage
 from leadflow.webhooks import endpoints as webhooks
@@ -30,6 +31,7 @@ api_router.include_router(imports.router)
 api_router.include_router(exports.router)
 api_router.include_router(intake.router)
 api_router.include_router(pipeline.router)
+api_router.include_router(sales.router)
 api_router.include_router(events.router)
 api_router.include_router(jobs.router)
 api_router.include_router(webhooks.router)

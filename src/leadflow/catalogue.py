@@ -15,6 +15,7 @@ from leadflow.knowledge import tasks as knowledge_tasks
 from leadflow.notifications import tasks as notification_tasks
 from leadflow.operations import metrics as operation_metrics
 from leadflow.pipeline import tasks as pipeline_tasks
+from leadflow.sales import tasks as sales_tasks
 from leadflow.scoring import pipeline_steps as scoring_steps
 from leadflow.scoring import tasks as scoring_tasks
 from leadflow.webhooks import tasks as webhook_tasks
@@ -23,7 +24,7 @@ from leadflow.worker import tasks as worker_tasks
 DECLARING = (
     account_tasks, agent_tasks, conversation_handlers, conversation_tasks, event_tasks,
     import_tasks, inbox_tasks, knowledge_tasks, notification_tasks, operation_metrics,
-    pipeline_tasks, scoring_steps, scoring_tasks, webhook_tasks, worker_tasks,
+    pipeline_tasks, sales_tasks, scoring_steps, scoring_tasks, webhook_tasks, worker_tasks,
 )  # fmt: skip
 
 

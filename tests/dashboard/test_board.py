@@ -1,5 +1,6 @@
-"""The board: a column per stage, cards that say what a salesperson needs, filters, moving a
-card (CSRF-checked, within the workspace), and its live stream of cards."""
+"""The board: the automation's column, then a column per sales stage; cards that say what a
+salesperson needs, filters, moving a card to another sales stage (CSRF-checked, within the
+workspace), and its live stream of cards."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from sqlalchemy import select, update
 from leadflow.dashboard.board import CARDS_PER_COLUMN, PipelineSeen
 from leadflow.db import get_sessionmaker, unit_of_work
 from leadflow.models import Activity, Event, Lead, User, Workspace
+from leadflow.sales import service as sales
+from leadflow.sales.service import StageEdit
 from tests.builders import make_api_key, make_lead, make_workspace, unique
 from tests.dashboard.support import PASSWORD, Browser, csrf_of, make_person
 
@@ -69,13 +72,19 @@ def test_a_card_shows_the_lead_company_tier_score_channel_speed_and_progress(
     assert "Answered in 1.4 s" in text
     assert "scoring the lead" in text
     assert card.css_first('[role="progressbar"]').attributes["aria-valuenow"] == "55"
-    assert _column_of(page, lead.id) == "qualifying"
+    assert _column_of(page, lead.id) == "pipeline"
+    assert card.css_first("[data-move-lead]") is None  # the automation's, until it is done
 
 
 def test_a_card_without_a_name_shows_the_email_and_a_waiting_first_response(
     client, session, workspace
 ):
-    lead = board_lead(session, workspace, first_message_at=datetime.now(UTC) - timedelta(hours=2))
+    lead = board_lead(
+        session,
+        workspace,
+        stage="completed",
+        first_message_at=datetime.now(UTC) - timedelta(hours=2),
+    )
     page = Browser(client, make_person(workspace)).get("/board").text
     text = " ".join(_card(page, lead.id).text().split())  # type: ignore[union-attr]
     assert lead.email in text
@@ -90,17 +99,18 @@ def test_a_column_counts_all_its_leads_and_shows_the_most_recent_with_more_a_cli
     leads = [board_lead(session, workspace) for _ in range(CARDS_PER_COLUMN + 3)]
     browser = Browser(client, make_person(workspace))
     page = HTMLParser(browser.get("/board").text)
-    column = page.css_first('section[data-stage="harvested"]')
+    column = page.css_first('section[data-stage="pipeline"]')
     assert column.css_first("[data-count]").text() == str(len(leads))
     assert len(column.css(".lead-card")) == CARDS_PER_COLUMN
-    more = column.css_first("#more-harvested a").attributes["hx-get"]
+    more = column.css_first("#more-pipeline a").attributes["hx-get"]
     rest = browser.get(more)
     assert rest.status_code == 200
     shown = {int(card.attributes["data-lead-id"]) for card in column.css(".lead-card")}
     shown |= {int(c.attributes["data-lead-id"]) for c in HTMLParser(rest.text).css(".lead-card")}
     assert shown == {lead.id for lead in leads}
     assert browser.get("/board/columns/nowhere").status_code == 404
-    assert browser.get("/board/columns/harvested?cursor=not-a-cursor").status_code == 400
+    assert browser.get("/board/columns/pipeline?cursor=not-a-cursor").status_code == 400
+    assert browser.get("/board/columns/new").status_code == 200
 
 
 def test_the_filters_narrow_the_board_by_tier_owner_source_and_search(client, session, workspace):
@@ -130,23 +140,47 @@ def test_the_filters_narrow_the_board_by_tier_owner_source_and_search(client, se
     assert _card(nonsense.text, cold.id) is not None
 
 
-def test_moving_a_card_changes_the_stage_through_the_leads_domain(client, session, workspace):
+def test_the_columns_are_the_automation_then_the_workspaces_sales_stages_in_its_words(
+    client, session, workspace
+):
+    with unit_of_work() as writer:
+        sales.set_stages(
+            writer, workspace=writer.get(Workspace, workspace.id),
+            edits=[StageEdit(key="new"), StageEdit(name="Site visit"),
+                   StageEdit(key="won", name="Signed"), StageEdit(key="lost")],
+        )  # fmt: skip
+    browser = Browser(client, make_person(workspace))
+    page = HTMLParser(browser.get("/board").text)
+    titles = [" ".join(h.css_first("span").text().split()) for h in page.css(".board-column h2")]
+    assert titles == ["Harvesting & enriching", "New", "Site visit", "Signed", "Lost"]
+    browser.post("/language", data={"language": "ar"})
+    arabic = HTMLParser(browser.get("/board").text)
+    titles = [" ".join(h.css_first("span").text().split()) for h in arabic.css(".board-column h2")]
+    assert titles == ["الاستقطاب والإثراء", "جديد", "Site visit", "Signed", "خسارة"]
+
+
+def test_moving_a_card_changes_its_sales_stage_through_the_sales_domain(client, session, workspace):
     lead = board_lead(session, workspace, stage="completed", pipeline_progress=100)
     browser = Browser(client, make_person(workspace))
-    moved = browser.post(f"/board/leads/{lead.id}/stage", data={"stage": "strategizing"})
+    assert _column_of(browser.get("/board").text, lead.id) == "new"
+    moved = browser.post(f"/board/leads/{lead.id}/stage", data={"stage": "contacted"})
     assert moved.status_code == 200, moved.text
-    assert _column_of(f"<ol data-stage='x'>{moved.text}</ol>", lead.id) == "x"
-    assert 'data-stage="strategizing"' in moved.text
+    assert 'data-stage="contacted"' in moved.text
     with get_sessionmaker(writes=False)() as reader:
-        assert reader.get(Lead, lead.id).stage == "strategizing"  # type: ignore[union-attr]
+        kept = reader.get(Lead, lead.id)
+        assert (kept.sales_stage, kept.stage) == ("contacted", "completed")  # type: ignore[union-attr]
         activity = reader.scalars(select(Activity).where(Activity.lead_id == lead.id)).one()
-        assert activity.kind == "lead.stage_changed"
+        assert activity.kind == "lead.sales_stage_changed"
         assert activity.actor.startswith("user:")
         event = reader.scalars(select(Event).where(Event.lead_id == lead.id)).one()
         assert (event.type, event.data) == (
-            "lead.stage_changed", {"stage": "strategizing", "previous": "completed"},
+            "lead.sales_stage_changed",
+            {"sales_stage": "contacted", "previous": "new", "outcome": None},
         )  # fmt: skip
-    assert _column_of(browser.get("/board").text, lead.id) == "strategizing"
+    assert _column_of(browser.get("/board").text, lead.id) == "contacted"
+    assert browser.post(f"/board/leads/{lead.id}/stage", data={"stage": "won"}).status_code == 200
+    with get_sessionmaker(writes=False)() as reader:
+        assert reader.get(Lead, lead.id).outcome == "won"  # type: ignore[union-attr]
 
 
 def test_a_move_is_refused_without_csrf_for_another_workspace_or_to_no_stage(
@@ -155,21 +189,22 @@ def test_a_move_is_refused_without_csrf_for_another_workspace_or_to_no_stage(
     lead = board_lead(session, workspace)
     stranger = board_lead(session, make_workspace(session))
     browser = Browser(client, make_person(workspace))
-    forged = client.post(f"/board/leads/{lead.id}/stage", data={"stage": "failed"})
+    forged = client.post(f"/board/leads/{lead.id}/stage", data={"stage": "won"})
     assert forged.status_code == 403
-    elsewhere = browser.post(f"/board/leads/{stranger.id}/stage", data={"stage": "failed"})
+    elsewhere = browser.post(f"/board/leads/{stranger.id}/stage", data={"stage": "won"})
     assert elsewhere.status_code == 404
-    unknown = browser.post(f"/board/leads/{lead.id + 10**9}/stage", data={"stage": "failed"})
+    unknown = browser.post(f"/board/leads/{lead.id + 10**9}/stage", data={"stage": "won"})
     assert unknown.status_code == 404
-    too_big = browser.post(f"/board/leads/{10**30}/stage", data={"stage": "failed"})
+    too_big = browser.post(f"/board/leads/{10**30}/stage", data={"stage": "won"})
     assert too_big.status_code == 422
-    nowhere = browser.post(f"/board/leads/{lead.id}/stage", data={"stage": "somewhere"})
-    assert nowhere.status_code == 422
-    assert "no such stage" in nowhere.text
+    for nowhere in ("somewhere", "pipeline", "enriching"):
+        refused = browser.post(f"/board/leads/{lead.id}/stage", data={"stage": nowhere})
+        assert refused.status_code == 422
+        assert "no such sales stage" in refused.text
     assert browser.post(f"/board/leads/{lead.id}/stage", data={}).status_code == 422
     with get_sessionmaker(writes=False)() as reader:
-        assert reader.get(Lead, lead.id).stage == "harvested"  # type: ignore[union-attr]
-        assert reader.get(Lead, stranger.id).stage == "harvested"  # type: ignore[union-attr]
+        for kept in (reader.get(Lead, lead.id), reader.get(Lead, stranger.id)):
+            assert (kept.stage, kept.sales_stage, kept.outcome) == ("harvested", "new", None)  # type: ignore[union-attr]
 
 
 def _server_sent(response: httpx.Response) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -209,11 +244,12 @@ def test_the_stream_sends_a_new_leads_card_as_it_moves_through_the_stages(
             cards = list(_cards_until_completed(_server_sent(live), lead_id))
     assert "streamed@example.com" in cards[0][2]["html"]
     assert "Iron Works" in cards[0][2]["html"]
-    stages = [body["stage"] for _, _, body in cards]
-    assert stages[0] == "harvested"
-    assert stages[-1] == "completed"
-    assert {"enriching", "qualifying"} <= set(stages)
-    assert cards[-1][2]["counts"]["completed"] == 1
+    columns = [body["stage"] for _, _, body in cards]
+    assert columns[0] == "pipeline"
+    assert columns[-1] == "new"  # done: the lead lands in its sales stage
+    assert len(columns) > 2  # the card showed the automation's steps on the way
+    assert 'role="progressbar"' in cards[0][2]["html"]
+    assert cards[-1][2]["counts"]["new"] == 1
     ids = [int(event_id) for event_id, _, _ in cards]
     assert ids == sorted(ids)
 
@@ -224,7 +260,7 @@ def _cards_until_completed(
     for event in events:
         if event[1] == "card" and event[2]["lead_id"] == lead_id:
             yield event
-            if event[2]["stage"] == "completed":
+            if event[2]["stage"] != "pipeline":
                 return
 
 
@@ -239,7 +275,7 @@ def test_the_stream_resumes_after_an_id_and_says_when_a_lead_leaves_the_filters(
         _signed_in(http, email)
         browser_csrf = _csrf(http)
         moved = http.post(
-            f"/board/leads/{lead.id}/stage", data={"stage": "failed"},
+            f"/board/leads/{lead.id}/stage", data={"stage": "won"},
             headers={"X-CSRF-Token": browser_csrf},
         )  # fmt: skip
         assert moved.status_code == 200, moved.text
@@ -273,7 +309,7 @@ def test_a_stream_far_behind_passes_over_old_events_and_redraws_the_board_once(
     with httpx.Client(base_url=live_server, timeout=httpx.Timeout(15.0)) as http:
         _signed_in(http, email)
         moved = http.post(
-            f"/board/leads/{lead.id}/stage", data={"stage": "failed"},
+            f"/board/leads/{lead.id}/stage", data={"stage": "won"},
             headers={"X-CSRF-Token": _csrf(http)},
         )  # fmt: skip
         assert moved.status_code == 200, moved.text

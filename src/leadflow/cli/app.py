@@ -22,6 +22,7 @@ from leadflow.cli.leads import leads_app
 from leadflow.cli.providers import alerts_app, connections_app, quotas_app
 from leadflow.cli.scoring import scoring_app
 from leadflow.cli.secrets import secrets_app
+from leadflow.cli.stages import stages_app
 from leadflow.config import (
     Settings,
     ensure_secret_key,
@@ -72,6 +73,7 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(scoring_app, name="scoring")
 app.add_typer(kb_app, name="kb")
 app.add_typer(leads_app, name="leads")
+app.add_typer(stages_app, name="stages")
 app.add_typer(secrets_app, name="secrets")
 app.add_typer(connections_app, name="connections")
 app.add_typer(quotas_app, name="quotas")

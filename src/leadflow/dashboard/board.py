@@ -1,8 +1,11 @@
-"""The board: a column per pipeline stage, a card per lead, live over server-sent events.
+"""The board: a card per lead, live over server-sent events, in a column per sales stage of
+the workspace, after a first column of the leads the automation is still working on (their
+step and a progress bar on the card).
 
 Each column counts all its leads and shows the most recent few, with more a click away, so a
-workspace of thousands of leads opens as fast as an empty one. A card moves to another column
-by dragging it or with its Move button; the leads domain makes the change and records it."""
+workspace of thousands of leads opens as fast as an empty one. A card moves to another sales
+stage by dragging it or with its Move button; the sales domain makes the move and records it.
+Nothing is moved into the automation's column: the automation's steps are not a salesperson's."""
 
 from __future__ import annotations
 
@@ -25,23 +28,24 @@ from leadflow.dashboard.pages import ViewerDep, not_found, render, templates
 from leadflow.db import get_sessionmaker
 from leadflow.dependencies import SessionDep
 from leadflow.events.stream import event_stream, starting_point
-from leadflow.exceptions import LeadflowError, NotFound
+from leadflow.exceptions import LeadflowError
 from leadflow.kit.schemas import MAX_ID, IdPath
 from leadflow.leads import repository
-from leadflow.leads import service as leads
 from leadflow.leads.naming import display_name
 from leadflow.leads.repository import LeadFilters
-from leadflow.leads.schemas import LeadUpdate
-from leadflow.models import Lead, LeadStage, User
-from leadflow.pipeline.stages import FINAL, ORDER
+from leadflow.models import Lead, LeadStage, User, Workspace
+from leadflow.pipeline.stages import FINAL
+from leadflow.sales import service as sales
+from leadflow.sales.service import SalesStage
 from leadflow.workspaces import repository as workspaces
 
 router = APIRouter()
-COLUMNS = (*ORDER, LeadStage.failed)
+IN_PIPELINE = "pipeline"  # the first column's key: the automation is at work on these leads
 CARDS_PER_COLUMN = 25
 TIERS = ("HOT", "WARM", "COLD")
 SORT = "-updated_at"
 _PIPELINE_EVENTS = frozenset({"lead.progress", "lead.stage_changed"})
+PIPELINE_STAGES = frozenset(LeadStage)
 # A live event older than this when the stream reads it means the stream is behind.
 BEHIND_SECONDS = 3.0
 # Channels (and ways in) the board has words for; any other is shown as it is stored.
@@ -71,10 +75,13 @@ class BoardFilters:
             region=region,
         )
 
-    def leads(self, stage: str | None = None) -> LeadFilters:
+    def leads(self, column: str | None = None) -> LeadFilters:
+        """The leads of ``column`` (a sales stage's key, or IN_PIPELINE), or of every column."""
+        in_pipeline = None if column is None else column == IN_PIPELINE
         return LeadFilters(
-            stage=stage, score_tier=self.tier, owner_id=self.owner_id, source=self.source,
-            q=self.q, region=self.region,
+            sales_stage=None if column in (None, IN_PIPELINE) else column,
+            in_pipeline=in_pipeline, score_tier=self.tier, owner_id=self.owner_id,
+            source=self.source, q=self.q, region=self.region,
         )  # fmt: skip
 
     @property
@@ -123,7 +130,12 @@ class Card:
     @property
     def working(self) -> bool:
         """The pipeline is working on the lead: show its step and a progress bar."""
-        return self.stage not in FINAL and (self.step is not None or self.progress > 0)
+        return self.stage not in FINAL
+
+    @property
+    def column(self) -> str:
+        """The board's column the card stands in."""
+        return IN_PIPELINE if self.working else self.lead.sales_stage
 
     @property
     def name(self) -> str:
@@ -145,8 +157,30 @@ def took(milliseconds: int | None) -> tuple[str, str] | None:
 
 def card_tools() -> dict[str, Any]:
     """What the card template needs besides the card and the words."""
-    return {"stages": COLUMNS, "channels": CHANNELS, "took": took,
-            "now": datetime.now(UTC)}  # fmt: skip
+    return {
+        "channels": CHANNELS,
+        "took": took,
+        "now": datetime.now(UTC),
+        "in_pipeline": IN_PIPELINE,
+    }
+
+
+def columns_of(workspace: Workspace) -> list[str]:
+    return [IN_PIPELINE, *(stage.key for stage in sales.stages_of(workspace))]
+
+
+def stage_names(workspace: Workspace, language: str) -> dict[str, str]:
+    """Each column's title in ``language``: a stage's own name, else its role's words."""
+    names = {IN_PIPELINE: i18n.translate(language, "board.in_pipeline")}
+    for stage in sales.stages_of(workspace):
+        names[stage.key] = stage_name(stage, language)
+    return names
+
+
+def stage_name(stage: SalesStage, language: str) -> str:
+    if stage.name or stage.role is None:
+        return stage.name or stage.key
+    return i18n.translate(language, f"sales.stage.{stage.role}")
 
 
 # -- the page ----------------------------------------------------------------------------------
@@ -157,22 +191,32 @@ def board(request: Request, viewer: ViewerDep, session: SessionDep) -> Response:
     """The board, or (to HTMX, as the filters change) just its columns."""
     filters = BoardFilters.from_query(request.query_params, region=viewer.workspace.default_region)
     workspace_id = viewer.workspace.id
-    counts = repository.count_by_stage(session, workspace_id, filters.leads())
-    pages = {stage: _page(session, workspace_id, filters, stage, None) for stage in COLUMNS}
+    counts = _counts(session, workspace_id, filters)
+    pages = {
+        key: _page(session, workspace_id, filters, key, None)
+        for key in columns_of(viewer.workspace)
+    }
     channels = _channels(
         session, workspace_id, [c.lead for cards, _ in pages.values() for c in cards]
     )
     columns = [
-        _column(stage, counts.get(stage, 0), cards, more, channels)
-        for stage, (cards, more) in pages.items()
+        _column(key, counts.get(key, 0), cards, more, channels)
+        for key, (cards, more) in pages.items()
     ]
     template = "board/columns.html" if _wants_columns(request) else "board/index.html"
     return render(
         request, viewer, template, columns=columns, filters=filters, tiers=TIERS,
         owners=workspaces.members(session, workspace_id),
         sources=repository.sources(session, workspace_id),
+        stage_names=stage_names(viewer.workspace, viewer.language),
         **card_tools(),
     )  # fmt: skip
+
+
+def _counts(session: Session, workspace_id: int, filters: BoardFilters) -> dict[str, int]:
+    return repository.count_by_column(
+        session, workspace_id, filters.leads(), in_pipeline=IN_PIPELINE
+    )
 
 
 def _wants_columns(request: Request) -> bool:
@@ -213,7 +257,7 @@ def more_cards(
     stage: str, request: Request, viewer: ViewerDep, session: SessionDep, cursor: str = ""
 ) -> Response:
     """The next cards of a column, after the ones shown."""
-    if stage not in COLUMNS:
+    if stage not in columns_of(viewer.workspace):
         return not_found(request, viewer)
     filters = BoardFilters.from_query(request.query_params, region=viewer.workspace.default_region)
     try:
@@ -223,8 +267,9 @@ def more_cards(
     channels = _channels(session, viewer.workspace.id, [card.lead for card in cards])
     column = _column(stage, 0, cards, more, channels)
     return render(
-        request, viewer, "board/more.html", column=column, filters=filters, **card_tools()
-    )
+        request, viewer, "board/more.html", column=column, filters=filters,
+        stage_names=stage_names(viewer.workspace, viewer.language), **card_tools(),
+    )  # fmt: skip
 
 
 # -- moving a card -----------------------------------------------------------------------------
@@ -238,31 +283,29 @@ def move_card(
     session: SessionDep,
     stage: Annotated[str, Form(max_length=20)],
 ) -> Response:
-    """Moves the lead to another stage, as the leads domain does it: the card comes back."""
-    if stage not in COLUMNS:
-        message = viewer.t("board.no_such_stage")
-        return HTMLResponse(message, status_code=422)
-    try:
-        lead = leads.update_lead(
-            session, workspace=viewer.workspace, lead_id=lead_id,
-            changes=LeadUpdate(stage=LeadStage(stage)), actor=_actor(viewer.user),
-        )  # fmt: skip
-    except NotFound:
+    """Moves the lead to another sales stage, as the sales domain does it: the card comes back."""
+    if stage not in columns_of(viewer.workspace)[1:]:
+        return HTMLResponse(viewer.t("board.no_such_stage"), status_code=422)
+    lead = repository.get_lead(session, viewer.workspace.id, lead_id)
+    if lead is None:
         return not_found(request, viewer)
-    except LeadflowError as refused:
-        return HTMLResponse(refused.message, status_code=refused.status)
+    sales.move_lead(
+        session, workspace=viewer.workspace, lead_id=lead.id, stage=stage,
+        actor=_actor(viewer.user),
+    )  # fmt: skip
     channel = _channels(session, viewer.workspace.id, [lead]).get(lead.id)
-    return HTMLResponse(card_html(Card.of(lead, channel), viewer.language))
+    names = stage_names(viewer.workspace, viewer.language)
+    return HTMLResponse(card_html(Card.of(lead, channel), viewer.language, names))
 
 
 def _actor(user: User) -> str:
     return f"user:{user.id}"
 
 
-def card_html(card: Card, language: str) -> str:
+def card_html(card: Card, language: str, stage_names: dict[str, str]) -> str:
     """A card, as the board and its live updates draw it."""
     return templates.get_template("board/card.html").render(
-        card=card, language=language,
+        card=card, language=language, stage_names=stage_names,
         t=lambda key, **values: i18n.translate(language, key, **values), **card_tools(),
     )  # fmt: skip
 
@@ -323,7 +366,7 @@ class PipelineSeen:
     def note(self, lead_id: int, event_type: str, data: Mapping[str, Any]) -> dict[str, Any] | None:
         if event_type == "lead.created":  # a new lead starts at the start, wherever it is now
             self._keep(lead_id, {"stage": LeadStage.harvested.value, "progress": 0, "error": None})
-        elif event_type in _PIPELINE_EVENTS and data.get("stage") in COLUMNS:
+        elif event_type in _PIPELINE_EVENTS and data.get("stage") in PIPELINE_STAGES:
             self._keep(lead_id, dict(data))
         return self.states.get(lead_id)
 
@@ -350,7 +393,7 @@ def _change(
     """What the board does with a lead's event: draw its card, or take it off."""
     lead_id = int(body["lead_id"])
     with get_sessionmaker(writes=False)() as session:
-        counts = repository.count_by_stage(session, workspace_id, filters.leads())
+        counts = _counts(session, workspace_id, filters)
         lead = repository.get_lead(session, workspace_id, lead_id)
         shown = lead is not None and repository.matching_lead_ids(
             session, workspace_id, filters.leads(), [lead_id]
@@ -359,6 +402,8 @@ def _change(
             return {"event": "gone", "data": json.dumps({"lead_id": lead_id, "counts": counts})}
         channel = _channels(session, workspace_id, [lead]).get(lead_id)
         card = Card.of(lead, channel).as_of(pipeline)
-        html = card_html(card, language)
-    message = {"lead_id": lead_id, "stage": card.stage, "html": html, "counts": counts}
+        workspace = session.get(Workspace, workspace_id)
+        names = stage_names(workspace, language) if workspace is not None else {}
+        html = card_html(card, language, names)
+    message = {"lead_id": lead_id, "stage": card.column, "html": html, "counts": counts}
     return {"event": "card", "data": json.dumps(message)}

@@ -18,6 +18,7 @@ from leadflow.dashboard import (
     outbox_page,
     settings_page,
     signin,
+    stages_page,
 )
 from leadflow.dashboard.pages import (
     STATIC,
@@ -36,6 +37,7 @@ router.include_router(lead_page.router)
 router.include_router(lead_edits.router)
 router.include_router(outbox_page.router)
 router.include_router(analytics_page.router)
+router.include_router(stages_page.router)
 router.include_router(settings_page.router)
 router.include_router(imports_page.router)
 router.include_router(knowledge_page.router)

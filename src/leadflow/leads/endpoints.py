@@ -85,6 +85,9 @@ def list_leads(
     session: SessionDep,
     workspace: WorkspaceDep,
     stage: LeadStage | None = None,
+    sales_stage: Annotated[
+        str | None, Query(max_length=40, pattern=NO_NUL, description="a sales stage's key")
+    ] = None,
     source: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
     owner_id: IdQuery = None,
     company_id: IdQuery = None,
@@ -108,10 +111,10 @@ def list_leads(
 ) -> Page[LeadOut]:
     """List the workspace's leads, filtered and sorted, a page at a time (pass next_cursor back)."""
     filters = LeadFilters(
-        stage=stage, source=source, owner_id=owner_id, company_id=company_id,
-        consent_status=consent_status, score_tier=score_tier, created_after=created_after,
-        created_before=created_before, updated_after=updated_after, q=q,
-        region=workspace.default_region,
+        stage=stage, sales_stage=sales_stage, source=source, owner_id=owner_id,
+        company_id=company_id, consent_status=consent_status, score_tier=score_tier,
+        created_after=created_after, created_before=created_before,
+        updated_after=updated_after, q=q, region=workspace.default_region,
     )  # fmt: skip
     leads, next_cursor = repository.list_leads(
         session, workspace.id, filters, sort=sort, limit=limit, cursor=cursor

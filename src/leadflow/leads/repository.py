@@ -11,9 +11,11 @@ from sqlalchemy import (
     CompoundSelect,
     Select,
     and_,
+    case,
     delete,
     false,
     func,
+    literal,
     or_,
     select,
     union,
@@ -23,12 +25,17 @@ from sqlalchemy.orm import Session, selectinload
 from leadflow.identity.keys import company_name_key, person_name_key
 from leadflow.identity.phones import TypedNumber, typed_number
 from leadflow.kit.pagination import Sort, after_cursor, encode_cursor
-from leadflow.models import Activity, Company, Lead, MergeRecord
+from leadflow.models import Activity, Company, Lead, LeadStage, MergeRecord
+
+PIPELINE_DONE = (LeadStage.completed.value, LeadStage.failed.value)
 
 
 @dataclass(frozen=True)
 class LeadFilters:
     stage: str | None = None
+    sales_stage: str | None = None
+    # The automation is still at work on the lead (True), or done with it either way (False).
+    in_pipeline: bool | None = None
     source: str | None = None
     owner_id: int | None = None
     company_id: int | None = None
@@ -59,10 +66,15 @@ def lead_id_holding_email(session: Session, workspace_id: int, email_key: str) -
 
 def _filtered(workspace_id: int, filters: LeadFilters) -> Select[Any]:
     statement = select(Lead).where(Lead.workspace_id == workspace_id)
-    for name in ("stage", "source", "owner_id", "company_id", "consent_status", "score_tier"):
+    names = ("stage", "sales_stage", "source", "owner_id", "company_id", "consent_status",
+             "score_tier")  # fmt: skip
+    for name in names:
         value = getattr(filters, name)
         if value is not None:
             statement = statement.where(getattr(Lead, name) == value)
+    if filters.in_pipeline is not None:
+        done = Lead.stage.in_(PIPELINE_DONE)
+        statement = statement.where(~done if filters.in_pipeline else done)
     if filters.created_after:
         statement = statement.where(Lead.created_at >= _utc(filters.created_after))
     if filters.created_before:
@@ -161,10 +173,14 @@ def sources(session: Session, workspace_id: int, *, limit: int = 100) -> list[st
     )
 
 
-def count_by_stage(session: Session, workspace_id: int, filters: LeadFilters) -> dict[str, int]:
-    """How many of the workspace's leads match the filters, by stage."""
-    matching = _filtered(workspace_id, filters).with_only_columns(Lead.stage, func.count())
-    return dict(session.execute(matching.group_by(Lead.stage)).all())
+def count_by_column(
+    session: Session, workspace_id: int, filters: LeadFilters, *, in_pipeline: str
+) -> dict[str, int]:
+    """How many of the workspace's leads match the filters, by the board's column: the
+    automation's, named ``in_pipeline``, while it works on them, then their sales stage."""
+    column = case((Lead.stage.in_(PIPELINE_DONE), Lead.sales_stage), else_=literal(in_pipeline))
+    matching = _filtered(workspace_id, filters).with_only_columns(column, func.count())
+    return {key: int(n) for key, n in session.execute(matching.group_by(column)).all()}
 
 
 def matching_lead_ids(

@@ -143,6 +143,9 @@ class LeadOut(Schema):
     pipeline_error: str | None
     stage_changed_at: datetime | None
     stage_timings: dict[str, Any]
+    sales_stage: str = Field(description="the key of the sales stage the deal stands in")
+    sales_stage_changed_at: datetime | None
+    outcome: Literal["won", "lost"] | None = Field(description="the deal's end, if it ended")
     owner_id: int | None
     consent_status: ConsentStatus
     consent_source: str | None

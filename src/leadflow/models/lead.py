@@ -43,6 +43,7 @@ class Lead(RecordMixin, Base):
         Index(None, "workspace_id", "phone"),
         Index(None, "workspace_id", "whatsapp_id"),
         Index(None, "workspace_id", "company_id", "name_key"),
+        Index(None, "workspace_id", "sales_stage"),
     )
 
     workspace_id: Mapped[int] = mapped_column(
@@ -96,7 +97,12 @@ class Lead(RecordMixin, Base):
     qualification: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Every source's claims: {source: {field: {"value", "at", "by"}}}.
     qualification_claims: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    # Won or lost, when the deal ends: what the predictive model learns from.
+    # Won or lost, when the deal ends: what the predictive model learns from. Set only by
+    # moving the lead into its workspace's won or lost sales stage (sales.service).
     outcome: Mapped[str | None] = mapped_column(String(10))
+    # Where the deal stands, one of the workspace's sales stages by key (sales.service); apart
+    # from ``stage``, which is the automation's progress on the lead.
+    sales_stage: Mapped[str] = mapped_column(String(40), default="new", server_default="new")
+    sales_stage_changed_at: Mapped[datetime | None]
 
     company: Mapped[Company | None] = relationship(lazy="raise")

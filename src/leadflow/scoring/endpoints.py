@@ -9,6 +9,7 @@ from leadflow.kit.schemas import IdPath
 from leadflow.leads.service import get_lead
 from leadflow.models import Activity
 from leadflow.models.base import utcnow
+from leadflow.sales import service as sales
 from leadflow.scoring import icp, repository, service
 from leadflow.scoring.predictive import NotEnoughOutcomes, check_outcomes
 from leadflow.scoring.schemas import (
@@ -140,8 +141,7 @@ def set_outcome(
 ) -> VerdictOut:
     """Mark the deal won or lost (or open again): what the predictive model learns from."""
     lead = get_lead(session, workspace_id=workspace.id, lead_id=lead_id)
-    lead.outcome = payload.outcome
-    session.flush()
+    sales.set_outcome(session, workspace=workspace, lead=lead, outcome=payload.outcome, actor="api")
     return _verdict(lead.id, service.score(session, lead))
 
 

@@ -110,8 +110,11 @@
   function sortable(list) {
     if (list.dataset.sortable) return;
     list.dataset.sortable = "yes";
+    // The automation's column takes no card and gives none: its leads have no sales stage yet.
+    const automation = Boolean(list.dataset.noDrop);
     Sortable.create(list, {
-      group: "board",
+      group: { name: "board", pull: !automation, put: !automation },
+      sort: !automation,
       animation: 150,
       draggable: ".lead-card",
       filter: "select",
