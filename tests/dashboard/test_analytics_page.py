@@ -17,9 +17,13 @@ def test_the_page_draws_four_charts_with_tables(client, session, workspace):
     session.commit()
     page = Browser(client, make_person(workspace)).get("/analytics")
     assert page.status_code == 200
-    for chart in ("funnel", "speed", "calibration"):
+    for chart in ("funnel", "calibration"):
         assert f'<canvas id="chart-{chart}" role="img"' in page.text
+    for chart in ("funnel", "speed", "replies", "calibration"):
         assert f'id="{chart}-table"' in page.text
+    # no lead wrote and nobody wrote to one: those two charts say what will appear instead
+    assert '<canvas id="chart-speed"' not in page.text
+    assert "once the first one writes" in page.text
     assert "/static/vendor/chart-4.6.1.umd.min.js" in page.text
     assert '<th scope="row">80-100</th><td>2</td><td>87.5%</td><td>100.0% (2)</td>' in page.text
     assert '<th scope="row">0-19</th><td>1</td><td>10.0%</td><td>0.0% (0)</td>' in page.text
@@ -51,11 +55,13 @@ def test_another_workspace_s_leads_are_not_counted(client, session, workspace):
     lead = make_lead(session, other)
     lead.score, lead.outcome = 50, "won"
     session.commit()
+    make_lead(session, workspace)
     page = Browser(client, make_person(workspace)).get("/analytics").text
     assert "No lead has an outcome (won or lost) yet." in page
 
 
-def test_the_page_is_in_arabic_too(client, workspace):
+def test_the_page_is_in_arabic_too(client, session, workspace):
+    make_lead(session, workspace)
     browser = Browser(client, make_person(workspace))
     browser.post("/language", data={"language": "ar"})
     assert "العملاء المحتملون حسب المرحلة" in browser.get("/analytics").text

@@ -66,8 +66,9 @@ def test_a_knowledge_base_is_created_and_listed(browser):
     assert listing.status_code == 200
     assert f'href="/knowledge/{kb_id}" dir="auto">{name}</a>' in listing.text
     assert page.status_code == 200
-    assert f'<h1 class="h4 mb-1" dir="auto">{name}</h1>' in page.text
-    assert "Nothing here yet" in page.text
+    assert f'<span dir="auto">{name}</span></h1>' in page.text
+    assert "No documents yet" in page.text
+    assert "The documents and FAQs the agent answers from appear here" in page.text
 
 
 def test_a_second_knowledge_base_of_the_same_name_or_none_is_refused(browser):
@@ -483,4 +484,4 @@ def test_in_a_browser_on_a_phone_a_hit_leads_to_its_document_which_is_edited_and
 
     page.get_by_text("Delete…").click()
     page.get_by_role("button", name="Yes, delete it").click()
-    expect(page.get_by_text("Nothing here yet")).to_be_visible()
+    expect(page.get_by_text("No documents yet")).to_be_visible()

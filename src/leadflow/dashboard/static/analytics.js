@@ -4,6 +4,7 @@
   if (!source || typeof Chart === "undefined") return;
   const { charts, words } = JSON.parse(source.textContent);
   const rtl = document.documentElement.dir === "rtl";
+  const brand = getComputedStyle(document.documentElement).getPropertyValue("--bs-primary").trim() || "#0d6efd";
   const base = { responsive: true, maintainAspectRatio: false, animation: false, locale: document.documentElement.lang };
   const percent = { beginAtZero: true, max: 100, ticks: { callback: (v) => `${v}%` } };
 
@@ -14,7 +15,7 @@
 
   draw("chart-funnel", {
     type: "bar",
-    data: { labels: charts.funnel.labels, datasets: [{ label: words.leads, data: charts.funnel.values, backgroundColor: "#0d6efd" }] },
+    data: { labels: charts.funnel.labels, datasets: [{ label: words.leads, data: charts.funnel.values, backgroundColor: brand }] },
     options: { ...base, indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, reverse: rtl, ticks: { precision: 0 } }, y: { position: rtl ? "right" : "left" } } },
   });
   draw("chart-speed", {
