@@ -183,6 +183,8 @@ def test_the_cli_import_gives_the_same_result(session, messy_file):
         "created": CREATED,
         "merged": MERGED,
         "rejected": REJECTED,
+        "scored": CREATED,
+        "score_failed": 0,
     }
     session.expire_all()
     assert len(leads(session, workspace.id)) == CREATED
