@@ -3,6 +3,8 @@ and scoring a workspace's leads again in bulk once a new version of it scores.""
 
 from __future__ import annotations
 
+import gc
+
 import structlog
 from sqlalchemy.orm import Session
 
@@ -10,6 +12,7 @@ from leadflow.db import get_sessionmaker
 from leadflow.events.service import record
 from leadflow.events.subscriptions import react
 from leadflow.imports import service as imports
+from leadflow.kit.collector import collector_paused
 from leadflow.models import Lead
 from leadflow.scoring import predictive, repository, service
 from leadflow.worker import enqueue
@@ -66,6 +69,12 @@ def score_imported(session: Session, workspace_id: int, import_id: int) -> None:
     batch is read and judged before ``session`` is touched (on SQLite its first query takes
     the one writer, and this bulk job yields it to everyone else); ``session`` keeps the
     verdicts in one statement with the import's progress. One event tells of each batch."""
+    with collector_paused():  # a batch's thousands of objects, read, judged and dropped
+        _score_next_batch(session, workspace_id, import_id)
+    gc.collect(1)
+
+
+def _score_next_batch(session: Session, workspace_id: int, import_id: int) -> None:
     with get_sessionmaker(writes=False)() as reader:
         after = imports.scoring_cursor(reader, import_id)
         if after is None:
