@@ -141,13 +141,17 @@ def _run(url: str, workdir: Path, source: Path, chunk_rows: int) -> dict[str, ob
     os.environ["LEADFLOW_DATABASE_URL"] = url
     os.environ.setdefault("LEADFLOW_LOG_LEVEL", "WARNING")
 
+    from leadflow import catalogue
     from leadflow.config import get_settings
     from leadflow.db import get_engine, reset_engine_cache, unit_of_work
     from leadflow.imports.service import ImportRun, open_import
     from leadflow.logs import configure_logging
     from leadflow.migrations.runner import upgrade_to_head
+    from leadflow.models import ImportJob
+    from leadflow.worker.runner import run_due
     from leadflow.workspaces.service import create_workspace
 
+    catalogue.load()
     get_settings.cache_clear()
     reset_engine_cache()
     configure_logging()
@@ -157,7 +161,13 @@ def _run(url: str, workdir: Path, source: Path, chunk_rows: int) -> dict[str, ob
         job = open_import(session, workspace=workspace, path=source)
     started = time.perf_counter()
     report = ImportRun(job.id, chunk_rows=chunk_rows).run()
+    read = time.perf_counter() - started
+    run_due(name="scoring.score_imported")  # the import is done once every lead is scored
     elapsed = time.perf_counter() - started
+    with unit_of_work(writes=False) as session:
+        done = session.get(ImportJob, job.id)
+        assert done is not None
+        status, scoring = done.status, done.column_map.get("scoring") or {}
     engine = get_engine().dialect.name
     print(f"{report.as_dict()} in {elapsed:.1f}s on {engine}", file=sys.stderr)
     return {
@@ -167,6 +177,10 @@ def _run(url: str, workdir: Path, source: Path, chunk_rows: int) -> dict[str, ob
         "created": report.created,
         "merged": report.merged,
         "rejected": report.rejected,
+        "status": status,
+        "scored": scoring.get("scored", 0),
+        "score_failed": scoring.get("failed", 0),
+        "reading_seconds": round(read, 2),
         "seconds": round(elapsed, 2),
         "leads_per_s": round(report.rows / elapsed),
     }

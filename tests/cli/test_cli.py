@@ -265,10 +265,13 @@ def test_import_ends_with_one_json_line(session, tmp_path):
 
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert set(report) == {"rows", "created", "merged", "rejected"}
+    assert set(report) == {"rows", "created", "merged", "rejected", "scored", "score_failed"}
     assert report["created"] + report["merged"] + report["rejected"] == report["rows"]
-    assert report == {"rows": 4, "created": 2, "merged": 1, "rejected": 1}
+    assert report == {
+        "rows": 4, "created": 2, "merged": 1, "rejected": 1, "scored": 2, "score_failed": 0,
+    }  # fmt: skip
     assert "columns:" in result.stderr  # the mapping is shown, on stderr
+    assert "2 new leads scored" in result.stderr
     session.expire_all()
     assert len(leads(session, workspace.id)) == 2
 
@@ -292,7 +295,9 @@ def test_a_dry_run_import_prints_the_counts_and_changes_nothing(session, tmp_pat
 
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert report == {"rows": 4, "created": 2, "merged": 1, "rejected": 1}
+    assert report == {
+        "rows": 4, "created": 2, "merged": 1, "rejected": 1, "scored": 0, "score_failed": 0,
+    }  # fmt: skip
     session.expire_all()
     assert leads(session, workspace.id) == []
 

@@ -40,8 +40,13 @@ def test_the_summary_names_counts_warnings_and_the_top_reasons(session, tmp_path
     result = leadflow("import", str(path), "--workspace", workspace.slug)
 
     assert result.exit_code == 0, result.output
-    assert report_of(result) == {"rows": 4, "created": 2, "merged": 0, "rejected": 2}
-    assert "4 rows: 2 created, 0 merged, 2 rejected, 1 kept with warnings" in result.stderr
+    assert report_of(result) == {
+        "rows": 4, "created": 2, "merged": 0, "rejected": 2, "scored": 2, "score_failed": 0,
+    }  # fmt: skip
+    assert (
+        "4 rows: 2 created, 0 merged, 2 rejected, 1 kept with warnings; "
+        "2 new leads scored, 0 could not be"
+    ) in result.stderr
     assert "2 rows: email: not an email address (lines 4, 5)" in result.stderr
     assert "1 row: phone: not a valid phone number for its country (lines 3)" in result.stderr
 
@@ -75,7 +80,9 @@ def test_no_usable_row_exits_1_with_the_json_line_still_last(session, tmp_path):
     result = leadflow("import", str(path), "--workspace", workspace.slug)
 
     assert result.exit_code == 1
-    assert report_of(result) == {"rows": 2, "created": 0, "merged": 0, "rejected": 2}
+    assert report_of(result) == {
+        "rows": 2, "created": 0, "merged": 0, "rejected": 2, "scored": 0, "score_failed": 0,
+    }  # fmt: skip
     assert "no row could be used" in result.stderr
     session.expire_all()
     assert leads(session, workspace.id) == []

@@ -16,6 +16,7 @@ from leadflow.dashboard import i18n
 from leadflow.dashboard.imports_page import TARGETS
 from leadflow.db import get_sessionmaker
 from leadflow.models import ImportJob, ImportStatus, Lead
+from leadflow.worker.runner import run_due
 from tests.builders import make_workspace, settle_jobs
 from tests.dashboard.support import Browser, make_person
 from tests.imports.support import table, writer_held_while_uploads_are_read
@@ -110,7 +111,9 @@ def test_the_import_runs_to_100_percent_with_the_columns_as_mapped(browser, work
     assert 'data-status="completed"' in progress.text
     assert 'aria-valuenow="100"' in progress.text
     assert "hx-trigger" not in progress.text  # finished: the polling stops
-    assert counts(progress.text) == {"rows": 6, "created": 2, "merged": 1, "rejected": 3}
+    assert counts(progress.text) == {
+        "rows": 6, "created": 2, "merged": 1, "rejected": 3, "scored": 2,
+    }  # fmt: skip
     assert f'href="/imports/{import_id}/rejected.csv"' in progress.text
     with get_sessionmaker(writes=False)() as session:
         ann = session.scalars(
@@ -120,6 +123,20 @@ def test_the_import_runs_to_100_percent_with_the_columns_as_mapped(browser, work
         assert ann.custom_fields == {"source": "fair"}  # Source, kept as a custom field
         job = session.get(ImportJob, import_id)
         assert job.column_map["overrides"] == {"Handynummer": "phone", "Source": "custom"}
+
+
+def test_an_import_whose_new_leads_are_being_scored_says_so_and_keeps_polling(browser):
+    import_id = started(browser)
+    run_due(name="imports.run")  # every row in; its scoring not run yet
+
+    scoring = browser.get(f"/imports/{import_id}/progress")
+
+    assert 'data-status="scoring"' in scoring.text
+    assert 'hx-trigger="every 1s"' in scoring.text
+    assert 'data-testid="import-scoring"' in scoring.text
+    assert counts(scoring.text)["scored"] == 0
+    settle_jobs()
+    assert 'data-status="completed"' in browser.get(f"/imports/{import_id}/progress").text
 
 
 def test_the_rejected_rows_download_with_reasons_and_formulas_defused(browser):
@@ -332,7 +349,9 @@ def test_the_phone_country_is_chosen_on_the_mapping_page_and_warnings_are_shown(
     settle_jobs()
     shown = browser.get(f"/imports/{import_id}")
 
-    assert counts(shown.text) == {"rows": 2, "created": 2, "merged": 0, "rejected": 0}
+    assert counts(shown.text) == {
+        "rows": 2, "created": 2, "merged": 0, "rejected": 0, "scored": 2,
+    }  # fmt: skip
     assert 'data-testid="import-phone-region"' in shown.text
     assert 'data-testid="import-reasons-warned"' in shown.text
     assert "phone: not a valid phone number for its country" in shown.text

@@ -23,7 +23,7 @@ from leadflow.exceptions import BadRequest
 from leadflow.imports import parsing
 from leadflow.imports.service import ImportRun, open_import
 from leadflow.models import ImportJob, Lead, MergeRecord
-from tests.builders import make_lead, make_workspace
+from tests.builders import make_lead, make_workspace, settle_jobs
 from tests.imports.support import (
     counts,
     lead_by_email,
@@ -142,6 +142,8 @@ def test_errors_out_lists_each_rejected_row_with_formulas_defused(session, tmp_p
         "created": 1,
         "merged": 0,
         "rejected": 6,
+        "scored": 1,
+        "score_failed": 0,
     }
     written = list(csv.reader(io.StringIO(errors.read_bytes().decode("utf-8"), newline="")))
     # the file's own columns and a reason: fixed, it imports again
@@ -202,6 +204,9 @@ def test_a_crashed_import_resumes_where_it_stopped(
     assert people(session, workspace.id) == people(session, reference.id)
     assert rejections(session, job.id) == rejections(session, reference_job.id)
     assert table_counts(session, workspace.id) == table_counts(session, reference.id)
+    assert session.get(ImportJob, job.id).status == "scoring"  # its new leads' turn
+    settle_jobs()
+    session.expire_all()
     assert session.get(ImportJob, job.id).status == "completed"
 
 

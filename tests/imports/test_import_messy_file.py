@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from leadflow.cli.app import app
 from leadflow.models import Company, ImportJob, Lead
-from tests.builders import make_workspace
+from tests.builders import make_workspace, settle_jobs
 from tests.imports.support import (
     counts,
     lead_by_email,
@@ -70,7 +70,11 @@ def test_every_record_is_counted_once(session, messy_file):
     assert report.created + report.merged + report.rejected == report.rows
     stored = session.get(ImportJob, job.id)
     assert (stored.rows, stored.created, stored.merged, stored.rejected) == counts(report)
+    assert stored.status == "scoring"
+    settle_jobs()
+    session.refresh(stored)
     assert stored.status == "completed"
+    assert stored.column_map["scoring"]["scored"] == CREATED
     assert stored.processed_bytes == stored.total_bytes == messy_file.stat().st_size
     assert len(leads(session, workspace.id)) == CREATED
 
@@ -179,6 +183,8 @@ def test_the_cli_import_gives_the_same_result(session, messy_file):
         "created": CREATED,
         "merged": MERGED,
         "rejected": REJECTED,
+        "scored": CREATED,
+        "score_failed": 0,
     }
     session.expire_all()
     assert len(leads(session, workspace.id)) == CREATED

@@ -39,6 +39,7 @@ from leadflow.imports.service import ImportRun, open_import, phone_region, rejec
 from leadflow.logs import configure_logging
 from leadflow.migrations.runner import upgrade_to_head
 from leadflow.models import ImportJob
+from leadflow.worker.runner import run_due
 from leadflow.workspaces import service as workspaces
 
 app = typer.Typer(help="leadflow: every inbound lead answered in seconds.", no_args_is_help=True)
@@ -255,6 +256,7 @@ def import_file(
             )  # fmt: skip
         err.print(f"columns: {json.dumps(job.column_map['mapping'], ensure_ascii=False)}")
         report = _run_with_bar(job)
+        report |= _score_new_leads(job.id)
         if errors_out is not None:
             _write_rejections(job.id, errors_out)
         elif report["rejected"]:
@@ -263,6 +265,18 @@ def import_file(
     typer.echo(json.dumps(report))
     if report["rows"] and not (report["created"] or report["merged"]):
         raise typer.Exit(1)
+
+
+def _score_new_leads(job_id: int) -> dict[str, int]:
+    """Scores the import's new leads here and now (a worker would, in batches): the import is
+    completed once every one is. How many were scored, and how many could not be."""
+    with err.status("scoring the new leads"):
+        run_due(name="scoring.score_imported")
+    with unit_of_work(writes=False) as session:
+        job = session.get(ImportJob, job_id)
+        assert job is not None
+        progress = job.column_map.get("scoring") or {}
+    return {"scored": progress.get("scored", 0), "score_failed": progress.get("failed", 0)}
 
 
 def _rows(count: int) -> str:
@@ -278,7 +292,8 @@ def _summarise(job_id: int, report: dict[str, int]) -> None:
     warned = column_map.get(summary.WARNED_ROWS, 0)
     err.print(
         f"{report['rows']:,} rows: {report['created']:,} created, {report['merged']:,} merged, "
-        f"{report['rejected']:,} rejected, {warned:,} kept with warnings",
+        f"{report['rejected']:,} rejected, {warned:,} kept with warnings; "
+        f"{report['scored']:,} new leads scored, {report['score_failed']:,} could not be",
         markup=False, highlight=False,
     )  # fmt: skip
     shown = (("rejected", summary.REJECTION_GROUPS), ("left blank", summary.WARNING_GROUPS))

@@ -51,6 +51,19 @@ class ImportJobOut(Schema):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
+    def scoring(self) -> dict[str, Any]:
+        """How many of the new leads are scored so far, how many could not be (the first of
+        them with why), and whether scoring them finished: it has once the import completed."""
+        progress = self.column_map.get("scoring") or {}
+        return {
+            "scored": progress.get("scored", 0),
+            "failed": progress.get("failed", 0),
+            "finished": self.status == "completed",
+            "failures": progress.get("failures", []),
+        }
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
     def phone_region(self) -> str | None:
         """The country phone numbers without a code were read in; None: the workspace's."""
         region = self.column_map.get("phone_region")

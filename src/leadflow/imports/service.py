@@ -40,6 +40,7 @@ from leadflow.kit.prompt_first import pause_for_prompt_work, prompt_work_running
 from leadflow.kit.spreadsheet import defuse
 from leadflow.models import ImportJob, ImportRejection, ImportStatus, Workspace
 from leadflow.models.base import table, utcnow
+from leadflow.worker import enqueue
 
 log = structlog.get_logger()
 _GROWING_TABLES = ("lead", "company", "merge_record", "activity")
@@ -253,7 +254,7 @@ class ImportRun:
         the error: then the import stays running for the next attempt to resume."""
         with self.sessions() as session:
             job = self._job(session)
-            if job.status in (ImportStatus.completed, ImportStatus.failed):
+            if job.status in _PAST_ITS_FILE:
                 return _report(job)
             workspace = session.get(Workspace, job.workspace_id)
             assert workspace is not None
@@ -381,10 +382,13 @@ class ImportRun:
     def _finish(self) -> ImportReport:
         with self.sessions.begin() as session:
             job = self._job(session)
-            job.status, job.finished_at = ImportStatus.completed, utcnow()
             job.processed_bytes = job.total_bytes
+            if job.created and not job.dry_run:
+                _start_scoring(session, job)
+            else:
+                job.status, job.finished_at = ImportStatus.completed, utcnow()
             log.info(
-                "import.completed",
+                "import.read",
                 import_id=job.id,
                 rows=job.rows,
                 created=job.created,
@@ -399,11 +403,80 @@ class ImportRun:
             fail_import(session, import_id=self.job_id, reason=str(error))
 
 
+_PAST_ITS_FILE = (ImportStatus.scoring, ImportStatus.completed, ImportStatus.failed)
+SCORING = "scoring"  # the job's record of scoring its new leads, in its column_map
+KEPT_FAILURES = 20  # leads that could not be scored, kept one by one; past them only counted
+
+
+def origin_of(import_id: int) -> str:
+    """What the leads an import created record as their origin."""
+    return f"import:{import_id}"
+
+
+def _start_scoring(session: Session, job: ImportJob) -> None:
+    """Every row is in: the leads the import created are scored next, in batches (the job
+    ``scoring.score_imported``); the import is completed when the last of them is."""
+    job.status = ImportStatus.scoring
+    job.column_map = {**job.column_map, SCORING: {"after": 0, "scored": 0, "failed": 0}}
+    enqueue(session, "scoring.score_imported", job.workspace_id, job.id)
+
+
+def scoring_cursor(session: Session, import_id: int) -> int | None:
+    """The id after which the import's leads are still to be scored; None when it is not
+    scoring (completed, failed, or never had leads to score)."""
+    job = session.get(ImportJob, import_id)
+    if job is None or job.status != ImportStatus.scoring:
+        return None
+    return int(job.column_map.get(SCORING, {}).get("after", 0))
+
+
+def scoring_progressed(
+    session: Session,
+    *,
+    import_id: int,
+    after: int,
+    last_id: int | None,
+    scored: int,
+    failures: dict[int, str],
+) -> bool:
+    """Records that the import's leads after ``after`` up to ``last_id`` were scored (None:
+    none was left, and the import is completed). False, recording nothing, when another run
+    recorded that batch first: its verdicts are not to be kept twice."""
+    job = session.get(ImportJob, import_id)
+    if job is None or scoring_cursor(session, import_id) != after:
+        return False
+    progress = dict(job.column_map.get(SCORING) or {})
+    kept = list(progress.get("failures") or [])
+    room = max(0, KEPT_FAILURES - len(kept))
+    kept += [{"lead_id": i, "reason": r} for i, r in list(failures.items())[:room]]
+    progress.update(
+        after=last_id or after,
+        scored=progress.get("scored", 0) + scored,
+        failed=progress.get("failed", 0) + len(failures),
+        failures=kept,
+    )
+    job.column_map = {**job.column_map, SCORING: progress}
+    if last_id is None:
+        job.status, job.finished_at = ImportStatus.completed, utcnow()
+        log.info("import.completed", import_id=job.id, scored=progress["scored"])
+    return True
+
+
+def scoring_stopped(session: Session, *, import_id: int, reason: str) -> None:
+    """The import's leads are in but scoring them gave up: the import fails with the reason
+    (its leads stay, scored as far as it went)."""
+    job = session.get(ImportJob, import_id)
+    if job is None or job.status != ImportStatus.scoring:
+        return
+    job.status, job.finished_at = ImportStatus.failed, utcnow()
+    job.error = f"the rows were imported, but scoring the new leads stopped: {reason}"[:2000]
+
+
 def fail_import(session: Session, *, import_id: int, reason: str) -> None:
     """Marks an unfinished import failed, with the reason shown to the person; an import that
     ended already keeps its ending."""
     job = session.get(ImportJob, import_id)
-    if job is None or job.status in (ImportStatus.completed, ImportStatus.failed):
+    if job is None or job.status in _PAST_ITS_FILE:
         return
     job.status, job.error, job.finished_at = ImportStatus.failed, reason[:2000], utcnow()
 

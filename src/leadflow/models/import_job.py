@@ -13,6 +13,7 @@ from leadflow.models.base import Base, IdType, RecordMixin
 class ImportStatus(StrEnum):
     queued = "queued"
     running = "running"
+    scoring = "scoring"  # every row is in; its new leads are being scored
     completed = "completed"
     failed = "failed"
 

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import case, func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, load_only, selectinload
 
-from leadflow.models import Activity, IcpRule, Lead, ScoringModel
+from leadflow.kit.bulk import update_rows
+from leadflow.models import Activity, Company, IcpRule, Lead, ScoringModel
+from leadflow.models.base import table
 from leadflow.scoring.intent import WEIGHTS
 
 
@@ -31,6 +34,48 @@ def scored_leads(session: Session, workspace_id: int, *, after: int, limit: int)
         .order_by(Lead.id)
         .limit(limit)
     ).all()
+
+
+def leads_from(
+    session: Session, workspace_id: int, *, origin: str, after: int, limit: int
+) -> Sequence[Lead]:
+    """The workspace's leads that came in through ``origin`` ("import:12"), by id after
+    ``after``, with their companies."""
+    return session.scalars(
+        select(Lead)
+        .where(Lead.workspace_id == workspace_id, Lead.id > after, Lead.origin == origin)
+        .options(load_only(*_JUDGED), selectinload(Lead.company).load_only(*_JUDGED_COMPANY))
+        .order_by(Lead.id)
+        .limit(limit)
+    ).all()
+
+
+def keep_verdicts(session: Session, verdicts: Sequence[dict[str, Any]]) -> int:
+    """Writes verdicts (each a lead's ``SCORE_COLUMNS`` by its ``id``, with the scored_at it
+    was judged at, ``was``) in one statement; a lead scored since keeps its newer verdict.
+    The number of leads written."""
+    ids = [verdict["id"] for verdict in verdicts]
+    now = dict(session.execute(select(Lead.id, Lead.scored_at).where(Lead.id.in_(ids))).all())
+    kept = [v for v in verdicts if v["id"] in now and now[v["id"]] == v["was"]]
+    update_rows(session, table(Lead), kept, SCORE_COLUMNS)
+    return len(kept)
+
+
+SCORE_COLUMNS = (
+    "score", "score_tier", "score_reasons", "score_persona", "score_confidence", "scored_at",
+    "updated_at",
+)  # fmt: skip
+# What judging a lead reads of it and of its company (``fit.facts_of``, ``features.lead_row``,
+# its qualification): loading only these makes a batch's leads several times cheaper to read.
+_JUDGED = (
+    Lead.id, Lead.workspace_id, Lead.company_id, Lead.title, Lead.email, Lead.phone,
+    Lead.whatsapp_id, Lead.city, Lead.source, Lead.origin, Lead.country, Lead.custom_fields,
+    Lead.qualification, Lead.scored_at,
+)  # fmt: skip
+_JUDGED_COMPANY = (
+    Company.id, Company.name, Company.domain, Company.industry, Company.employee_count,
+    Company.annual_revenue, Company.country,
+)  # fmt: skip
 
 
 def leads(session: Session, workspace_id: int, lead_ids: Sequence[int]) -> Sequence[Lead]:

@@ -3,10 +3,13 @@ stored on the lead with its history, and announced when it changes or turns hot.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import structlog
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -32,6 +35,7 @@ from leadflow.scoring.verdict import (
 )
 
 ACTOR = "scoring"
+log = structlog.get_logger()
 
 
 def settings_of(workspace: Workspace) -> ScoringSettings:
@@ -145,10 +149,69 @@ def keep_judged(
 
 
 def _store(lead: Lead, verdict: Verdict) -> None:
-    lead.score, lead.score_tier = verdict.score, verdict.tier
-    lead.score_reasons = verdict.reasons_as_json()
-    lead.score_persona, lead.score_confidence = verdict.persona, verdict.confidence
-    lead.scored_at = utcnow()
+    for name, value in stored(verdict).items():
+        setattr(lead, name, value)
+
+
+def stored(verdict: Verdict, *, at: datetime | None = None) -> dict[str, Any]:
+    """The lead's score columns as the verdict leaves them: the one place they are set."""
+    return {
+        "score": verdict.score,
+        "score_tier": verdict.tier,
+        "score_reasons": verdict.reasons_as_json(),
+        "score_persona": verdict.persona,
+        "score_confidence": verdict.confidence,
+        "scored_at": at or utcnow(),
+    }
+
+
+@dataclass
+class Judged:
+    """A batch of leads judged in bulk: each verdict by lead id with the scored_at the lead had
+    when it was judged, and the leads that could not be judged, with why."""
+
+    verdicts: dict[int, tuple[datetime | None, Verdict]] = field(default_factory=dict)
+    failures: dict[int, str] = field(default_factory=dict)
+
+
+def judge_batch(reader: Session, workspace_id: int, leads: Sequence[Lead]) -> Judged:
+    """Judges the leads (their companies loaded) in bulk, as ``score`` would judge each. Should
+    the batch fail, each lead is judged alone, so one lead that cannot be scored is reported
+    and the others are scored all the same."""
+    judged = Judged()
+    try:
+        verdicts = assess_many(reader, workspace_id, leads)
+    except Exception:
+        log.warning("scoring.batch.failed", workspace_id=workspace_id, leads=len(leads))
+        for lead in leads:
+            _judge_alone(reader, workspace_id, lead, judged)
+        return judged
+    for lead, verdict in zip(leads, verdicts, strict=True):
+        judged.verdicts[lead.id] = (lead.scored_at, verdict)
+    return judged
+
+
+def _judge_alone(reader: Session, workspace_id: int, lead: Lead, judged: Judged) -> None:
+    try:
+        (verdict,) = assess_many(reader, workspace_id, [lead])
+    except Exception as error:  # reported with the batch; the other leads go on
+        log.warning("scoring.lead.failed", lead_id=lead.id, error=str(error))
+        judged.failures[lead.id] = f"{type(error).__name__}: {error}"[:300]
+        return
+    judged.verdicts[lead.id] = (lead.scored_at, verdict)
+
+
+def keep_batch(session: Session, judged: Judged) -> Counter[str]:
+    """Keeps a batch's verdicts in one statement (a lead scored since keeps its newer one),
+    without a timeline entry or an event per lead (ADR 0019). How many leads were kept, by
+    tier."""
+    now = utcnow()
+    rows = [
+        {"id": lead_id, "was": was, "updated_at": now, **stored(verdict, at=now)}
+        for lead_id, (was, verdict) in judged.verdicts.items()
+    ]
+    repository.keep_verdicts(session, rows)
+    return Counter(verdict.tier for _, verdict in judged.verdicts.values())
 
 
 def _remember_change(

@@ -3,11 +3,16 @@ and scoring a workspace's leads again in bulk once a new version of it scores.""
 
 from __future__ import annotations
 
+import gc
+
 import structlog
 from sqlalchemy.orm import Session
 
 from leadflow.db import get_sessionmaker
+from leadflow.events.service import record
 from leadflow.events.subscriptions import react
+from leadflow.imports import service as imports
+from leadflow.kit.collector import collector_paused
 from leadflow.models import Lead
 from leadflow.scoring import predictive, repository, service
 from leadflow.worker import enqueue
@@ -16,6 +21,7 @@ from leadflow.worker.registry import Priority, job, periodic
 log = structlog.get_logger()
 
 RESCORE_BATCH = 2000  # leads judged and kept in one run
+IMPORTED_BATCH = 1000  # an import's leads judged and kept in one run
 
 
 @job("scoring.retrain", max_attempts=2, bulk=True, formerly="scoring.tasks.retrain")
@@ -50,6 +56,49 @@ def rescore(session: Session, workspace_id: int, after_id: int = 0) -> None:
     service.keep_judged(session, workspace_id, judged)
     if len(judged) == RESCORE_BATCH:
         enqueue(session, "scoring.rescore", workspace_id, max(judged))
+
+
+def _scoring_gave_up(session: Session, error: str, workspace_id: int, import_id: int) -> None:
+    imports.scoring_stopped(session, import_id=import_id, reason=error)
+
+
+@job("scoring.score_imported", max_attempts=3, bulk=True, on_dead=_scoring_gave_up)
+def score_imported(session: Session, workspace_id: int, import_id: int) -> None:
+    """Scores the next ``IMPORTED_BATCH`` of the leads an import created, as each would be
+    scored alone, and queues the next batch; the import is completed once none is left. A
+    batch is read and judged before ``session`` is touched (on SQLite its first query takes
+    the one writer, and this bulk job yields it to everyone else); ``session`` keeps the
+    verdicts in one statement with the import's progress. One event tells of each batch."""
+    with collector_paused():  # a batch's thousands of objects, read, judged and dropped
+        _score_next_batch(session, workspace_id, import_id)
+    gc.collect(1)
+
+
+def _score_next_batch(session: Session, workspace_id: int, import_id: int) -> None:
+    with get_sessionmaker(writes=False)() as reader:
+        after = imports.scoring_cursor(reader, import_id)
+        if after is None:
+            return
+        origin = imports.origin_of(import_id)
+        leads = repository.leads_from(
+            reader, workspace_id, origin=origin, after=after, limit=IMPORTED_BATCH
+        )
+        judged = service.judge_batch(reader, workspace_id, leads)
+    last_id = leads[-1].id if leads else None
+    if not imports.scoring_progressed(
+        session, import_id=import_id, after=after, last_id=last_id,
+        scored=len(judged.verdicts), failures=judged.failures,
+    ):  # fmt: skip
+        return
+    if not leads:
+        return
+    tiers = service.keep_batch(session, judged)
+    record(
+        session, workspace_id, "import.scored", import_id=import_id, scored=len(judged.verdicts),
+        failed=len(judged.failures), tiers=dict(tiers),
+        hot_lead_ids=[i for i, (_, v) in judged.verdicts.items() if v.tier == "HOT"],
+    )  # fmt: skip
+    enqueue(session, "scoring.score_imported", workspace_id, import_id)
 
 
 @periodic(hour="2", minute="0")

@@ -155,14 +155,12 @@ def overdue(
     return by_priority
 
 
-def due(session: Session, *, limit: int = 100) -> Sequence[int]:
-    now = utcnow()
-    return session.scalars(
-        select(_jobs.c.id)
-        .where(_claimable(now))
-        .order_by(_jobs.c.priority.desc(), _jobs.c.id)
-        .limit(limit)
-    ).all()
+def due(session: Session, *, limit: int = 100, name: str | None = None) -> Sequence[int]:
+    """Jobs ready to run, the most pressing first; only those called ``name`` when given."""
+    query = select(_jobs.c.id).where(_claimable(utcnow()))
+    if name is not None:
+        query = query.where(_jobs.c.name == name)
+    return session.scalars(query.order_by(_jobs.c.priority.desc(), _jobs.c.id).limit(limit)).all()
 
 
 def depth(session: Session) -> dict[str, int]:

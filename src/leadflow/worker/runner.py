@@ -164,12 +164,13 @@ def _workspace_of(job: registry.JobSpec, claimed: ledger.Claim) -> int | None:
     return None
 
 
-def run_due(*, limit: int = 10_000) -> int:
-    """Runs every due job here and now, oldest first (tests, and `leadflow jobs run`)."""
+def run_due(*, limit: int = 10_000, name: str | None = None) -> int:
+    """Runs every due job (only those called ``name`` when given) here and now, oldest first
+    (tests, `leadflow jobs run`, and `leadflow import` finishing its import in the foreground)."""
     ran = 0
     while ran < limit:
         with unit_of_work(writes=False) as session:
-            job_ids = ledger.due(session, limit=100)
+            job_ids = ledger.due(session, limit=100, name=name)
         if not job_ids:
             return ran
         for job_id in job_ids:
