@@ -35,6 +35,7 @@ class ImportJobOut(Schema):
                     "created_at": "2026-03-01T09:00:00Z", "started_at": "2026-03-01T09:00:01Z",
                     "finished_at": "2026-03-01T09:00:03Z", "progress_percent": 100.0,
                     "phone_region": None, "warned": 1,
+                    "scoring": {"scored": 97, "failed": 0, "finished": True, "failures": []},
                     "rejection_reasons": [
                         {"reason": "email: not an email address", "count": 2, "lines": [8, 40]}
                     ],
