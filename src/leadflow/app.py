@@ -19,6 +19,7 @@ from leadflow.dashboard import web as dashboard
 from leadflow.events.bell import RedisListener
 from leadflow.integrations.http import close_shared_clients
 from leadflow.logs import configure_logging
+from leadflow.openapi import install as install_openapi
 from leadflow.operations import endpoints as operations
 from leadflow.operations.security_headers import SecurityHeaders
 from leadflow.operations.tracing import REQUEST_ID_HEADER, RequestCorrelation
@@ -77,4 +78,5 @@ def create_app() -> FastAPI:
     app.include_router(operations.router)
     app.include_router(chat_script.script_router)
     dashboard.install(app)
+    install_openapi(app)
     return app

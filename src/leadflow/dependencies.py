@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from leadflow.accounts.api_keys import workspace_for_api_key
@@ -32,15 +33,29 @@ SessionDep = Annotated[Session, Depends(_session, scope="function")]
 
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
+# Either header carries the key; declared as two security schemes, so that the OpenAPI document
+# marks every operation that needs a key (and only those) and Swagger UI's Authorize sends it.
+_BEARER = HTTPBearer(
+    scheme_name="ApiKeyBearer",
+    description="The workspace's API key: 'Authorization: Bearer <key>'",
+    auto_error=False,
+)
+_HEADER = APIKeyHeader(
+    name="X-API-Key",
+    scheme_name="ApiKeyHeader",
+    description="The workspace's API key in an X-API-Key header",
+    auto_error=False,
+)
 
 
-def _api_key(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, credentials = header.partition(" ")
-    if scheme.lower() == "bearer" and credentials.strip():
-        return credentials.strip()
-    if key := request.headers.get("x-api-key", "").strip():
-        return key
+def _api_key(
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
+    header: Annotated[str | None, Depends(_HEADER)],
+) -> str:
+    if bearer is not None and bearer.credentials.strip():
+        return bearer.credentials.strip()
+    if header is not None and header.strip():
+        return header.strip()
     raise Unauthorized(
         "send your API key as 'Authorization: Bearer <key>' (create one with "
         "'leadflow apikey create --workspace SLUG')",

@@ -10,6 +10,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -21,6 +22,45 @@ PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/api/"
 # The dashboard's page for a request outside the API that cannot be answered for now.
 UnavailablePage = Callable[[Request, LeadflowError], Response]
+
+
+class InputIssue(BaseModel):
+    loc: list[str | int] = Field(description="where in the request: body, query, path, header")
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """An error as every API answer renders it (RFC 9457); some carry more members, such as
+    the lead_id a duplicate email belongs to."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "about:blank",
+                    "title": "Not found",
+                    "status": 404,
+                    "detail": "lead 42 not found",
+                }
+            ]
+        },
+    )
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[InputIssue] | None = Field(
+        default=None, description="422 only: each part of the request that does not fit"
+    )
+
+
+# For a public route with a rate of its own per address (no API key to count by).
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {"description": "too many requests from this address; see Retry-After"}
+}
 
 
 def problem(

@@ -9,7 +9,7 @@ from tests.inbox.support import SIGNING_SECRET, TWILIO_SID, TWILIO_TOKEN
 
 
 def test_providers_describe_their_settings_with_secrets_write_only(api):
-    providers = {p["slug"]: p for p in api.get("/api/v1/connections/providers").json()}
+    providers = {p["slug"]: p for p in api.get("/api/v1/connections/providers").json()["items"]}
 
     twilio = providers["twilio"]["settings_schema"]["properties"]
     assert twilio["auth_token"]["writeOnly"] is True
@@ -47,10 +47,10 @@ def test_connect_replaces_and_disconnect_forgets(api):
     settings = {"signing_secret": SIGNING_SECRET}
     assert api.put("/api/v1/connections/standard", json={"settings": settings}).status_code == 200
     assert api.put("/api/v1/connections/standard", json={"settings": settings}).status_code == 200
-    assert [c["provider"] for c in api.get("/api/v1/connections").json()] == ["standard"]
+    assert [c["provider"] for c in api.get("/api/v1/connections").json()["items"]] == ["standard"]
 
     assert api.delete("/api/v1/connections/standard").status_code == 204
-    assert api.get("/api/v1/connections").json() == []
+    assert api.get("/api/v1/connections").json()["items"] == []
     assert api.delete("/api/v1/connections/standard").status_code == 404
 
 

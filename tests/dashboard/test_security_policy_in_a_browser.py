@@ -9,7 +9,7 @@ import pytest
 
 from leadflow.db import unit_of_work
 from leadflow.workspaces.service import create_workspace
-from tests.builders import unique
+from tests.builders import make_api_key, unique
 from tests.dashboard.support import PASSWORD, make_person, screenshot
 
 pytestmark = pytest.mark.slow
@@ -51,7 +51,7 @@ def test_swagger_ui_draws_the_api_from_vendored_files(page, live_server):
 
     expect(page.locator(".opblock-summary-path", has_text="/api/v1/leads").first).to_be_visible()
     page.locator(".opblock-summary-path", has_text="/api/v1/events").first.click()
-    expect(page.get_by_text("return events after this id").first).to_be_visible()
+    expect(page.get_by_text("only events after this id").first).to_be_visible()
     print(screenshot(page, "api_docs_swagger"))
     assert requested
     assert all(url.startswith(live_server) for url in requested), requested
@@ -100,3 +100,24 @@ def test_the_workspace_switcher_changes_the_workspace(page, workspace):
     page.wait_for_url("**/board")
     expect(page.get_by_label("Workspace")).to_have_value(str(other_id))
     expect(page.get_by_label("Workspace")).not_to_have_value(str(workspace.id))
+
+
+def test_swagger_ui_authorizes_with_the_api_key_and_calls_the_api(page, session, workspace):
+    from playwright.sync_api import expect
+
+    key = make_api_key(session, workspace)
+    page.goto("/docs")
+    page.locator("button.authorize").first.click()
+    bearer = page.locator("input[aria-label='auth-bearer-value']")
+    bearer.fill(key)
+    page.locator("form", has=bearer).get_by_role("button", name="Apply credentials").click()
+    page.locator("button.btn-done").first.click()
+    operation = page.locator(".opblock", has=page.locator("[data-path='/api/v1/workspace']"))
+    operation.locator(".opblock-summary").first.click()
+    operation.get_by_role("button", name="Try it out").click()
+    operation.get_by_role("button", name="Execute").click()
+
+    status = operation.locator(".live-responses-table tbody .response-col_status").first
+    expect(status).to_have_text("200")
+    expect(operation.locator(".live-responses-table")).to_contain_text(workspace.slug)
+    print(screenshot(page, "api_docs_swagger_authorized"))

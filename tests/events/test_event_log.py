@@ -81,22 +81,22 @@ def test_the_bell_rings_for_a_commit_and_not_for_a_rollback(workspace):
     assert asyncio.run(rung_by(committed)) is True
 
 
-def test_the_log_pages_forward_with_after(api, session):
-    start = api.get("/api/v1/events", params={"limit": 500}).json()["last_id"]
+def test_the_log_pages_forward_with_its_cursor(api, session):
+    before = api.get("/api/v1/events", params={"limit": 500}).json()
+    assert before["next_cursor"] is None
+    start = before["items"][-1]["id"] if before["items"] else 0
     for n in range(5):
         record(session, api.workspace.id, "test.paged", n=n)
     session.commit()
 
-    seen, after = [], start
+    seen, params = [], {"limit": 2, "after": start}
     while True:
-        page = api.get("/api/v1/events", params={"limit": 2, "after": after}).json()
+        page = api.get("/api/v1/events", params=params).json()
         assert len(page["items"]) <= 2
-        if not page["items"]:
-            assert page["last_id"] == after
-            break
-        assert page["last_id"] == page["items"][-1]["id"]
         seen.extend(page["items"])
-        after = page["last_id"]
+        if page["next_cursor"] is None:
+            break
+        params = {"limit": 2, "after": start, "cursor": page["next_cursor"]}
 
     assert [item["data"]["n"] for item in seen] == [0, 1, 2, 3, 4]
     assert [item["id"] for item in seen] == sorted({item["id"] for item in seen})
@@ -111,8 +111,12 @@ def test_paging_starts_from_after_0_as_the_readme_shows(api, session):
     assert from_zero.status_code == 200, from_zero.text
     assert from_zero.json() == api.get("/api/v1/events").json()
     assert from_zero.json()["items"][-1]["type"] == "test.first"
+    record(session, api.workspace.id, "test.second")
+    session.commit()
     first = api.get("/api/v1/events", params={"after": 0, "limit": 1}).json()
-    assert first["last_id"] == first["items"][0]["id"]
+    assert len(first["items"]) == 1
+    second = api.get("/api/v1/events", params={"limit": 1, "cursor": first["next_cursor"]})
+    assert second.json()["items"][0]["id"] > first["items"][0]["id"]
     refused = api.get("/api/v1/events", params={"after": -1})
     assert refused.status_code == 422
     assert refused.headers["content-type"] == "application/problem+json"

@@ -88,7 +88,7 @@ def test_the_messy_crm_export_through_the_api(api):
 
     assert (job["rows"], job["created"], job["merged"], job["rejected"]) == (12, 7, 2, 3)
     assert (job["encoding"], job["delimiter"]) == ("cp1252", ";")
-    refused = api.get(f"/api/v1/imports/{job['id']}/rejections").json()
+    refused = api.get(f"/api/v1/imports/{job['id']}/rejections").json()["items"]
     assert [r["line"] for r in refused] == [9, 12, 15]
     assert [(w["line"], w["field"]) for w in job["warnings"]] == [(10, "phone"), (19, "email")]
     assert job["warned"] == 2
@@ -98,14 +98,14 @@ def test_rejections_page_by_line(api, leads_file):
     import_id = upload(api, leads_file).json()["id"]
     finished(api, import_id)
 
-    everything = api.get(f"/api/v1/imports/{import_id}/rejections").json()
-    pages, after = [], 0
-    while page := api.get(
-        f"/api/v1/imports/{import_id}/rejections", params={"after_line": after, "limit": 2}
-    ).json():
-        assert len(page) <= 2
-        pages.append([r["line"] for r in page])
-        after = page[-1]["line"]
+    everything = api.get(f"/api/v1/imports/{import_id}/rejections").json()["items"]
+    pages, cursor = [], None
+    while True:
+        params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = api.get(f"/api/v1/imports/{import_id}/rejections", params=params).json()
+        pages.append([r["line"] for r in page["items"]])
+        if (cursor := page["next_cursor"]) is None:
+            break
 
     assert [r["line"] for r in everything] == REJECTED_LINES
     assert pages == [[3, 5], [7, 8], [9]]
@@ -151,7 +151,7 @@ def test_a_dry_run_reports_counts_and_creates_nothing(api, session, leads_file):
     job = finished(api, response.json()["id"])
     assert (job["status"], job["dry_run"]) == ("completed", True)
     assert (job["rows"], job["created"], job["merged"], job["rejected"]) == (8, 2, 1, 5)
-    assert len(api.get(f"/api/v1/imports/{job['id']}/rejections").json()) == 5
+    assert len(api.get(f"/api/v1/imports/{job['id']}/rejections").json()["items"]) == 5
     assert leads(session, api.workspace.id) == []
 
 
@@ -164,7 +164,7 @@ def test_columns_overrides_map_odd_headers(api, session, leads_file):
     assert (job["rows"], job["created"], job["merged"], job["rejected"]) == (8, 2, 1, 5)
     phones = sorted(lead.phone for lead in leads(session, api.workspace.id))
     assert phones == ["+14155552601", "+14155552602"]
-    refused = api.get(f"/api/v1/imports/{job['id']}/rejections").json()
+    refused = api.get(f"/api/v1/imports/{job['id']}/rejections").json()["items"]
     assert refused[2]["line"] == 7
     assert refused[2]["reason"] == "phone: not a valid phone number for its country: '12'"
 
@@ -314,7 +314,7 @@ def test_an_import_its_file_cannot_serve_is_dead_at_once_with_the_reason(
     assert (ledger.args, ledger.state, ledger.attempts) == (
         [api.workspace.id, import_id], JobState.dead, 1,
     )  # fmt: skip
-    (letter,) = api.get("/api/v1/jobs/dead").json()
+    (letter,) = api.get("/api/v1/jobs/dead").json()["items"]
     assert (letter["job_id"], letter["attempts"]) == (ledger.id, 1)
     assert reason in letter["error"]
     assert job["status"] == "failed"
@@ -346,3 +346,22 @@ def test_a_phone_country_that_is_no_country_is_refused(api, leads_file):
 
     assert response.status_code == 400
     assert "not a country" in response.text
+
+
+def test_imports_are_listed_newest_first_a_page_at_a_time(api, leads_file):
+    ids = [upload(api, leads_file).json()["id"] for _ in range(3)]
+
+    first = api.get("/api/v1/imports", params={"limit": 2}).json()
+    rest = api.get("/api/v1/imports", params={"cursor": first["next_cursor"]}).json()
+
+    assert [job["id"] for job in first["items"]] == [ids[2], ids[1]]
+    assert [job["id"] for job in rest["items"]] == [ids[0]]
+    assert rest["next_cursor"] is None
+    assert first["items"][0]["filename"] == "my leads.csv"
+
+
+def test_imports_of_another_workspace_are_not_listed(api, client, session, leads_file):
+    other = make_workspace(session, slug="other")
+    upload(Api(client, make_api_key(session, other), other), leads_file)
+
+    assert api.get("/api/v1/imports").json() == {"items": [], "next_cursor": None}

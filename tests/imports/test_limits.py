@@ -68,7 +68,7 @@ def test_a_cell_longer_than_any_field_rejects_its_row_not_the_file(api):
     settle_jobs()
     job = api.get(f"/api/v1/imports/{taken.json()['id']}").json()
     assert (job["created"], job["rejected"]) == (2, 1)
-    (rejection,) = api.get(f"/api/v1/imports/{job['id']}/rejections").json()
+    (rejection,) = api.get(f"/api/v1/imports/{job['id']}/rejections").json()["items"]
     assert f"at most {MAX_CELL_CHARS:,}" in rejection["reason"]
 
 

@@ -83,7 +83,7 @@ def test_a_second_submission_of_the_same_person_merges(api, client, form_url):
     client.post(form_url, data={"E-mail": "AGAIN@example.com", "Job Title": "Founder"})
     (lead,) = leads(api)
     assert lead["title"] == "Founder"
-    merges = api.get(f"/api/v1/leads/{lead['id']}/merges").json()
+    merges = api.get(f"/api/v1/leads/{lead['id']}/merges").json()["items"]
     assert [m["source"] for m in merges] == ["web form"]
 
 

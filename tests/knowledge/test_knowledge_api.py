@@ -11,9 +11,9 @@ from tests.knowledge.support import events_of, make_knowledge_base, search
 def test_a_knowledge_base_is_created_listed_and_named_once(api):
     kb = make_knowledge_base(api, "Sales FAQs")
     assert api.get(f"/api/v1/knowledge/bases/{kb['id']}").json()["name"] == "Sales FAQs"
-    assert [b["id"] for b in api.get("/api/v1/knowledge/bases").json()] == [kb["id"]]
+    assert [b["id"] for b in api.get("/api/v1/knowledge/bases").json()["items"]] == [kb["id"]]
     by_client = api.get(f"/api/v1/knowledge/client/{api.workspace.slug}/bases")
-    assert [b["id"] for b in by_client.json()] == [kb["id"]]
+    assert [b["id"] for b in by_client.json()["items"]] == [kb["id"]]
     again = api.post("/api/v1/knowledge/bases", json={"name": "Sales FAQs"})
     assert again.status_code == 409
     assert api.get("/api/v1/knowledge/client/someone-else/bases").status_code == 404

@@ -92,7 +92,7 @@ def test_a_replayed_merge_answers_200_again(api, session):
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.json() == merged.json()
     assert again.json()["lead"]["id"] == original.id
-    merges = api.get(f"{LEADS}/{original.id}/merges").json()
+    merges = api.get(f"{LEADS}/{original.id}/merges").json()["items"]
     assert len(merges) == 1
 
 

@@ -110,7 +110,7 @@ def test_a_merge_fills_blanks_and_never_overwrites(api, session):
     assert after["email"] == "kept@example.com"
     assert (after["city"], after["phone"]) == ("Paris", "+33142685300")
     assert after["custom_fields"] == {"budget": "50k"}
-    (record,) = api.get(f"{LEADS}/{lead.id}/merges").json()
+    (record,) = api.get(f"{LEADS}/{lead.id}/merges").json()["items"]
     assert record["id"] == merged["merge_id"]
     assert record["lead_id"] == lead.id
     assert record["matched_on"] == "email"
@@ -146,7 +146,7 @@ def test_merges_are_listed_newest_first(api, session):
     lead = make_lead(session, api.workspace, email="many@example.com")
     first = arrive(api, email="many@example.com", city="Lima")
     second = arrive(api, email="many@example.com", title="CMO")
-    listed = api.get(f"{LEADS}/{lead.id}/merges").json()
+    listed = api.get(f"{LEADS}/{lead.id}/merges").json()["items"]
     assert [m["id"] for m in listed] == [second.json()["merge_id"], first.json()["merge_id"]]
     assert listed[0]["changes"] == {"title": [None, "CMO"]}
 
@@ -181,7 +181,7 @@ def test_undo_splits_the_arrival_out_and_restores_the_lead(api, merged_by_phone)
     assert (split["title"], split["city"]) == ("CTO", "Pune")
     assert split["custom_fields"] == {"plan": "pro"}
     assert split["first_name"] is None
-    listed = api.get(f"{LEADS}/{lead_id}/merges").json()
+    listed = api.get(f"{LEADS}/{lead_id}/merges").json()["items"]
     assert listed[0]["split_lead_id"] == split_id
 
 

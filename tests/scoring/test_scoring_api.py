@@ -34,9 +34,9 @@ def test_rules_are_edited_through_the_api(api):
 
     changed = api.put(f"/api/v1/scoring/rules/{rule_id}", json={**FINTECH, "points": 35})
     assert changed.json()["points"] == 35
-    assert [r["id"] for r in api.get("/api/v1/scoring/rules").json()] == [rule_id]
+    assert [r["id"] for r in api.get("/api/v1/scoring/rules").json()["items"]] == [rule_id]
     assert api.delete(f"/api/v1/scoring/rules/{rule_id}").status_code == 204
-    assert api.get("/api/v1/scoring/rules").json() == []
+    assert api.get("/api/v1/scoring/rules").json()["items"] == []
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_activity_rescores_and_crossing_the_hot_threshold_is_announced(api, sess
         select(Event).where(Event.lead_id == lead["id"], Event.type == "lead.hot")
     ).all()
     assert len(hot) == 1
-    history = api.get(f"/api/v1/leads/{lead['id']}/score/history").json()
+    history = api.get(f"/api/v1/leads/{lead['id']}/score/history").json()["items"]
     assert [h["tier"] for h in history] == ["HOT", "WARM"]
     assert all(sum(r["points"] for r in h["reasons"]) == h["score"] for h in history)
 

@@ -58,7 +58,7 @@ def test_with_too_few_outcomes_the_model_steps_aside_and_says_so(api):
 
     assert answer["queued"] is False
     assert "steps aside" in answer["message"]
-    assert api.get("/api/v1/scoring/models").json() == []
+    assert api.get("/api/v1/scoring/models").json()["items"] == []
 
 
 def test_training_on_demand_makes_a_new_active_version(api, session):
@@ -69,7 +69,7 @@ def test_training_on_demand_makes_a_new_active_version(api, session):
     assert api.post("/api/v1/scoring/models").status_code == 202
     settle_jobs()
 
-    models = api.get("/api/v1/scoring/models").json()
+    models = api.get("/api/v1/scoring/models").json()["items"]
     assert [(m["version"], m["active"]) for m in models] == [(2, True), (1, False)]
     assert models[0]["outcomes"] == 80
 

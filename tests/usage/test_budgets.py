@@ -112,7 +112,7 @@ def test_a_reply_past_the_sms_quota_is_refused_before_twilio_is_asked(api, sessi
         assert [m.status for m in replies] == ["queued", "failed"]
         assert "daily quota on sms at twilio (1) would be passed" in (replies[1].error or "")
     assert twilio_api.calls.call_count == 1
-    usage = api.get("/api/v1/quotas").json()
+    usage = api.get("/api/v1/quotas").json()["items"]
     assert [(q["metric"], q["provider"], q["used"]) for q in usage] == [("sms", "twilio", 1)]
 
 
@@ -126,11 +126,13 @@ def test_budgets_and_provider_quotas_are_set_and_lifted_by_api(api):
     assert on_twilio.json()["provider"] == "twilio"
     api.put("/api/v1/quotas/sms", json={"period": "day", "limit": 300})
 
-    listed = [(q["metric"], q["provider"], q["limit"]) for q in api.get("/api/v1/quotas").json()]
+    listed = [
+        (q["metric"], q["provider"], q["limit"]) for q in api.get("/api/v1/quotas").json()["items"]
+    ]
     assert listed == [("cost", None, 5_000_000), ("sms", None, 300), ("sms", "twilio", 100)]
     lifted = api.delete("/api/v1/quotas/sms", params={"provider": "twilio"})
     assert lifted.status_code == 204
-    listed = [(q["metric"], q["provider"]) for q in api.get("/api/v1/quotas").json()]
+    listed = [(q["metric"], q["provider"]) for q in api.get("/api/v1/quotas").json()["items"]]
     assert listed == [("cost", None), ("sms", None)]
     bad = api.put("/api/v1/quotas/sms", json={"period": "day", "limit": 1, "alert_percent": 0})
     assert bad.status_code == 422

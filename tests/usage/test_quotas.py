@@ -107,11 +107,13 @@ def test_quotas_are_set_listed_changed_and_lifted(api, session):
     api.put("/api/v1/quotas/sms", json={"period": "day", "limit": 80})
     api.put("/api/v1/quotas/sms", json={"period": "month", "limit": 1000})
     spend(session, api.workspace, quantity=4)
-    listed = [(q["period"], q["limit"], q["used"]) for q in api.get("/api/v1/quotas").json()]
+    listed = [
+        (q["period"], q["limit"], q["used"]) for q in api.get("/api/v1/quotas").json()["items"]
+    ]
     assert listed == [("day", 80, 4), ("month", 1000, 4)]
 
     assert api.delete("/api/v1/quotas/sms", params={"period": "day"}).status_code == 204
-    assert [q["period"] for q in api.get("/api/v1/quotas").json()] == ["month"]
+    assert [q["period"] for q in api.get("/api/v1/quotas").json()["items"]] == ["month"]
     assert api.delete("/api/v1/quotas/sms").status_code == 204
     gone = api.delete("/api/v1/quotas/sms")
     assert gone.status_code == 404
@@ -161,8 +163,8 @@ def test_quotas_and_usage_of_another_workspace_stay_invisible_and_untouched(api,
     spend(session, api.workspace, quantity=3)
     other = make_workspace(session)
     stranger = Api(client, make_api_key(session, other), other)
-    assert stranger.get("/api/v1/quotas").json() == []
+    assert stranger.get("/api/v1/quotas").json()["items"] == []
     assert stranger.get("/api/v1/usage", params={"period": "day"}).json()["items"] == []
     assert stranger.delete("/api/v1/quotas/sms").status_code == 404
     stranger.put("/api/v1/quotas/sms", json={"period": "day", "limit": 999})
-    assert [(q["limit"], q["used"]) for q in api.get("/api/v1/quotas").json()] == [(5, 3)]
+    assert [(q["limit"], q["used"]) for q in api.get("/api/v1/quotas").json()["items"]] == [(5, 3)]

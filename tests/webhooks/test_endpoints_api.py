@@ -38,7 +38,7 @@ def test_an_endpoint_is_created_with_a_secret_shown_once_and_sealed_at_rest(api,
     )
     assert secret not in sealed
     assert secret.removeprefix("whsec_") not in sealed
-    listed = api.get(ENDPOINTS).json()
+    listed = api.get(ENDPOINTS).json()["items"]
     assert [e["id"] for e in listed] == [created["id"]]
     assert "secret" not in listed[0]
     assert "secret" not in api.get(f"{ENDPOINTS}/{created['id']}").json()

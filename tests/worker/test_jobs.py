@@ -258,7 +258,7 @@ def test_a_dead_job_is_replayed_from_the_api_once(api, session, outage):
     bury(session, job_id)
     dead = dead_letter_of(session, job_id)
 
-    listed = api.get("/api/v1/jobs/dead").json()
+    listed = api.get("/api/v1/jobs/dead").json()["items"]
     assert [(item["id"], item["error"]) for item in listed] == [(dead.id, dead.error)]
 
     outage.clear()  # the provider is back
@@ -276,8 +276,8 @@ def test_a_dead_job_is_replayed_from_the_api_once(api, session, outage):
     assert again.status_code == 409
     assert again.headers["content-type"].startswith("application/problem+json")
     assert str(new_id) in again.json()["detail"]
-    assert api.get("/api/v1/jobs/dead").json() == []
-    everything = api.get("/api/v1/jobs/dead", params={"include_replayed": True}).json()
+    assert api.get("/api/v1/jobs/dead").json()["items"] == []
+    everything = api.get("/api/v1/jobs/dead", params={"include_replayed": True}).json()["items"]
     assert [item["replay_job_id"] for item in everything] == [new_id]
 
     assert run(new_id) == Outcome.done

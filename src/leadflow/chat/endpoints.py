@@ -20,6 +20,7 @@ from leadflow.db import unit_of_work
 from leadflow.intake import service as intake
 from leadflow.kit.client_address import client_address
 from leadflow.models import MessageStatus
+from leadflow.problems import RATE_LIMITED
 
 router = APIRouter(prefix="/chat/{form_token}", tags=["web chat"])
 script_router = APIRouter(tags=["web chat"])
@@ -34,7 +35,7 @@ def widget(form_token: str) -> Response:
     return Response(WIDGET, media_type="text/javascript", headers={"cache-control": "max-age=300"})
 
 
-@router.post("/start", response_model=StartOut)
+@router.post("/start", response_model=StartOut, responses=RATE_LIMITED)
 def start(form_token: str, payload: StartIn, request: Request) -> StartOut:
     """Public: a visitor introduces themselves; the answer names their conversation."""
     _limit(form_token, request)
@@ -46,7 +47,7 @@ def start(form_token: str, payload: StartIn, request: Request) -> StartOut:
     return StartOut(visitor=visitor)
 
 
-@router.post("/messages", response_model=ChatMessageOut)
+@router.post("/messages", response_model=ChatMessageOut, responses=RATE_LIMITED)
 def write(form_token: str, payload: ChatIn, request: Request) -> ChatMessageOut:
     """Public: the visitor writes; the agent's answer arrives on the stream."""
     _limit(form_token, request)

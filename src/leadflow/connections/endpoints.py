@@ -9,6 +9,7 @@ from leadflow.connections.schemas import ConnectionIn, ConnectionOut, ProviderOu
 from leadflow.dependencies import SessionDep, WorkspaceDep
 from leadflow.integrations.vendor import Vendor
 from leadflow.integrations.vendors import VENDORS
+from leadflow.kit.pagination import Page
 
 router = APIRouter(tags=["connections"])
 ProviderSlug = Annotated[str, Path(max_length=40, pattern=r"^[a-z0-9_-]+$")]
@@ -22,10 +23,11 @@ def _schema(vendor: Vendor[Any]) -> dict[str, Any]:
     return schema
 
 
-@router.get("/connections/providers", response_model=list[ProviderOut])
-def list_providers(workspace: WorkspaceDep) -> list[ProviderOut]:
-    """Providers a workspace can connect, what each is for, and the settings each one needs."""
-    return [
+@router.get("/connections/providers", response_model=Page[ProviderOut])
+def list_providers(workspace: WorkspaceDep) -> Page[ProviderOut]:
+    """Providers a workspace can connect, what each is for, and the settings each one needs
+    (all on one page)."""
+    items = [
         ProviderOut(
             slug=v.slug,
             title=v.title,
@@ -34,15 +36,17 @@ def list_providers(workspace: WorkspaceDep) -> list[ProviderOut]:
         )
         for v in VENDORS.values()
     ]
+    return Page[ProviderOut](items=items)
 
 
-@router.get("/connections", response_model=list[ConnectionOut])
-def list_connections(session: SessionDep, workspace: WorkspaceDep) -> list[ConnectionOut]:
-    """This workspace's provider connections (their secrets are never shown again)."""
-    return [
-        ConnectionOut.model_validate(c, from_attributes=True)
-        for c in service.connections(session, workspace.id)
-    ]
+@router.get("/connections", response_model=Page[ConnectionOut])
+def list_connections(session: SessionDep, workspace: WorkspaceDep) -> Page[ConnectionOut]:
+    """This workspace's provider connections, at most one a provider, all on one page (their
+    secrets are never shown again)."""
+    connections = service.connections(session, workspace.id)
+    return Page[ConnectionOut](
+        items=[ConnectionOut.model_validate(c, from_attributes=True) for c in connections]
+    )
 
 
 @router.put("/connections/{provider}", response_model=ConnectionOut)

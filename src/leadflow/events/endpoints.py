@@ -7,14 +7,15 @@ from sse_starlette import EventSourceResponse
 
 from leadflow.dependencies import SessionDep, WorkspaceDep
 from leadflow.events import repository
-from leadflow.events.schemas import EventOut, EventPage
+from leadflow.events.schemas import EventOut
 from leadflow.events.stream import event_stream, starting_point
+from leadflow.kit.pagination import CursorQuery, Page, PageLimit
 from leadflow.kit.schemas import MAX_ID
 
 router = APIRouter(tags=["events"])
 
 
-@router.get("/events", response_model=EventPage)
+@router.get("/events", response_model=Page[EventOut])
 def list_events(
     session: SessionDep,
     workspace: WorkspaceDep,
@@ -23,16 +24,21 @@ def list_events(
         Query(
             ge=0,
             le=MAX_ID,
-            description="return events after this id: 0 (or none) for the log from its start, "
-            "then each page's last_id",
+            description="only events after this id (the stream's Last-Event-ID, or the last "
+            "item read): 0 (or none) for the log from its start",
         ),
     ] = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> EventPage:
-    """The workspace's event log, oldest first, after an event id."""
-    rows = repository.events_after(session, workspace.id, after, limit=limit)
-    items = [EventOut.model_validate(row) for row in rows]
-    return EventPage(items=items, last_id=items[-1].id if items else after)
+    limit: PageLimit = 100,
+    cursor: CursorQuery = None,
+) -> Page[EventOut]:
+    """The workspace's event log, oldest first, a page at a time (pass next_cursor back); on
+    the last page, poll again later with after set to its last item's id."""
+    rows, next_cursor = repository.events_page(
+        session, workspace.id, after_id=after, limit=limit, cursor=cursor
+    )
+    return Page[EventOut](
+        items=[EventOut.model_validate(row) for row in rows], next_cursor=next_cursor
+    )
 
 
 @router.get(

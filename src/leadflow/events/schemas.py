@@ -14,8 +14,3 @@ class EventOut(BaseModel):
     lead_id: int | None
     data: dict[str, Any]
     occurred_at: datetime
-
-
-class EventPage(BaseModel):
-    items: list[EventOut]
-    last_id: int

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, UploadFile, status
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
@@ -12,6 +12,7 @@ from leadflow.dependencies import SessionDep, WorkspaceDep, WorkspaceReadDep
 from leadflow.exceptions import BadRequest, NotFound
 from leadflow.imports import repository, service
 from leadflow.imports.schemas import ImportJobOut, RejectionOut
+from leadflow.kit.pagination import CursorQuery, Page, PageLimit
 from leadflow.kit.schemas import IdPath
 from leadflow.models import ImportJob
 from leadflow.worker import enqueue
@@ -86,24 +87,37 @@ def upload_import(
         return ImportJobOut.model_validate(job)
 
 
+@router.get("/imports", response_model=Page[ImportJobOut])
+def list_imports(
+    session: SessionDep, workspace: WorkspaceDep, limit: PageLimit = 50, cursor: CursorQuery = None
+) -> Page[ImportJobOut]:
+    """The workspace's imports, newest first, a page at a time (pass next_cursor back)."""
+    jobs, next_cursor = repository.jobs_page(session, workspace.id, limit=limit, cursor=cursor)
+    return Page[ImportJobOut](
+        items=[ImportJobOut.model_validate(j) for j in jobs], next_cursor=next_cursor
+    )
+
+
 @router.get("/imports/{import_id}", response_model=ImportJobOut)
 def get_import(import_id: IdPath, session: SessionDep, workspace: WorkspaceDep) -> ImportJobOut:
     """An import's status, counts and progress."""
     return ImportJobOut.model_validate(_job(session, workspace.id, import_id))
 
 
-@router.get("/imports/{import_id}/rejections", response_model=list[RejectionOut])
+@router.get("/imports/{import_id}/rejections", response_model=Page[RejectionOut])
 def list_rejections(
     import_id: IdPath,
     session: SessionDep,
     workspace: WorkspaceDep,
-    after_line: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> list[RejectionOut]:
-    """Rows the import refused, with their line numbers and reasons (page with after_line)."""
+    limit: PageLimit = 100,
+    cursor: CursorQuery = None,
+) -> Page[RejectionOut]:
+    """Rows the import refused, by line, with their reasons (pass next_cursor back)."""
     _job(session, workspace.id, import_id)
-    rows = repository.rejections_page(session, import_id, after_line=after_line, limit=limit)
-    return [RejectionOut.model_validate(r) for r in rows]
+    rows, next_cursor = repository.rejections_page(session, import_id, limit=limit, cursor=cursor)
+    return Page[RejectionOut](
+        items=[RejectionOut.model_validate(r) for r in rows], next_cursor=next_cursor
+    )
 
 
 @router.get(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import computed_field
+from pydantic import ConfigDict, computed_field
 
 from leadflow.imports import summary
 from leadflow.kit.schemas import Schema
@@ -22,6 +22,32 @@ class RowWarning(Schema):
 
 
 class ImportJobOut(Schema):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 12, "filename": "crm-export.csv", "status": "completed",
+                    "dry_run": False, "encoding": "utf-8", "delimiter": ",",
+                    "column_map": {"Email": "email", "Name": "full_name"},
+                    "total_bytes": 5120, "processed_bytes": 5120, "rows": 120, "created": 97,
+                    "merged": 21, "rejected": 2, "error": None,
+                    "created_at": "2026-03-01T09:00:00Z", "started_at": "2026-03-01T09:00:01Z",
+                    "finished_at": "2026-03-01T09:00:03Z", "progress_percent": 100.0,
+                    "phone_region": None, "warned": 1,
+                    "scoring": {"scored": 97, "failed": 0, "finished": True, "failures": []},
+                    "rejection_reasons": [
+                        {"reason": "email: not an email address", "count": 2, "lines": [8, 40]}
+                    ],
+                    "warning_reasons": [
+                        {"reason": "phone: not a phone number", "count": 1, "lines": [19]}
+                    ],
+                    "warnings": [{"line": 19, "field": "phone", "reason": "not a phone number"}],
+                }
+            ]
+        },
+    )  # fmt: skip
+
     id: int
     filename: str
     status: str

@@ -17,6 +17,7 @@ from leadflow.exceptions import (
 from leadflow.intake import service
 from leadflow.kit.client_address import client_address
 from leadflow.kit.schemas import NUL_REFUSED, holds_nul
+from leadflow.problems import RATE_LIMITED
 
 router = APIRouter(tags=["web form"])
 _MAX_BODY = 64 * 1024
@@ -65,6 +66,7 @@ def _take(form_token: str, submission: dict[str, str]) -> None:
     "/forms/{form_token}",
     response_model=Received,
     status_code=status.HTTP_202_ACCEPTED,
+    responses=RATE_LIMITED,
     openapi_extra={
         "requestBody": {
             "content": {

@@ -7,17 +7,23 @@ import base64
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
+from fastapi import Query
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlalchemy.orm import Session
 
 from leadflow.exceptions import BadRequest
+from leadflow.kit.schemas import NO_NUL
 
 T = TypeVar("T")
 
 
 class Page(BaseModel, Generic[T]):
+    """Every list route's answer: a page of items, and the cursor of the next page (null on
+    the last); pass it back as ``cursor`` as it is."""
+
     items: list[T]
     next_cursor: str | None = None
 
@@ -88,3 +94,36 @@ def _beyond(sort: Sort, value: Any, row_id: int) -> ColumnElement[bool]:
         return and_(column.is_(None), tie)
     later = column < value if sort.descending else column > value
     return or_(later, and_(column == value, tie), column.is_(None))
+
+
+# The query parameters of every list route: a page's size, and the cursor of the page before.
+PageLimit = Annotated[int, Query(ge=1, le=500)]
+CursorQuery = Annotated[
+    str | None,
+    Query(max_length=500, pattern=NO_NUL, description="next_cursor of the page before"),
+]
+
+
+def fetch_page(
+    session: Session,
+    statement: Select[*tuple[Any, ...]],
+    sort: Sort,
+    *,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Any], str | None]:
+    """One page of ``statement``'s rows in the sort, and the cursor of the next (None on the
+    last)."""
+    paged = after_cursor(statement, sort, cursor).limit(limit + 1)
+    rows = list(session.scalars(paged) if _selects_an_entity(statement) else session.execute(paged))
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    value, row_id = getattr(last, sort.column.key), getattr(last, sort.id_column.key)
+    return rows[:limit], encode_cursor(sort, value, row_id)
+
+
+def _selects_an_entity(statement: Select[*tuple[Any, ...]]) -> bool:
+    """Whether the statement selects whole rows of one table (else named columns)."""
+    (first, *rest) = statement.column_descriptions
+    return not rest and first["entity"] is not None and first["type"] is first["entity"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Response, UploadFile, status
 from fastapi import Path as PathParam
 from sqlalchemy.orm import Session
 
@@ -11,13 +11,13 @@ from leadflow.db import unit_of_work
 from leadflow.dependencies import SessionDep, WorkspaceDep, WorkspaceReadDep
 from leadflow.exceptions import NotFound
 from leadflow.kit import uploads
-from leadflow.kit.schemas import IdPath, IdQuery
+from leadflow.kit.pagination import CursorQuery, Page, PageLimit
+from leadflow.kit.schemas import IdPath
 from leadflow.knowledge import repository, service
 from leadflow.knowledge.schemas import (
     BulkFaqsIn,
     BulkFaqsOut,
     ChunkOut,
-    ChunkPageOut,
     DocumentEdit,
     DocumentOut,
     FaqIn,
@@ -50,25 +50,31 @@ def create_knowledge_base(
     return KnowledgeBaseOut.model_validate(kb)
 
 
-@router.get("/bases", response_model=list[KnowledgeBaseOut])
-def list_knowledge_bases(session: SessionDep, workspace: WorkspaceDep) -> list[KnowledgeBaseOut]:
-    """The workspace's knowledge bases."""
-    return [
-        KnowledgeBaseOut.model_validate(kb)
-        for kb in repository.knowledge_bases(session, workspace.id)
-    ]
+@router.get("/bases", response_model=Page[KnowledgeBaseOut])
+def list_knowledge_bases(
+    session: SessionDep, workspace: WorkspaceDep, limit: PageLimit = 50, cursor: CursorQuery = None
+) -> Page[KnowledgeBaseOut]:
+    """The workspace's knowledge bases, oldest first (pass next_cursor back)."""
+    bases, next_cursor = repository.knowledge_bases_page(
+        session, workspace.id, limit=limit, cursor=cursor
+    )
+    return Page[KnowledgeBaseOut](
+        items=[KnowledgeBaseOut.model_validate(kb) for kb in bases], next_cursor=next_cursor
+    )
 
 
-@router.get("/client/{client_id}/bases", response_model=list[KnowledgeBaseOut])
+@router.get("/client/{client_id}/bases", response_model=Page[KnowledgeBaseOut])
 def list_client_knowledge_bases(
     client_id: Annotated[str, PathParam(max_length=100)],
     session: SessionDep,
     workspace: WorkspaceDep,
-) -> list[KnowledgeBaseOut]:
+    limit: PageLimit = 50,
+    cursor: CursorQuery = None,
+) -> Page[KnowledgeBaseOut]:
     """The knowledge bases of a workspace, named by id or slug (it must be the key's own)."""
     if client_id not in (str(workspace.id), workspace.slug):
         raise NotFound(f"workspace {client_id} not found")
-    return list_knowledge_bases(session, workspace)
+    return list_knowledge_bases(session, workspace, limit, cursor)
 
 
 @router.get("/bases/{kb_id}", response_model=KnowledgeBaseOut)
@@ -153,18 +159,22 @@ def ingest_text(
     return _queued(session, document)
 
 
-@router.get("/bases/{kb_id}/documents", response_model=list[DocumentOut])
+@router.get("/bases/{kb_id}/documents", response_model=Page[DocumentOut])
 def list_documents(
     kb_id: IdPath,
     session: SessionDep,
     workspace: WorkspaceDep,
-    after_id: IdQuery = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[DocumentOut]:
-    """The knowledge base's documents and FAQs, oldest first (page with after_id)."""
+    limit: PageLimit = 100,
+    cursor: CursorQuery = None,
+) -> Page[DocumentOut]:
+    """The knowledge base's documents and FAQs, oldest first (pass next_cursor back)."""
     kb = service.get_knowledge_base(session, workspace.id, kb_id)
-    rows = repository.documents(session, workspace.id, kb.id, after_id=after_id or 0, limit=limit)
-    return [DocumentOut.model_validate(d) for d in rows]
+    rows, next_cursor = repository.documents_page(
+        session, workspace.id, kb.id, limit=limit, cursor=cursor
+    )
+    return Page[DocumentOut](
+        items=[DocumentOut.model_validate(d) for d in rows], next_cursor=next_cursor
+    )
 
 
 @router.get("/documents/{document_id}", response_model=DocumentOut)
@@ -185,26 +195,22 @@ def edit_document(
     return _queued(session, service.edit_document(session, document, name=name, body=body))
 
 
-@router.get("/documents/{document_id}/chunks", response_model=ChunkPageOut)
+@router.get("/documents/{document_id}/chunks", response_model=Page[ChunkOut])
 def list_chunks(
     document_id: IdPath,
     session: SessionDep,
     workspace: WorkspaceDep,
-    after_position: Annotated[int | None, Query(ge=0, le=MAX_POSITION)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> ChunkPageOut:
-    """The document's passages in order: position, page, tokens and text (page with
-    after_position)."""
+    limit: PageLimit = 100,
+    cursor: CursorQuery = None,
+) -> Page[ChunkOut]:
+    """The document's passages in order: position, page, tokens and text (pass next_cursor
+    back)."""
     document = _document(session, workspace.id, document_id)
-    start = 0 if after_position is None else after_position + 1
-    rows = repository.document_chunks(
-        session, workspace.id, document.id, start=start, limit=limit + 1
+    rows, next_cursor = repository.chunks_page(
+        session, workspace.id, document.id, limit=limit, cursor=cursor
     )
-    more = len(rows) > limit
-    return ChunkPageOut(
-        document_id=document.id,
-        items=[ChunkOut.model_validate(row) for row in rows[:limit]],
-        next_after_position=rows[limit - 1].position if more else None,
+    return Page[ChunkOut](
+        items=[ChunkOut.model_validate(row) for row in rows], next_cursor=next_cursor
     )
 
 

@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.orm import Session, defer
 
+from leadflow.kit.pagination import Sort, fetch_page
 from leadflow.knowledge.embedder import Vectors, get_embedder
 from leadflow.knowledge.wording import searchable
 from leadflow.models import DocumentStatus, KnowledgeBase, KnowledgeChunk, KnowledgeDocument
@@ -118,6 +119,47 @@ def latest_documents(
         .order_by(KnowledgeDocument.id.desc())
         .limit(limit)
     ).all()
+
+
+_BY_POSITION = Sort(
+    key="position", column=KnowledgeChunk.position, id_column=KnowledgeChunk.id, kind=int
+)
+_DOCUMENTS_OLDEST_FIRST = Sort(
+    key="id", column=KnowledgeDocument.id, id_column=KnowledgeDocument.id, kind=int
+)
+_BASES_OLDEST_FIRST = Sort(key="id", column=KnowledgeBase.id, id_column=KnowledgeBase.id, kind=int)
+
+
+def chunks_page(
+    session: Session, workspace_id: int, document_id: int, *, limit: int, cursor: str | None
+) -> tuple[list[Any], str | None]:
+    """A page of the document's chunks in order (their embeddings left out)."""
+    statement = select(
+        KnowledgeChunk.id,
+        KnowledgeChunk.position,
+        KnowledgeChunk.page,
+        KnowledgeChunk.token_count,
+        KnowledgeChunk.text,
+        KnowledgeChunk.section,
+    ).where(KnowledgeChunk.workspace_id == workspace_id, KnowledgeChunk.document_id == document_id)
+    return fetch_page(session, statement, _BY_POSITION, limit=limit, cursor=cursor)
+
+
+def documents_page(
+    session: Session, workspace_id: int, kb_id: int, *, limit: int, cursor: str | None
+) -> tuple[list[KnowledgeDocument], str | None]:
+    statement = select(KnowledgeDocument).where(
+        KnowledgeDocument.workspace_id == workspace_id,
+        KnowledgeDocument.knowledge_base_id == kb_id,
+    )
+    return fetch_page(session, statement, _DOCUMENTS_OLDEST_FIRST, limit=limit, cursor=cursor)
+
+
+def knowledge_bases_page(
+    session: Session, workspace_id: int, *, limit: int, cursor: str | None
+) -> tuple[list[KnowledgeBase], str | None]:
+    statement = select(KnowledgeBase).where(KnowledgeBase.workspace_id == workspace_id)
+    return fetch_page(session, statement, _BASES_OLDEST_FIRST, limit=limit, cursor=cursor)
 
 
 def document_chunks(

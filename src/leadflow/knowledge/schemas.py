@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from leadflow.exceptions import UnprocessableInput
 from leadflow.kit.schemas import NO_NUL, RequestSchema, RowId, Schema
@@ -87,14 +87,6 @@ class ChunkOut(Schema):
     section: str | None = Field(description="the passage's headings, outermost first")
 
 
-class ChunkPageOut(Schema):
-    document_id: int
-    items: list[ChunkOut]
-    next_after_position: int | None = Field(
-        description="pass as after_position for the next page; null on the last"
-    )
-
-
 class BulkFaqsIn(RequestSchema):
     faqs: list[FaqIn] = Field(min_length=1, max_length=MAX_BULK_FAQS)
 
@@ -104,6 +96,10 @@ class BulkFaqsOut(Schema):
 
 
 class SearchIn(RequestSchema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"query": "Do you offer payment plans?", "limit": 3}]}
+    )
+
     query: str = Field(min_length=1, max_length=2000, pattern=NO_NUL)
     knowledge_base_ids: list[RowId] | None = Field(
         default=None,
@@ -138,6 +134,29 @@ class SearchHitOut(Schema):
 
 
 class SearchOut(Schema):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "query": "Do you offer payment plans?",
+                    "threshold": 0.75,
+                    "results": [
+                        {
+                            "chunk_id": 88, "knowledge_base_id": 2, "document_id": 14,
+                            "source": "faq", "title": "Payment plans", "origin": "faq",
+                            "position": 0, "page": None,
+                            "text": "Q: Can I pay in instalments?\nA: Yes, over up to five years.",
+                            "score": 0.031, "similarity": 0.91, "cosine": 0.82,
+                            "matched_by": ["meaning", "words"], "section": None,
+                            "answer": "Yes, over up to five years.", "answer_cosine": 0.64,
+                        }
+                    ],
+                }
+            ]
+        },
+    )  # fmt: skip
+
     query: str
     threshold: float
     results: list[SearchHitOut]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from leadflow.dependencies import SessionDep, WorkspaceDep
 from leadflow.kit import idempotency
-from leadflow.kit.pagination import Page
+from leadflow.kit.pagination import CursorQuery, Page
 from leadflow.kit.schemas import NO_NUL, IdPath, IdQuery
 from leadflow.leads import repository, service
 from leadflow.leads.repository import LeadFilters
@@ -181,13 +181,22 @@ def lead_activities(
     )
 
 
-@router.get("/leads/{lead_id}/merges", response_model=list[MergeOut])
-def lead_merges(lead_id: IdPath, session: SessionDep, workspace: WorkspaceDep) -> list[MergeOut]:
-    """Arrivals merged into this lead, with what each changed."""
+@router.get("/leads/{lead_id}/merges", response_model=Page[MergeOut])
+def lead_merges(
+    lead_id: IdPath,
+    session: SessionDep,
+    workspace: WorkspaceDep,
+    limit: Limit = 50,
+    cursor: CursorQuery = None,
+) -> Page[MergeOut]:
+    """Arrivals merged into this lead, newest first, with what each changed."""
     service.get_lead(session, workspace_id=workspace.id, lead_id=lead_id)
-    return [
-        MergeOut.model_validate(m) for m in repository.merges_into(session, workspace.id, lead_id)
-    ]
+    merges, next_cursor = repository.merges_page(
+        session, workspace.id, lead_id, limit=limit, cursor=cursor
+    )
+    return Page[MergeOut](
+        items=[MergeOut.model_validate(m) for m in merges], next_cursor=next_cursor
+    )
 
 
 @router.post("/merges/{merge_id}/undo", response_model=MergeOut)

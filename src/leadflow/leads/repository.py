@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from leadflow.identity.keys import company_name_key, person_name_key
 from leadflow.identity.phones import TypedNumber, typed_number
-from leadflow.kit.pagination import Sort, after_cursor, encode_cursor
+from leadflow.kit.pagination import Sort, after_cursor, encode_cursor, fetch_page
 from leadflow.models import Activity, Company, Lead, LeadStage, MergeRecord
 
 PIPELINE_DONE = (LeadStage.completed.value, LeadStage.failed.value)
@@ -205,6 +205,16 @@ def activities(
         return rows, None
     last = rows[limit - 1]
     return rows[:limit], encode_cursor(order, last.occurred_at, last.id)
+
+
+def merges_page(
+    session: Session, workspace_id: int, lead_id: int, *, limit: int, cursor: str | None
+) -> tuple[list[MergeRecord], str | None]:
+    order = Sort(key="-id", column=MergeRecord.id, id_column=MergeRecord.id, kind=int)
+    statement = select(MergeRecord).where(
+        MergeRecord.workspace_id == workspace_id, MergeRecord.lead_id == lead_id
+    )
+    return fetch_page(session, statement, order, limit=limit, cursor=cursor)
 
 
 def merges_into(session: Session, workspace_id: int, lead_id: int) -> list[MergeRecord]:

@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, computed_field, field_validator
+from pydantic import ConfigDict, Field, computed_field, field_validator
 
 from leadflow.kit.schemas import RequestSchema, RowId, Schema
 from leadflow.leads.naming import display_name
@@ -60,6 +60,20 @@ class LeadFields(RequestSchema):
 
 
 class LeadCreate(LeadFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "full_name": "Noura Al-Qahtani",
+                    "email": "noura@example.com",
+                    "phone": "+966 50 123 4567",
+                    "company": "Tamkeen Realty",
+                    "source": "website",
+                    "consent": "granted",
+                }
+            ]
+        }
+    )
     pass
 
 
@@ -110,6 +124,28 @@ class LeadUpdate(LeadFields):
     qualification: QualificationEdit | None = None
 
 
+LEAD_EXAMPLE: dict[str, Any] = {
+    "id": 7, "first_name": "Noura", "last_name": "Al-Qahtani", "email": "noura@example.com",
+    "phone": "+966501234567", "whatsapp_id": None, "title": None, "city": "Riyadh",
+    "country": "SA", "source": "website", "stage": "completed", "pipeline_step": None,
+    "pipeline_progress": 100, "pipeline_error": None, "stage_changed_at": "2026-03-01T09:00:04Z",
+    "stage_timings": {"harvested": 0.1, "qualifying": 1.2}, "sales_stage": "new",
+    "sales_stage_changed_at": None, "outcome": None, "owner_id": None,
+    "consent_status": "granted", "consent_source": "api", "consent_at": "2026-03-01T09:00:00Z",
+    "time_zone": "Asia/Riyadh", "custom_fields": {}, "score": 72, "score_tier": "warm",
+    "score_reasons": [{"points": 20, "why": "industry is real estate"}],
+    "scored_at": "2026-03-01T09:00:03Z", "first_message_at": "2026-03-01T09:00:05Z",
+    "first_response_at": "2026-03-01T09:00:05Z", "first_response_ms": 5100,
+    "company": {
+        "id": 3, "name": "Tamkeen Realty", "domain": "tamkeen.example", "industry": "real estate",
+        "employee_count": 40, "annual_revenue": None, "country": "SA",
+    },
+    "qualification": {}, "qualification_sources": {},
+    "created_at": "2026-03-01T09:00:00Z", "updated_at": "2026-03-01T09:00:05Z",
+    "display_name": "Noura Al-Qahtani",
+}  # fmt: skip
+
+
 class QualificationSourceOut(Schema):
     source: Literal["person", "import", "conversation", "enrichment"]
     at: datetime
@@ -127,6 +163,8 @@ class CompanyOut(Schema):
 
 
 class LeadOut(Schema):
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [LEAD_EXAMPLE]})
+
     id: int
     first_name: str | None
     last_name: str | None
@@ -181,6 +219,11 @@ class LeadOut(Schema):
 
 
 class IntakeOut(Schema):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={"examples": [{"outcome": "created", "lead": LEAD_EXAMPLE}]},
+    )
+
     outcome: Literal["created", "merged"]
     matched_on: str | None = None
     merge_id: int | None = None

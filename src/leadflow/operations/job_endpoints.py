@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from leadflow.dependencies import SessionDep, WorkspaceDep
+from leadflow.kit.pagination import CursorQuery, Page, PageLimit
 from leadflow.kit.schemas import IdPath
 from leadflow.operations.job_schemas import DeadJobOut, ReplayOut
 from leadflow.worker import dead_letters
@@ -12,17 +13,22 @@ from leadflow.worker import dead_letters
 router = APIRouter(tags=["jobs"])
 
 
-@router.get("/jobs/dead", response_model=list[DeadJobOut])
+@router.get("/jobs/dead", response_model=Page[DeadJobOut])
 def list_dead_jobs(
     session: SessionDep,
     workspace: WorkspaceDep,
     include_replayed: Annotated[bool, Query()] = False,
-) -> list[DeadJobOut]:
+    limit: PageLimit = 50,
+    cursor: CursorQuery = None,
+) -> Page[DeadJobOut]:
     """Background jobs of this workspace that failed every retry, newest first."""
-    rows = dead_letters.list_dead(
-        session, workspace_id=workspace.id, include_replayed=include_replayed
+    rows, next_cursor = dead_letters.dead_page(
+        session, workspace_id=workspace.id, include_replayed=include_replayed, limit=limit,
+        cursor=cursor,
+    )  # fmt: skip
+    return Page[DeadJobOut](
+        items=[DeadJobOut.model_validate(row) for row in rows], next_cursor=next_cursor
     )
-    return [DeadJobOut.model_validate(row) for row in rows]
 
 
 @router.post("/jobs/dead/{dead_job_id}/replay", response_model=ReplayOut, status_code=202)

@@ -5,6 +5,7 @@ from datetime import UTC
 from fastapi import APIRouter, Response
 
 from leadflow.dependencies import SessionDep, WorkspaceDep
+from leadflow.kit.pagination import CursorQuery, Page, PageLimit
 from leadflow.kit.schemas import IdPath
 from leadflow.leads.service import get_lead
 from leadflow.models import Activity
@@ -29,10 +30,12 @@ from leadflow.worker import enqueue
 router = APIRouter(tags=["scoring"])
 
 
-@router.get("/scoring/rules", response_model=list[RuleOut])
-def list_rules(session: SessionDep, workspace: WorkspaceDep) -> list[RuleOut]:
-    """The workspace's ideal-customer-profile rules."""
-    return [RuleOut.model_validate(r) for r in icp.rules(session, workspace_id=workspace.id)]
+@router.get("/scoring/rules", response_model=Page[RuleOut])
+def list_rules(session: SessionDep, workspace: WorkspaceDep) -> Page[RuleOut]:
+    """The workspace's ideal-customer-profile rules, all on one page (every lead is scored
+    against all of them)."""
+    rules = icp.rules(session, workspace_id=workspace.id)
+    return Page[RuleOut](items=[RuleOut.model_validate(r) for r in rules])
 
 
 @router.post("/scoring/rules", response_model=RuleOut, status_code=201)
@@ -73,10 +76,15 @@ def put_scoring_settings(
     return payload
 
 
-@router.get("/scoring/models", response_model=list[ModelOut])
-def list_models(session: SessionDep, workspace: WorkspaceDep) -> list[ModelOut]:
+@router.get("/scoring/models", response_model=Page[ModelOut])
+def list_models(
+    session: SessionDep, workspace: WorkspaceDep, limit: PageLimit = 50, cursor: CursorQuery = None
+) -> Page[ModelOut]:
     """The workspace's predictive models, newest version first; the active one scores."""
-    return [ModelOut.model_validate(m) for m in repository.models(session, workspace.id)]
+    models, next_cursor = repository.models_page(session, workspace.id, limit=limit, cursor=cursor)
+    return Page[ModelOut](
+        items=[ModelOut.model_validate(m) for m in models], next_cursor=next_cursor
+    )
 
 
 @router.post("/scoring/models", response_model=TrainingOut, status_code=202)
@@ -100,19 +108,27 @@ def score_lead(lead_id: IdPath, session: SessionDep, workspace: WorkspaceDep) ->
     return _verdict(lead.id, service.score(session, lead))
 
 
-@router.get("/leads/{lead_id}/score/history", response_model=list[ScoreChangeOut])
+@router.get("/leads/{lead_id}/score/history", response_model=Page[ScoreChangeOut])
 def score_history(
-    lead_id: IdPath, session: SessionDep, workspace: WorkspaceDep
-) -> list[ScoreChangeOut]:
+    lead_id: IdPath,
+    session: SessionDep,
+    workspace: WorkspaceDep,
+    limit: PageLimit = 50,
+    cursor: CursorQuery = None,
+) -> Page[ScoreChangeOut]:
     """Every change of the lead's score, newest first, with its reasons at the time."""
     get_lead(session, workspace_id=workspace.id, lead_id=lead_id)
-    return [
+    changes, next_cursor = repository.score_history_page(
+        session, workspace.id, lead_id, limit=limit, cursor=cursor
+    )
+    items = [
         ScoreChangeOut(
             occurred_at=a.occurred_at,
             **{k: a.data.get(k) for k in ScoreChangeOut.model_fields if k != "occurred_at"},
         )
-        for a in repository.score_history(session, workspace.id, lead_id)
+        for a in changes
     ]
+    return Page[ScoreChangeOut](items=items, next_cursor=next_cursor)
 
 
 @router.post("/leads/{lead_id}/activities", response_model=VerdictOut, status_code=201)

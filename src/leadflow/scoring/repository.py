@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.orm import Session, load_only, selectinload
 
 from leadflow.kit.bulk import update_rows
+from leadflow.kit.pagination import Sort, fetch_page
 from leadflow.models import Activity, Company, IcpRule, Lead, ScoringModel
 from leadflow.models.base import table
 from leadflow.scoring.intent import WEIGHTS
@@ -109,22 +111,42 @@ def latest_of(session: Session, lead_ids: Sequence[int], kind: str) -> dict[int,
 
 def score_history(session: Session, workspace_id: int, lead_id: int) -> Sequence[Activity]:
     return session.scalars(
-        select(Activity)
-        .where(
-            Activity.workspace_id == workspace_id,
-            Activity.lead_id == lead_id,
-            Activity.kind == "score.changed",
+        _score_changes(workspace_id, lead_id).order_by(
+            Activity.occurred_at.desc(), Activity.id.desc()
         )
-        .order_by(Activity.occurred_at.desc(), Activity.id.desc())
     ).all()
 
 
-def models(session: Session, workspace_id: int) -> Sequence[ScoringModel]:
-    return session.scalars(
-        select(ScoringModel)
-        .where(ScoringModel.workspace_id == workspace_id)
-        .order_by(ScoringModel.version.desc())
-    ).all()
+_NEWEST_CHANGE = Sort(
+    key="-occurred_at", column=Activity.occurred_at, id_column=Activity.id, kind=datetime
+)
+
+
+def score_history_page(
+    session: Session, workspace_id: int, lead_id: int, *, limit: int, cursor: str | None
+) -> tuple[list[Activity], str | None]:
+    statement = _score_changes(workspace_id, lead_id)
+    return fetch_page(session, statement, _NEWEST_CHANGE, limit=limit, cursor=cursor)
+
+
+def _score_changes(workspace_id: int, lead_id: int) -> Select[Activity]:
+    return select(Activity).where(
+        Activity.workspace_id == workspace_id,
+        Activity.lead_id == lead_id,
+        Activity.kind == "score.changed",
+    )
+
+
+_NEWEST_VERSION = Sort(
+    key="-version", column=ScoringModel.version, id_column=ScoringModel.id, kind=int
+)
+
+
+def models_page(
+    session: Session, workspace_id: int, *, limit: int, cursor: str | None
+) -> tuple[list[ScoringModel], str | None]:
+    statement = select(ScoringModel).where(ScoringModel.workspace_id == workspace_id)
+    return fetch_page(session, statement, _NEWEST_VERSION, limit=limit, cursor=cursor)
 
 
 def outcome_counts(session: Session, workspace_id: int) -> tuple[int, int]:

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from leadflow.dependencies import SessionDep, WorkspaceDep
+from leadflow.kit.pagination import Page
 from leadflow.usage import service
 from leadflow.usage.schemas import PROVIDER_PATTERN, MetricPath, Period, QuotaIn, QuotaOut, UsageOut
 
@@ -19,10 +20,10 @@ def get_usage(
     return service.usage_report(session, workspace.id, period=period)
 
 
-@router.get("/quotas", response_model=list[QuotaOut])
-def list_quotas(session: SessionDep, workspace: WorkspaceDep) -> list[QuotaOut]:
-    """The workspace's quotas, with what is used of each so far."""
-    return service.list_quotas(session, workspace.id)
+@router.get("/quotas", response_model=Page[QuotaOut])
+def list_quotas(session: SessionDep, workspace: WorkspaceDep) -> Page[QuotaOut]:
+    """The workspace's quotas, with what is used of each so far (a few a metric: one page)."""
+    return Page[QuotaOut](items=service.list_quotas(session, workspace.id))
 
 
 @router.put("/quotas/{metric}", response_model=QuotaOut)

@@ -50,11 +50,12 @@ def create_endpoint(
     )
 
 
-@router.get("/endpoints", response_model=list[EndpointOut])
-def list_endpoints(session: SessionDep, workspace: WorkspaceDep) -> list[EndpointOut]:
-    """The workspace's webhook endpoints, oldest first."""
+@router.get("/endpoints", response_model=Page[EndpointOut])
+def list_endpoints(session: SessionDep, workspace: WorkspaceDep) -> Page[EndpointOut]:
+    """The workspace's webhook endpoints, oldest first, all on one page (there are at most
+    a few)."""
     endpoints = service.list_endpoints(session, workspace_id=workspace.id)
-    return [EndpointOut.model_validate(e) for e in endpoints]
+    return Page[EndpointOut](items=[EndpointOut.model_validate(e) for e in endpoints])
 
 
 @router.get("/endpoints/{endpoint_id}", response_model=EndpointOut)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from leadflow.exceptions import Conflict, NotFound
+from leadflow.kit.pagination import Sort, fetch_page
 from leadflow.models import DeadJob, Job
 from leadflow.models.base import utcnow
 from leadflow.worker import enqueue
@@ -24,6 +25,24 @@ def list_dead(
     if not include_replayed:
         query = query.where(DeadJob.replayed_at.is_(None))
     return session.scalars(query).all()
+
+
+_NEWEST_FIRST = Sort(key="-id", column=DeadJob.id, id_column=DeadJob.id, kind=int)
+
+
+def dead_page(
+    session: Session,
+    *,
+    workspace_id: int,
+    include_replayed: bool,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[DeadJob], str | None]:
+    """A page of a workspace's dead jobs, newest first."""
+    query = select(DeadJob).where(DeadJob.workspace_id == workspace_id)
+    if not include_replayed:
+        query = query.where(DeadJob.replayed_at.is_(None))
+    return fetch_page(session, query, _NEWEST_FIRST, limit=limit, cursor=cursor)
 
 
 def unreplayed(session: Session) -> int:
