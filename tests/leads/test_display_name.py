@@ -41,7 +41,7 @@ def test_a_lead_known_only_by_its_whatsapp_number_is_shown_by_it_everywhere(api,
     card = browser.get("/board").text.split(f'id="name-{lead.id}"')[1]
     assert card.split("</a>")[0].endswith(f">{NUMBER}")
     assert f"<title>{NUMBER}" in browser.get(f"/leads/{lead.id}").text
-    assert f">{NUMBER}</a>" in browser.get("/outbox").text
+    assert f">{NUMBER}</span></a>" in browser.get("/outbox").text
     assert api.get(f"/api/v1/leads/{lead.id}").json()["display_name"] == NUMBER
     export = api.get("/api/v1/exports/leads.csv").text.lstrip("\ufeff")
     (row,) = csv.DictReader(io.StringIO(export))
