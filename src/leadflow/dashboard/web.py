@@ -18,6 +18,7 @@ from leadflow.dashboard import (
     outbox_page,
     settings_page,
     signin,
+    welcome,
 )
 from leadflow.dashboard.pages import (
     STATIC,
@@ -41,6 +42,7 @@ router.include_router(imports_page.router)
 router.include_router(knowledge_page.router)
 router.include_router(api_docs.router)
 router.include_router(account_page.router)
+router.include_router(welcome.router)
 
 
 @router.get("/")
