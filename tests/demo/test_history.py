@@ -93,3 +93,10 @@ def test_init_run_twice_does_not_double_the_demo(session):
     ensure_demo(session, published=False)
     assert messages >= 20
     assert _count(session, Message, demo.id) == messages
+
+
+def test_every_workspace_may_hold_the_demo_s_history(session):
+    first, second = make_workspace(session), make_workspace(session)
+    _fifteen_leads(session, first)
+    _fifteen_leads(session, second)
+    assert ensure_history(session, first.id) == ensure_history(session, second.id) > 0

@@ -100,6 +100,7 @@ def _answer(
     at: datetime,
 ) -> None:  # fmt: skip
     language = language_of(turn["out"])
+    key = f"{PROVIDER}-{conversation.workspace_id}-{asked.provider_message_id}"  # unique everywhere
     decision = {"action": turn["action"], "language": language, "engine": PROVIDER,
                 "reason": turn.get("reason", "")}  # fmt: skip
     session.add(
@@ -111,7 +112,7 @@ def _answer(
             provider_message_id=f"{asked.provider_message_id}-answer",
             status=_OUT_STATUS.get(Channel(conversation.channel), MessageStatus.delivered),
             replying_to_id=asked.id, handed_at=at, provider_sent_at=at, created_at=at,
-            idempotency_key=f"{PROVIDER}-{asked.provider_message_id}", decision=decision,
+            idempotency_key=key, decision=decision,
         )
     )  # fmt: skip
     conversation.last_outbound_at = at
