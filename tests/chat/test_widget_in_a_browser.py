@@ -75,6 +75,8 @@ def test_a_visitor_chats_with_the_agent_from_another_sites_page(
 
     page.goto(f"{site}/homes")
     chat = page.get_by_role("dialog", name="Chat")
+    expect(chat).to_be_hidden()  # until the visitor asks for it
+    page.get_by_role("button", name="Chat with us").click()
     expect(chat).to_be_visible()
     chat.get_by_placeholder("Your name").fill("Mona")
     chat.get_by_placeholder("Email").fill("mona@example.com")
@@ -90,3 +92,55 @@ def test_a_visitor_chats_with_the_agent_from_another_sites_page(
     box = chat.evaluate("box => getComputedStyle(box).position")
     assert box == "fixed"  # drawn as meant, whatever the site's policy
     print(screenshot(page, f"chat_widget_on_another_site{'_strict' if strict else ''}"))
+
+
+def test_the_chat_opens_from_a_launcher_in_the_workspace_s_colour_and_minimises(
+    api, page, live_server, other_site
+):
+    from playwright.sync_api import expect
+
+    api.put("/api/v1/workspace/widget", json={"colour": "#7a1f5c", "language": "en"})
+    token = api.get("/api/v1/workspace").json()["form_token"]
+    site, served = other_site
+    served["page"] = HOMES_PAGE.format(script=f"{live_server}/chat/{token}/widget.js")
+
+    page.goto(f"{site}/homes")
+    launcher = page.get_by_role("button", name="Chat with us")
+    expect(launcher).to_be_visible()
+    assert launcher.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(122, 31, 92)"
+    box = launcher.bounding_box()
+    assert box["x"] > 1000
+    assert box["y"] > 800
+    launcher.click()
+    chat = page.get_by_role("dialog", name="Chat")
+    expect(chat).to_be_visible()
+    chat.get_by_role("button", name="Minimise the chat").click()
+    expect(chat).to_be_hidden()
+    expect(launcher).to_be_visible()
+    page.reload()  # closed it stays closed; opened, it stays open
+    expect(page.get_by_role("dialog", name="Chat")).to_be_hidden()
+
+
+def test_in_arabic_the_chat_sits_bottom_left_and_reads_right_to_left(
+    api, page, live_server, other_site
+):
+    from playwright.sync_api import expect
+
+    api.put("/api/v1/workspace/widget", json={"colour": "#f5d90a", "language": "ar"})
+    token = api.get("/api/v1/workspace").json()["form_token"]
+    site, served = other_site
+    served["page"] = HOMES_PAGE.format(script=f"{live_server}/chat/{token}/widget.js")
+
+    page.goto(f"{site}/homes")
+    launcher = page.get_by_role("button", name="تحدث معنا")
+    expect(launcher).to_be_visible()
+    assert launcher.bounding_box()["x"] < 100  # bottom left
+    assert (
+        launcher.evaluate("b => getComputedStyle(b).color") == "rgb(17, 17, 17)"
+    )  # dark on yellow
+    launcher.click()
+    chat = page.get_by_role("dialog", name="محادثة")
+    expect(chat).to_be_visible()
+    assert chat.get_attribute("dir") == "rtl"
+    expect(chat.get_by_placeholder("اسمك")).to_be_visible()
+    print(screenshot(page, "chat_widget_in_arabic"))

@@ -14,13 +14,21 @@ from fastapi.concurrency import run_in_threadpool
 from sse_starlette import EventSourceResponse
 
 from leadflow.chat import service
-from leadflow.chat.schemas import VISITOR, ChatIn, ChatMessageOut, StartIn, StartOut
+from leadflow.chat.schemas import (
+    VISITOR,
+    ChatIn,
+    ChatLookOut,
+    ChatMessageOut,
+    StartIn,
+    StartOut,
+)
 from leadflow.conversations import repository as conversations
 from leadflow.db import unit_of_work
 from leadflow.intake import service as intake
 from leadflow.kit.client_address import client_address
 from leadflow.models import MessageStatus
 from leadflow.problems import RATE_LIMITED
+from leadflow.workspaces.widget import widget_look
 
 router = APIRouter(prefix="/chat/{form_token}", tags=["web chat"])
 script_router = APIRouter(tags=["web chat"])
@@ -33,6 +41,15 @@ STREAM_SECONDS = 15 * 60  # the browser reconnects by itself after
 def widget(form_token: str) -> Response:
     """The chat's script, for one script tag on the business's site."""
     return Response(WIDGET, media_type="text/javascript", headers={"cache-control": "max-age=300"})
+
+
+@router.get("/look", response_model=ChatLookOut)
+def look(form_token: str, response: Response) -> ChatLookOut:
+    """Public: the chat's brand colour and language, as the workspace chose them."""
+    with unit_of_work(writes=False) as session:
+        chosen = widget_look(intake.form_workspace(session, form_token))
+    response.headers["cache-control"] = "max-age=300"
+    return ChatLookOut(colour=chosen.colour, language=chosen.language)
 
 
 @router.post("/start", response_model=StartOut, responses=RATE_LIMITED)

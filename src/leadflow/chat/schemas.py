@@ -27,3 +27,10 @@ class ChatMessageOut(Schema):
     direction: str
     author: str
     body: str
+
+
+class ChatLookOut(Schema):
+    """How the workspace wants its chat drawn: its brand colour and its language."""
+
+    colour: str
+    language: str

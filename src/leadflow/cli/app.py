@@ -16,6 +16,7 @@ from leadflow import __version__, catalogue
 from leadflow.accounts import service as accounts
 from leadflow.cli import operations
 from leadflow.cli.agent import agent_app
+from leadflow.cli.checklist import show_checklist
 from leadflow.cli.common import WorkspaceOption, err, errors
 from leadflow.cli.knowledge import kb_app
 from leadflow.cli.leads import leads_app
@@ -80,6 +81,7 @@ app.add_typer(connections_app, name="connections")
 app.add_typer(quotas_app, name="quotas")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(agent_app, name="agent")
+app.command("checklist")(show_checklist)
 app.command("migrate")(operations.migrate)
 app.command("backup")(operations.backup)
 app.command("restore")(operations.restore)

@@ -36,6 +36,7 @@ from leadflow.webhooks import service as webhooks
 from leadflow.webhooks.schemas import EndpointCreate
 from leadflow.workspaces import questions
 from leadflow.workspaces import service as workspaces
+from leadflow.workspaces.widget import WIDGET_LANGUAGES, widget_look
 
 router = APIRouter(prefix="/settings")
 ProviderSlug = Annotated[str, Path(max_length=40, pattern=r"^[a-z0-9_-]+$")]
@@ -80,7 +81,8 @@ def _page(
         targets=notifications.targets(workspace), quotas=usage.list_quotas(session, workspace.id),
         metrics=METRICS, periods=PERIODS, vendors=list(VENDORS), dollars=_dollars,
         api_keys=workspaces.api_keys(session, workspace_id=workspace.id),
-        endpoints=webhooks.list_endpoints(session, workspace_id=workspace.id), **shown,
+        endpoints=webhooks.list_endpoints(session, workspace_id=workspace.id),
+        widget=widget_look(workspace), widget_languages=WIDGET_LANGUAGES, **shown,
     )  # fmt: skip
     response.headers.update(NO_STORE)
     return response
@@ -264,6 +266,23 @@ def _day(value: object) -> int:
     if isinstance(value, str) and value.isdigit() and len(value) == 1:
         return int(value)
     return -1  # refused by the service with its own words
+
+
+# The web chat's look
+
+
+@router.post("/widget")
+def change_widget(
+    request: Request, viewer: ViewerDep, session: SessionDep, form: FormDep
+) -> Response:
+    def change() -> Response:
+        workspaces.set_widget_look(
+            session, workspace=viewer.workspace, colour=_text(form, "colour"),
+            language=_text(form, "language"),
+        )  # fmt: skip
+        return redirect("/settings#widget", request)
+
+    return _change(request, viewer, session, change)
 
 
 # The agent's services and qualifying questions

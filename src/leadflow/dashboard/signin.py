@@ -7,13 +7,16 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from leadflow.accounts import repository as accounts_repository
 from leadflow.accounts import service as accounts
 from leadflow.accounts import sessions
+from leadflow.config import get_settings
 from leadflow.dashboard import i18n
 from leadflow.dashboard.pages import ViewerDep, redirect, render
 from leadflow.dashboard.sessions import drop_cookie, keep_cookie
+from leadflow.demo import DemoSignIn, published_sign_in
 from leadflow.dependencies import SessionDep
 from leadflow.exceptions import NotFound, TooManyRequests
 from leadflow.kit.client_address import client_address
@@ -22,8 +25,10 @@ router = APIRouter()
 
 
 @router.get("/signin")
-def signin_page(request: Request, next: str = "/board") -> Response:
-    return render(request, None, "signin.html", next=_local(next), failed=False)
+def signin_page(request: Request, session: SessionDep, next: str = "/board") -> Response:
+    return render(
+        request, None, "signin.html", next=_local(next), failed=False, demo=_demo(session)
+    )
 
 
 @router.post("/signin")
@@ -42,7 +47,7 @@ def signin(
     if user is None:
         return render(
             request, None, "signin.html", status_code=401, next=_local(next), failed=True,
-            email=email,
+            email=email, demo=_demo(session),
         )  # fmt: skip
     workspace = accounts_repository.workspaces_of(session, user.id)[0]
     issued = sessions.open_session(
@@ -98,6 +103,13 @@ def _refused(request: Request, refused: TooManyRequests, *, next: str, email: st
     )  # fmt: skip
     response.headers.update(refused.headers)
     return response
+
+
+def _demo(session: Session) -> DemoSignIn | None:
+    """The demo's published sign-in, on a developer's own machine only."""
+    if get_settings().environment != "development":
+        return None
+    return published_sign_in(session)
 
 
 def _local(url: str) -> str:

@@ -19,6 +19,7 @@ from leadflow.dashboard import (
     settings_page,
     signin,
     stages_page,
+    welcome,
 )
 from leadflow.dashboard.pages import (
     STATIC,
@@ -43,6 +44,7 @@ router.include_router(imports_page.router)
 router.include_router(knowledge_page.router)
 router.include_router(api_docs.router)
 router.include_router(account_page.router)
+router.include_router(welcome.router)
 
 
 @router.get("/")

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from leadflow.accounts import repository as accounts
+from leadflow.demo.history import ensure_history
 from leadflow.identity.drafts import draft_from_fields
 from leadflow.identity.service import intake
 from leadflow.kit.crypto import hash_api_key, new_token, verify_password
@@ -121,9 +122,24 @@ def ensure_demo(session: Session, *, published: bool) -> DemoAccess:
         announce_arrivals(session, workspace.id, outcomes, via="demo")
     _ensure_knowledge(session, workspace.id)
     _ensure_agent_settings(session, workspace)
+    ensure_history(session, workspace.id)
     session.flush()
     api_key = DEMO_API_KEY if published else ""
     return DemoAccess(DEMO_SLUG, DEMO_EMAIL, password, api_key, created)
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    email: str
+    password: str
+
+
+def published_sign_in(session: Session) -> DemoSignIn | None:
+    """The demo's sign-in as the README publishes it, while it still opens the demo."""
+    user = accounts.user_by_email(session, DEMO_EMAIL)
+    if user is None or not verify_password(user.password_hash, DEMO_PASSWORD):
+        return None
+    return DemoSignIn(DEMO_EMAIL, DEMO_PASSWORD)
 
 
 def _ensure_agent_settings(session: Session, workspace: Workspace) -> None:

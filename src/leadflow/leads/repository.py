@@ -230,3 +230,12 @@ def delete_lead(session: Session, lead: Lead) -> None:
     session.execute(delete(Activity).where(Activity.lead_id == lead.id))
     session.execute(delete(MergeRecord).where(MergeRecord.lead_id == lead.id))
     session.delete(lead)
+
+
+def oldest_leads(session: Session, workspace_id: int, *, limit: int) -> list[Lead]:
+    """The workspace's first leads, in the order they were made."""
+    return list(
+        session.scalars(
+            select(Lead).where(Lead.workspace_id == workspace_id).order_by(Lead.id).limit(limit)
+        )
+    )

@@ -2,10 +2,21 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from leadflow.models import ApiKey, Lead, User, Workspace, WorkspaceMember
+from leadflow.models import (
+    ApiKey,
+    Channel,
+    Conversation,
+    ImportJob,
+    KnowledgeDocument,
+    Lead,
+    ProviderConnection,
+    User,
+    Workspace,
+    WorkspaceMember,
+)
 
 
 def workspace_by_slug(session: Session, slug: str) -> Workspace | None:
@@ -57,3 +68,35 @@ def users(session: Session, user_ids: Collection[int]) -> Sequence[User]:
     if not user_ids:
         return []
     return session.scalars(select(User).where(User.id.in_(list(user_ids)))).all()
+
+
+# The first run's checklist: what the workspace has done already.
+
+
+def has_provider_connection(session: Session, workspace_id: int) -> bool:
+    connected = ProviderConnection.workspace_id == workspace_id
+    return _any(session, select(ProviderConnection.id).where(connected))
+
+
+def has_knowledge_document(session: Session, workspace_id: int) -> bool:
+    return _any(
+        session, select(KnowledgeDocument.id).where(KnowledgeDocument.workspace_id == workspace_id)
+    )
+
+
+def has_chat_conversation(session: Session, workspace_id: int) -> bool:
+    on_chat = (Conversation.workspace_id == workspace_id, Conversation.channel == Channel.chat)
+    return _any(session, select(Conversation.id).where(*on_chat))
+
+
+def has_import(session: Session, workspace_id: int) -> bool:
+    return _any(session, select(ImportJob.id).where(ImportJob.workspace_id == workspace_id))
+
+
+def member_count(session: Session, workspace_id: int) -> int:
+    counted = select(func.count()).where(WorkspaceMember.workspace_id == workspace_id)
+    return session.scalar(counted) or 0
+
+
+def _any(session: Session, query: Select[int]) -> bool:
+    return session.scalar(query.limit(1)) is not None

@@ -41,3 +41,29 @@ class AgentSettings(RequestSchema):
 
 class ServiceSuggestions(Schema):
     services: list[str]
+
+
+class ChecklistItemOut(Schema):
+    key: str = Field(description="connect_channel, add_knowledge, embed_widget, import_leads "
+                     "or invite_teammate")  # fmt: skip
+    done: bool
+    link: str = Field(description="the dashboard page where it is done")
+
+
+class ChecklistOut(Schema):
+    items: list[ChecklistItemOut]
+    done: int
+    complete: bool
+    widget_snippet: str = Field(description="the script tag that puts the web chat on a site")
+
+
+class WidgetLookIn(RequestSchema):
+    """The web chat's brand colour and the language it speaks to visitors."""
+
+    colour: str = Field(pattern=r"^#[0-9a-fA-F]{6}$", examples=["#0d6efd"])
+    language: Literal["en", "ar"] = "en"
+
+
+class WidgetLookOut(Schema):
+    colour: str
+    language: str

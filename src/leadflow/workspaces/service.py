@@ -29,6 +29,7 @@ from leadflow.workspaces.questions import (
     SERVICE_LENGTH,
     SLOTS,
 )
+from leadflow.workspaces.widget import COLOUR, WIDGET, WIDGET_LANGUAGES
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
@@ -207,3 +208,16 @@ def add_member(session: Session, *, workspace: Workspace, user: User, role: str 
     if repository.membership(session, workspace.id, user.id) is None:
         session.add(WorkspaceMember(workspace_id=workspace.id, user_id=user.id, role=role))
         session.flush()
+
+
+def set_widget_look(session: Session, *, workspace: Workspace, colour: str, language: str) -> None:
+    """The web chat's brand colour (#rrggbb) and the language it speaks to visitors."""
+    if not COLOUR.fullmatch(colour):
+        raise UnprocessableInput("the chat's colour is written #rrggbb, e.g. #0d6efd")
+    if language not in WIDGET_LANGUAGES:
+        raise UnprocessableInput(f"the chat speaks one of {', '.join(WIDGET_LANGUAGES)}")
+    workspace.settings = {
+        **(workspace.settings or {}),
+        WIDGET: {"colour": colour.lower(), "language": language},
+    }
+    session.flush()
