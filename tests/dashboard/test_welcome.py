@@ -28,7 +28,7 @@ def test_the_board_fetches_the_checklist_which_shows_each_step(client, workspace
 
 def test_a_step_done_is_ticked_on_the_board(api, client):
     make_knowledge_base(api)
-    kb = api.get("/api/v1/knowledge/bases").json()[0]["id"]
+    kb = api.get("/api/v1/knowledge/bases").json()["items"][0]["id"]
     api.post(f"/api/v1/knowledge/bases/{kb}/faqs", json={"question": "Q?", "answer": "A."})
     browser = Browser(client, make_person(api.workspace))
     panel = browser.get("/welcome/panel").text

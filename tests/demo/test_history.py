@@ -65,6 +65,10 @@ def test_hand_offs_wait_for_a_person_and_some_deals_are_won_or_lost(session):
     outcomes = session.scalars(select(Lead.outcome).where(
         Lead.workspace_id == workspace.id, Lead.outcome.is_not(None))).all()  # fmt: skip
     assert set(outcomes) == {"won", "lost"}
+    deals = session.execute(select(Lead.sales_stage, Lead.outcome).where(
+        Lead.workspace_id == workspace.id, Lead.first_response_at.is_not(None))).all()  # fmt: skip
+    assert all(stage == outcome for stage, outcome in deals if outcome)  # the board agrees
+    assert {stage for stage, _ in deals} == {"contacted", "qualified", "won", "lost"}
 
 
 def test_it_is_written_in_the_last_30_days_once_and_queues_nothing(session):

@@ -19,17 +19,17 @@ URL = "/api/v1/workspace/checklist"
 
 
 def _done(api) -> dict[str, bool]:
-    return {item["key"]: item["done"] for item in api.get(URL).json()["items"]}
+    return {item["key"]: item["done"] for item in api.get(URL).json()["steps"]}
 
 
 def test_a_new_workspace_has_five_steps_to_do_each_linking_to_its_page(api):
     shown = api.get(URL).json()
-    assert [i["key"] for i in shown["items"]] == [
+    assert [i["key"] for i in shown["steps"]] == [
         "connect_channel", "add_knowledge", "embed_widget", "import_leads", "invite_teammate"
     ]  # fmt: skip
-    assert not any(i["done"] for i in shown["items"])
+    assert not any(i["done"] for i in shown["steps"])
     assert (shown["done"], shown["complete"]) == (0, False)
-    assert [i["link"] for i in shown["items"]] == [
+    assert [i["link"] for i in shown["steps"]] == [
         "/settings#providers", "/knowledge", "/welcome#widget", "/imports", "/welcome#teammate"
     ]  # fmt: skip
 

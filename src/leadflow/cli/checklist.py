@@ -27,8 +27,8 @@ def show_checklist(workspace: WorkspaceOption = "demo") -> None:
         target = workspaces.get_workspace(session, workspace)
         steps = checklist(session, target)
         snippet = widget_snippet(target, base_url=base_url)
-    for item in steps.items:
+    for item in steps.steps:
         mark = "[x]" if item.done else "[ ]"
         typer.echo(f"{mark} {STEP_NAMES[item.key]:<24} {base_url}{item.link}")
-    typer.echo(f"{steps.done} of {len(steps.items)} done")
+    typer.echo(f"{steps.done} of {len(steps.steps)} done")
     typer.echo(f"chat widget: {snippet}")

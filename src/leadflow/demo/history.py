@@ -75,6 +75,17 @@ def _write(session: Session, lead: Lead, number: int, told: dict[str, Any], now:
     lead.first_response_at = first_answer
     lead.first_response_ms = told["turns"][0]["seconds"] * 1000
     lead.outcome = told.get("outcome")
+    lead.sales_stage = lead.outcome or _stage_reached(told)
+    lead.sales_stage_changed_at = at
+
+
+def _stage_reached(told: dict[str, Any]) -> str:
+    """Where an open deal stands after its conversation: times offered is a meeting in the
+    making, two answers a qualified lead, one a lead contacted."""
+    actions = [turn["action"] for turn in told["turns"]]
+    if "offer_times" in actions:
+        return "meeting"
+    return "qualified" if len(actions) > 1 and "handoff" not in actions else "contacted"
 
 
 def _message(

@@ -23,16 +23,16 @@ class ChecklistItem:
 
 @dataclass(frozen=True)
 class Checklist:
-    items: list[ChecklistItem]
+    steps: list[ChecklistItem]
     dismissed: bool
 
     @property
     def done(self) -> int:
-        return sum(item.done for item in self.items)
+        return sum(item.done for item in self.steps)
 
     @property
     def complete(self) -> bool:
-        return self.done == len(self.items)
+        return self.done == len(self.steps)
 
 
 _Fact = Callable[[Session, int], bool]
@@ -50,8 +50,8 @@ def checklist(session: Session, workspace: Workspace, *, user_id: int | None = N
     """Each step ticked from the workspace's own rows: a provider connected, a knowledge
     document, a conversation on the web chat, an import, a second member. ``dismissed`` says
     whether ``user_id`` has put it away."""
-    items = [ChecklistItem(key, fact(session, workspace.id), link) for key, fact, link in _STEPS]
-    return Checklist(items=items, dismissed=user_id in dismissed_by(workspace))
+    steps = [ChecklistItem(key, fact(session, workspace.id), link) for key, fact, link in _STEPS]
+    return Checklist(steps=steps, dismissed=user_id in dismissed_by(workspace))
 
 
 def dismissed_by(workspace: Workspace) -> list[int]:

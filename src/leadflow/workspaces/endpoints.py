@@ -61,7 +61,7 @@ def first_run_checklist(
     """The first run's steps, each ticked from what the workspace has done, and the chat's tag."""
     steps = checklist(session, workspace)
     return ChecklistOut(
-        items=[ChecklistItemOut.model_validate(item) for item in steps.items],
+        steps=[ChecklistItemOut.model_validate(item) for item in steps.steps],
         done=steps.done, complete=steps.complete,
         widget_snippet=widget_snippet(workspace, base_url=public_base(request)),
     )  # fmt: skip

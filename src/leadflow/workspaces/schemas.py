@@ -51,7 +51,7 @@ class ChecklistItemOut(Schema):
 
 
 class ChecklistOut(Schema):
-    items: list[ChecklistItemOut]
+    steps: list[ChecklistItemOut]
     done: int
     complete: bool
     widget_snippet: str = Field(description="the script tag that puts the web chat on a site")
