@@ -17,8 +17,8 @@ from leadflow.conversations.schemas import (
 )
 from leadflow.dependencies import SessionDep, WorkspaceDep
 from leadflow.exceptions import NotFound
-from leadflow.kit.pagination import Page
-from leadflow.kit.schemas import NO_NUL, IdPath, IdQuery
+from leadflow.kit.pagination import CursorQuery, Page, PageLimit
+from leadflow.kit.schemas import IdPath, IdQuery
 from leadflow.leads.naming import display_name
 from leadflow.leads.service import get_lead
 from leadflow.models import Channel, Conversation, HandledBy
@@ -43,8 +43,8 @@ def list_inbox(
     needs_person: bool | None = None,
     handled_by: HandledBy | None = None,
     channel: Channel | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=500, pattern=NO_NUL)] = None,
+    limit: PageLimit = 50,
+    cursor: CursorQuery = None,
 ) -> Page[InboxItemOut]:
     """The workspace's conversations, filtered; with needs_person=true, oldest waiting first."""
     chosen = InboxFilter(
