@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -10,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from leadflow.identity.drafts import draft_from_fields
 from leadflow.identity.service import intake
-from leadflow.models import Lead, Workspace
+from leadflow.models import Conversation, Lead, Message, Workspace
+from leadflow.models.base import utcnow
 from leadflow.workspaces.service import create_api_key, create_workspace
 
 _numbers = itertools.count(1)
@@ -42,6 +44,44 @@ def make_lead(session: Session, workspace: Workspace, **fields: str) -> Lead:
     lead = session.get(Lead, outcome.lead_id)
     assert lead is not None
     return lead
+
+
+def make_conversation(
+    session: Session,
+    lead: Lead,
+    *said: tuple[str, str, float],
+    channel: str = "sms",
+    handled_by: str = "agent",
+    taken_over_by: int | None = None,
+) -> Conversation:
+    """A conversation of the lead with its messages, each ``(direction, body, minutes_ago)``;
+    its last message in and out are set from them as receiving and queueing set them. A
+    conversation "taken" by a person (``handled_by="person"`` with ``taken_over_by``) was
+    taken over; without it, the agent handed it off."""
+    now = utcnow()
+    conversation = Conversation(
+        workspace_id=lead.workspace_id, lead_id=lead.id, channel=channel,
+        address=f"{channel}:{lead.id}", handled_by=handled_by, taken_over_by=taken_over_by,
+        taken_over_at=now if taken_over_by else None,
+    )  # fmt: skip
+    session.add(conversation)
+    session.flush()
+    for direction, body, minutes_ago in said:
+        at = now - timedelta(minutes=minutes_ago)
+        session.add(
+            Message(
+                workspace_id=lead.workspace_id, conversation_id=conversation.id, lead_id=lead.id,
+                direction=direction, author="lead" if direction == "in" else "agent",
+                channel=channel, body=body, status="received" if direction == "in" else "kept",
+                provider="tests", created_at=at,
+            )
+        )  # fmt: skip
+        if direction == "in":
+            conversation.last_inbound_at = max(conversation.last_inbound_at or at, at)
+        else:
+            conversation.last_outbound_at = max(conversation.last_outbound_at or at, at)
+    session.commit()
+    return conversation
 
 
 class Api:

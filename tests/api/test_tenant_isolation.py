@@ -51,6 +51,8 @@ VALID_BODIES = {
     "/api/v1/leads/{lead_id}/activities": {"kind": "reply"},
     "/api/v1/leads/{lead_id}/outcome": {"outcome": "won"},
     "/api/v1/leads/{lead_id}/sales-stage": {"stage": "won"},
+    "/api/v1/leads/{lead_id}/notes": {"text": "hijacked"},
+    "/api/v1/leads/{lead_id}/calls": {"outcome": "connected"},
     "/api/v1/scoring/rules/{rule_id}": RULE,
     "/api/v1/knowledge/bases/{kb_id}/faqs": {"question": "hijacked?", "answer": "yes"},
     "/api/v1/knowledge/bases/{kb_id}/faqs/bulk": {"faqs": [{"question": "q", "answer": "a"}]},

@@ -18,6 +18,7 @@ from leadflow.cli import operations
 from leadflow.cli.agent import agent_app
 from leadflow.cli.checklist import show_checklist
 from leadflow.cli.common import WorkspaceOption, err, errors
+from leadflow.cli.conversations import waiting
 from leadflow.cli.knowledge import kb_app
 from leadflow.cli.leads import leads_app
 from leadflow.cli.providers import alerts_app, connections_app, quotas_app
@@ -83,6 +84,7 @@ app.add_typer(alerts_app, name="alerts")
 app.add_typer(agent_app, name="agent")
 app.command("checklist")(show_checklist)
 app.command("migrate")(operations.migrate)
+app.command("conversations")(waiting)
 app.command("backup")(operations.backup)
 app.command("restore")(operations.restore)
 

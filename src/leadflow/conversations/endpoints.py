@@ -7,17 +7,21 @@ from fastapi import APIRouter, Query
 
 from leadflow.analytics import service as analytics
 from leadflow.conversations import repository, service
+from leadflow.conversations.repository import InboxFilter
 from leadflow.conversations.schemas import (
     ConversationOut,
+    InboxItemOut,
     MessageOut,
     ReplyIn,
     SpeedToLeadOut,
 )
 from leadflow.dependencies import SessionDep, WorkspaceDep
 from leadflow.exceptions import NotFound
+from leadflow.kit.pagination import CursorQuery, Page, PageLimit
 from leadflow.kit.schemas import IdPath, IdQuery
+from leadflow.leads.naming import display_name
 from leadflow.leads.service import get_lead
-from leadflow.models import Conversation
+from leadflow.models import Channel, Conversation, HandledBy
 
 router = APIRouter(tags=["conversations"])
 
@@ -30,6 +34,35 @@ def list_conversations(
     get_lead(session, workspace_id=workspace.id, lead_id=lead_id)
     rows = repository.conversations_of(session, workspace.id, lead_id)
     return [ConversationOut.model_validate(c) for c in rows]
+
+
+@router.get("/conversations", response_model=Page[InboxItemOut])
+def list_inbox(
+    session: SessionDep,
+    workspace: WorkspaceDep,
+    needs_person: bool | None = None,
+    handled_by: HandledBy | None = None,
+    channel: Channel | None = None,
+    limit: PageLimit = 50,
+    cursor: CursorQuery = None,
+) -> Page[InboxItemOut]:
+    """The workspace's conversations, filtered; with needs_person=true, oldest waiting first."""
+    chosen = InboxFilter(
+        needs_person=needs_person, handled_by=handled_by or "", channel=channel or ""
+    )
+    entries, next_cursor = service.inbox(
+        session, workspace_id=workspace.id, chosen=chosen, cursor=cursor, limit=limit
+    )
+    items = [
+        InboxItemOut(
+            conversation=ConversationOut.model_validate(entry.conversation),
+            lead_id=entry.lead.id, lead_name=display_name(entry.lead),
+            last_message=entry.last_text, needs_person=entry.needs_person,
+            waiting_since=entry.waiting_since, handoff_reason=entry.handoff_reason,
+        )
+        for entry in entries
+    ]  # fmt: skip
+    return Page[InboxItemOut](items=items, next_cursor=next_cursor)
 
 
 @router.get("/conversations/{conversation_id}/messages", response_model=list[MessageOut])

@@ -22,6 +22,18 @@ class ConversationOut(Schema):
     created_at: datetime
 
 
+class InboxItemOut(Schema):
+    """A conversation as the inbox lists it."""
+
+    conversation: ConversationOut
+    lead_id: int
+    lead_name: str
+    last_message: str | None = Field(description="the text of its latest message, in or out")
+    needs_person: bool = Field(description="handed off by the agent, or the lead waits on a person")
+    waiting_since: datetime | None = Field(description="the lead's message that waits, if any")
+    handoff_reason: str | None = Field(description="why the agent handed it to a person")
+
+
 class MessageOut(Schema):
     id: int
     conversation_id: int

@@ -256,6 +256,7 @@ def take_over(session: Session, conversation: Conversation, user_id: int | None)
 
 def release(session: Session, conversation: Conversation) -> None:
     conversation.handled_by, conversation.taken_over_by = HandledBy.agent, None
+    conversation.taken_over_at = None  # a later hand-off waits for a person again
     record(session, conversation.workspace_id, "conversation.released",
            lead_id=conversation.lead_id, conversation_id=conversation.id)  # fmt: skip
 
@@ -263,7 +264,59 @@ def release(session: Session, conversation: Conversation) -> None:
 def reply_as_person(
     session: Session, conversation: Conversation, body: str, *, user_id: int | None
 ) -> Message:
-    """A person's message to the lead, if the send policy lets it go (else Conflict, why)."""
-    return queue_outgoing(
+    """A person's message to the lead, if the send policy lets it go (else Conflict, why). A
+    person answering a conversation the agent handed off takes it."""
+    message = queue_outgoing(
         session, conversation, body, author=MessageAuthor.person, author_user_id=user_id
     )
+    if is_handed_off(conversation):
+        take_over(session, conversation, user_id)
+    return message
+
+
+def is_handed_off(conversation: Conversation) -> bool:
+    """The agent handed the conversation to a person and nobody has taken it yet."""
+    return conversation.handled_by == HandledBy.person and conversation.taken_over_at is None
+
+
+# Who is waiting on a person
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """A conversation as the inbox lists it."""
+
+    conversation: Conversation
+    lead: Lead
+    last_text: str | None
+    needs_person: bool
+    handoff_reason: str | None
+
+    @property
+    def waiting_since(self) -> datetime | None:
+        """The lead's last message, while it waits on a person."""
+        return self.conversation.last_inbound_at if self.needs_person else None
+
+
+def inbox(
+    session: Session,
+    *,
+    workspace_id: int,
+    chosen: repository.InboxFilter,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> tuple[list[InboxEntry], str | None]:
+    """The workspace's conversations as ``chosen``, each with why the agent handed it off
+    (while a person handles it); those waiting on a person come oldest waiting first."""
+    rows, next_cursor = repository.inbox(
+        session, workspace_id, chosen, now=utcnow(), cursor=cursor, limit=limit
+    )
+    reasons = repository.handoff_reasons(session, workspace_id, [row[1].id for row in rows])
+    entries = [
+        InboxEntry(
+            conversation, lead, last_text, bool(waiting),
+            reasons.get(conversation.id) if conversation.handled_by == HandledBy.person else None,
+        )
+        for conversation, lead, last_text, waiting in rows
+    ]  # fmt: skip
+    return entries, next_cursor

@@ -71,6 +71,13 @@ def ago_text(moment: datetime, now: datetime, language: str) -> str:
     return format_timedelta(-gone, add_direction=True, threshold=1, locale=babel_locale(language))
 
 
+def length_text(seconds: Number, language: str) -> str:
+    """How long something lasted, to the nearest unit: "4 minutes", "4 دقائق"."""
+    return format_timedelta(
+        timedelta(seconds=float(seconds)), threshold=1, locale=babel_locale(language)
+    )
+
+
 def number_text(value: Number, language: str, *, digits: int | None = None) -> str:
     """A number grouped as the language groups it; with ``digits``, to exactly that many."""
     if digits is None:
@@ -145,6 +152,11 @@ def since(context: Context, value: datetime | None, now: datetime | None = None)
 
 
 @pass_context
+def lasted(context: Context, seconds: Number | None) -> str:
+    return "—" if seconds is None else length_text(seconds, _language(context))
+
+
+@pass_context
 def number(context: Context, value: Number | None, digits: int | None = None) -> str:
     return "—" if value is None else number_text(value, _language(context), digits=digits)
 
@@ -174,7 +186,7 @@ def points(value: int) -> Markup:
 
 FILTERS: dict[str, Any] = {
     "when": when, "day": day, "since": since, "number": number, "money": money,
-    "percent": percent,
+    "percent": percent, "lasted": lasted,
     "ltr": isolated, "points": points,
 }  # fmt: skip
 

@@ -1,6 +1,6 @@
-"""A person's edits on the lead's page: its consent, and their word on its qualification (each
-field shown with the source it stands on). The leads domain makes the change, as it does for
-the API."""
+"""A person's edits on the lead's page: its consent, their word on its qualification (each
+field shown with the source it stands on), its owner, and the notes and calls they add to its
+timeline. The leads domain makes the change, as it does for the API."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from leadflow.dashboard.lead_page import actor_of, find_lead, show_page
+from leadflow.dashboard.lead_page import actor_of, find_lead, row_id, show_page
 from leadflow.dashboard.pages import ViewerDep, not_found, redirect
 from leadflow.dependencies import SessionDep
 from leadflow.exceptions import LeadflowError
 from leadflow.leads import service as leads
-from leadflow.leads.schemas import LeadUpdate, QualificationEdit
+from leadflow.leads.schemas import CallIn, LeadUpdate, NoteIn, QualificationEdit
 from leadflow.models import ConsentStatus, Lead
 
 router = APIRouter()
@@ -65,6 +65,74 @@ async def edit_qualification(
         return show_page(request, viewer, session, lead, status_code=422,
                          notice=viewer.t("lead.qualification_invalid"))  # fmt: skip
     return _edited(request, viewer, session, lead, LeadUpdate(qualification=edit))
+
+
+@router.post("/leads/{lead_id}/owner")
+def assign_owner(
+    lead_id: str,
+    request: Request,
+    viewer: ViewerDep,
+    session: SessionDep,
+    owner_id: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """Gives the lead to a person of the workspace (none, when left blank)."""
+    lead = find_lead(session, viewer, lead_id)
+    if lead is None:
+        return not_found(request, viewer, viewer.t("lead.not_found"))
+    owner = row_id(owner_id) if owner_id else None
+    if owner_id and owner is None:
+        return show_page(request, viewer, session, lead, status_code=422,
+                         notice=viewer.t("lead.owner_invalid"))  # fmt: skip
+    return _edited(request, viewer, session, lead, LeadUpdate(owner_id=owner))
+
+
+@router.post("/leads/{lead_id}/notes")
+def add_note(
+    lead_id: str,
+    request: Request,
+    viewer: ViewerDep,
+    session: SessionDep,
+    text: Annotated[str, Form(max_length=10_000)] = "",
+) -> Response:
+    """Adds the person's note to the lead's timeline."""
+    lead = find_lead(session, viewer, lead_id)
+    if lead is None:
+        return not_found(request, viewer, viewer.t("lead.not_found"))
+    try:
+        note = NoteIn(text=text.strip())
+    except ValidationError:
+        return show_page(request, viewer, session, lead, status_code=422,
+                         notice=viewer.t("lead.note_invalid"))  # fmt: skip
+    leads.add_note(session, workspace_id=lead.workspace_id, lead_id=lead.id, text=note.text,
+                   actor=actor_of(viewer))  # fmt: skip
+    return redirect(f"/leads/{lead.id}#timeline-heading", request)
+
+
+@router.post("/leads/{lead_id}/calls")
+def log_call(
+    lead_id: str,
+    request: Request,
+    viewer: ViewerDep,
+    session: SessionDep,
+    outcome: Annotated[str, Form(max_length=20)] = "",
+    notes: Annotated[str, Form(max_length=10_000)] = "",
+    minutes: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Logs the person's call to the lead on its timeline: how it went, notes, minutes."""
+    lead = find_lead(session, viewer, lead_id)
+    if lead is None:
+        return not_found(request, viewer, viewer.t("lead.not_found"))
+    try:
+        seconds = round(float(minutes) * 60) if minutes.strip() else None
+        call = CallIn(outcome=outcome, notes=notes.strip(), duration_seconds=seconds)
+    except (ValidationError, ValueError, OverflowError):
+        return show_page(request, viewer, session, lead, status_code=422,
+                         notice=viewer.t("lead.call_invalid"))  # fmt: skip
+    leads.log_call(
+        session, workspace_id=lead.workspace_id, lead_id=lead.id, outcome=call.outcome,
+        notes=call.notes, duration_seconds=call.duration_seconds, actor=actor_of(viewer),
+    )  # fmt: skip
+    return redirect(f"/leads/{lead.id}#timeline-heading", request)
 
 
 def said_in(form: Mapping[str, Any]) -> dict[str, Any]:

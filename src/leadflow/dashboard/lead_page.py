@@ -32,7 +32,15 @@ from leadflow.knowledge import repository as knowledge
 from leadflow.leads import repository as leads
 from leadflow.leads import service as lead_service
 from leadflow.leads.qualification import FIELDS, Claim, QualificationSource, winners
-from leadflow.models import ConsentStatus, Conversation, Lead, MergeRecord, Message, User
+from leadflow.models import (
+    CallOutcome,
+    ConsentStatus,
+    Conversation,
+    Lead,
+    MergeRecord,
+    Message,
+    User,
+)
 from leadflow.scoring import repository as scoring
 from leadflow.workspaces import repository as workspaces
 
@@ -122,7 +130,8 @@ def show_page(
         lead=lead, owner=owner, history=scoring.score_history(session, lead.workspace_id, lead.id),
         qualification=qualification_rows(lead), consents=list(ConsentStatus),
         threads=_threads(session, lead), notice=notice, draft=draft,
-        drawn_at=drawn_at,
+        drawn_at=drawn_at, members=workspaces.members(session, lead.workspace_id),
+        outcomes=list(CallOutcome),
         **_timeline(session, lead, None),
     )  # fmt: skip
 
@@ -218,7 +227,7 @@ def take_over(
     if found is None:
         return not_found(request, viewer, viewer.t("lead.not_found"))
     lead, conversation = found
-    if conversation.handled_by != "person":
+    if conversation.handled_by != "person" or conversation_service.is_handed_off(conversation):
         conversation_service.take_over(session, conversation, viewer.user.id)
     return _after_change(request, viewer, session, lead, conversation)
 

@@ -11,6 +11,7 @@ from leadflow.dashboard import (
     analytics_page,
     api_docs,
     board,
+    conversations_page,
     imports_page,
     knowledge_page,
     lead_edits,
@@ -37,6 +38,7 @@ router.include_router(board.router)
 router.include_router(lead_page.router)
 router.include_router(lead_edits.router)
 router.include_router(outbox_page.router)
+router.include_router(conversations_page.router)
 router.include_router(analytics_page.router)
 router.include_router(stages_page.router)
 router.include_router(settings_page.router)

@@ -16,12 +16,14 @@ from leadflow.leads import repository, service
 from leadflow.leads.repository import LeadFilters
 from leadflow.leads.schemas import (
     ActivityOut,
+    CallIn,
     IntakeOut,
     LeadCreate,
     LeadOut,
     LeadSortKey,
     LeadUpdate,
     MergeOut,
+    NoteIn,
 )
 from leadflow.models import ConsentStatus, LeadStage, Workspace
 
@@ -179,6 +181,29 @@ def lead_activities(
     return Page[ActivityOut](
         items=[ActivityOut.model_validate(r) for r in rows], next_cursor=next_cursor
     )
+
+
+@router.post("/leads/{lead_id}/notes", response_model=ActivityOut, status_code=201)
+def add_note(
+    lead_id: IdPath, payload: NoteIn, session: SessionDep, workspace: WorkspaceDep
+) -> ActivityOut:
+    """Add a note to the lead's timeline."""
+    entry = service.add_note(
+        session, workspace_id=workspace.id, lead_id=lead_id, text=payload.text, actor=API_ACTOR
+    )
+    return ActivityOut.model_validate(entry)
+
+
+@router.post("/leads/{lead_id}/calls", response_model=ActivityOut, status_code=201)
+def log_call(
+    lead_id: IdPath, payload: CallIn, session: SessionDep, workspace: WorkspaceDep
+) -> ActivityOut:
+    """Log a call made to the lead: its outcome, notes and duration, on the timeline."""
+    entry = service.log_call(
+        session, workspace_id=workspace.id, lead_id=lead_id, outcome=payload.outcome,
+        notes=payload.notes, duration_seconds=payload.duration_seconds, actor=API_ACTOR,
+    )  # fmt: skip
+    return ActivityOut.model_validate(entry)
 
 
 @router.get("/leads/{lead_id}/merges", response_model=Page[MergeOut])

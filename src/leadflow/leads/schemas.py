@@ -6,10 +6,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, computed_field, field_validator
 
-from leadflow.kit.schemas import RequestSchema, RowId, Schema
+from leadflow.kit.schemas import NO_NUL, RequestSchema, RowId, Schema
 from leadflow.leads.naming import display_name
 from leadflow.leads.qualification import Authority, Budget, Need, Timeline, Urgency, sources
-from leadflow.models import ConsentStatus, LeadStage
+from leadflow.models import CallOutcome, ConsentStatus, LeadStage
 
 Text = Annotated[str, Field(max_length=500)]
 CustomValue = str | int | float | bool | None
@@ -236,6 +236,16 @@ class ActivityOut(Schema):
     actor: str
     occurred_at: datetime
     data: dict[str, Any]
+
+
+class NoteIn(RequestSchema):
+    text: str = Field(min_length=1, max_length=5000, pattern=NO_NUL)
+
+
+class CallIn(RequestSchema):
+    outcome: CallOutcome
+    notes: str = Field(default="", max_length=5000, pattern=NO_NUL)
+    duration_seconds: int | None = Field(default=None, ge=0, le=86_400)
 
 
 class MergeOut(Schema):

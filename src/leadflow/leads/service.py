@@ -17,8 +17,16 @@ from leadflow.identity.service import IntakeOutcome
 from leadflow.leads import qualification, repository
 from leadflow.leads.qualification import QualificationSource
 from leadflow.leads.schemas import LeadFields, LeadUpdate, QualificationEdit
-from leadflow.models import Activity, ConsentStatus, Lead, MergeRecord, Workspace
-from leadflow.workspaces.repository import membership
+from leadflow.models import (
+    Activity,
+    CallOutcome,
+    ConsentStatus,
+    Lead,
+    MergeRecord,
+    User,
+    Workspace,
+)
+from leadflow.workspaces.repository import members, membership
 
 # Lead columns an edit can set, by the name the API uses for them.
 _EDITABLE = {
@@ -136,6 +144,17 @@ def _check_owner(session: Session, workspace_id: int, user_id: int) -> None:
         )
 
 
+def member_by_email(session: Session, workspace_id: int, email: str) -> User:
+    """The person of the workspace with this email address (a lead's owner named by it)."""
+    wanted = email.strip().casefold()
+    found = next((u for u in members(session, workspace_id) if u.email.casefold() == wanted), None)
+    if found is None:
+        raise UnprocessableInput(
+            f"{email} is not a person of this workspace", errors={"owner": "not a member"}
+        )
+    return found
+
+
 def _apply_draft(
     session: Session, workspace_id: int, lead: Lead, draft: LeadDraft, sent: set[str]
 ) -> None:
@@ -184,6 +203,42 @@ def _announce_update(session: Session, lead: Lead, kind: str, changed: dict[str,
         record(session, lead.workspace_id, kind, lead_id=lead.id, stage=stage, previous=previous)
     else:
         record(session, lead.workspace_id, kind, lead_id=lead.id, fields=sorted(changed))
+
+
+def add_note(
+    session: Session, *, workspace_id: int, lead_id: int, text: str, actor: str
+) -> Activity:
+    """A person's note on the lead's timeline."""
+    lead = get_lead(session, workspace_id=workspace_id, lead_id=lead_id)
+    return _on_timeline(session, lead, "lead.note_added", actor, {"text": text})
+
+
+def log_call(
+    session: Session,
+    *,
+    workspace_id: int,
+    lead_id: int,
+    outcome: CallOutcome,
+    notes: str = "",
+    duration_seconds: int | None = None,
+    actor: str,
+) -> Activity:
+    """A call a person made to the lead: how it went, their notes and how long it took."""
+    lead = get_lead(session, workspace_id=workspace_id, lead_id=lead_id)
+    data = {"outcome": str(outcome), "notes": notes, "duration_seconds": duration_seconds}
+    return _on_timeline(session, lead, "lead.call_logged", actor, data)
+
+
+def _on_timeline(
+    session: Session, lead: Lead, kind: str, actor: str, data: dict[str, Any]
+) -> Activity:
+    entry = Activity(
+        workspace_id=lead.workspace_id, lead_id=lead.id, kind=kind, actor=actor, data=data
+    )
+    session.add(entry)
+    session.flush()
+    record(session, lead.workspace_id, kind, lead_id=lead.id, activity_id=entry.id, actor=actor)
+    return entry
 
 
 def timeline(

@@ -1,6 +1,6 @@
 """Every table, one module each. Importing this package registers them all on Base.metadata."""
 
-from leadflow.models.activity import Activity
+from leadflow.models.activity import Activity, CallOutcome
 from leadflow.models.api_key import ApiKey
 from leadflow.models.base import Base
 from leadflow.models.company import Company
@@ -36,6 +36,7 @@ __all__ = [
     "Activity",
     "ApiKey",
     "Base",
+    "CallOutcome",
     "Channel",
     "Company",
     "ConsentStatus",

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadflow.models.base import Base, IdType, RecordMixin, utcnow
+
+
+class CallOutcome(StrEnum):
+    """How a call a person logged went."""
+
+    connected = "connected"
+    no_answer = "no_answer"
+    voicemail = "voicemail"
+    wrong_number = "wrong_number"
 
 
 class Activity(RecordMixin, Base):
