@@ -19,7 +19,7 @@ from leadflow.db import get_sessionmaker, unit_of_work
 from leadflow.models import Activity, Event, Lead, User, Workspace
 from leadflow.sales import service as sales
 from leadflow.sales.service import StageEdit
-from tests.builders import make_api_key, make_lead, make_workspace, unique
+from tests.builders import make_api_key, make_conversation, make_lead, make_workspace, unique
 from tests.dashboard.support import PASSWORD, Browser, csrf_of, make_person
 
 
@@ -349,3 +349,23 @@ def test_in_arabic_a_card_shows_its_tier_and_how_long_ago_in_arabic(client, sess
     assert "ساخن · 87" in text
     assert "قبل ساعتين" in text
     assert "HOT" not in text
+
+
+def test_a_lead_whose_conversation_waits_on_a_person_is_marked_on_its_card(
+    client, session, workspace
+):
+    waiting = board_lead(session, workspace, stage="completed")
+    answered = board_lead(session, workspace, stage="completed")
+    with unit_of_work() as writer:
+        make_conversation(writer, writer.get(Lead, waiting.id), ("in", "call me please", 5),
+                          handled_by="person")  # fmt: skip
+        make_conversation(
+            writer, writer.get(Lead, answered.id), ("in", "hi", 5), ("out", "hello", 4)
+        )
+    browser = Browser(client, make_person(workspace))
+    page = browser.get("/board").text
+    assert "Needs a person" in _card(page, waiting.id).text()  # type: ignore[union-attr]
+    assert "Needs a person" not in _card(page, answered.id).text()  # type: ignore[union-attr]
+    browser.post("/language", data={"language": "ar"})
+    arabic = browser.get("/board").text
+    assert "بحاجة إلى موظف" in _card(arabic, waiting.id).text()  # type: ignore[union-attr]

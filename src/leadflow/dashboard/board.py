@@ -46,6 +46,7 @@ TIERS = ("HOT", "WARM", "COLD")
 SORT = "-updated_at"
 _PIPELINE_EVENTS = frozenset({"lead.progress", "lead.stage_changed"})
 PIPELINE_STAGES = frozenset(LeadStage)
+_CARD_MESSAGES = frozenset({"message.received", "message.sent"})
 # A live event older than this when the stream reads it means the stream is behind.
 BEHIND_SECONDS = 3.0
 # Channels (and ways in) the board has words for; any other is shown as it is stored.
@@ -107,12 +108,14 @@ class Card:
     step: str | None
     progress: int
     error: str | None
+    needs_person: bool = False  # a conversation of the lead's waits on a person
 
     @classmethod
-    def of(cls, lead: Lead, channel: str | None) -> Card:
+    def of(cls, lead: Lead, channel: str | None, needs_person: bool = False) -> Card:
         return cls(
             lead=lead, channel=channel, stage=lead.stage, step=lead.pipeline_step,
             progress=lead.pipeline_progress, error=lead.pipeline_error,
+            needs_person=needs_person,
         )  # fmt: skip
 
     def as_of(self, pipeline: Mapping[str, Any] | None) -> Card:
@@ -196,11 +199,10 @@ def board(request: Request, viewer: ViewerDep, session: SessionDep) -> Response:
         key: _page(session, workspace_id, filters, key, None)
         for key in columns_of(viewer.workspace)
     }
-    channels = _channels(
-        session, workspace_id, [c.lead for cards, _ in pages.values() for c in cards]
-    )
+    shown = [c.lead for cards, _ in pages.values() for c in cards]
+    channels, waiting = _channels(session, workspace_id, shown), _waiting(session, shown)
     columns = [
-        _column(key, counts.get(key, 0), cards, more, channels)
+        _column(key, counts.get(key, 0), cards, more, channels, waiting)
         for key, (cards, more) in pages.items()
     ]
     template = "board/columns.html" if _wants_columns(request) else "board/index.html"
@@ -236,10 +238,22 @@ def _page(
 
 
 def _column(
-    stage: str, count: int, cards: list[Card], more: str | None, channels: dict[int, str]
-) -> dict[str, Any]:
-    with_channels = [replace(card, channel=channels.get(card.lead.id)) for card in cards]
-    return {"stage": stage, "count": count, "cards": with_channels, "more": more}
+    stage: str, count: int, cards: list[Card], more: str | None, channels: dict[int, str],
+    waiting: set[int],
+) -> dict[str, Any]:  # fmt: skip
+    drawn = [
+        replace(card, channel=channels.get(card.lead.id), needs_person=card.lead.id in waiting)
+        for card in cards
+    ]
+    return {"stage": stage, "count": count, "cards": drawn, "more": more}
+
+
+def _waiting(session: Session, leads: list[Lead]) -> set[int]:
+    if not leads:
+        return set()
+    return conversations.waiting_lead_ids(
+        session, leads[0].workspace_id, [lead.id for lead in leads]
+    )
 
 
 def _channels(session: Session, workspace_id: int, leads: list[Lead]) -> dict[int, str]:
@@ -264,8 +278,9 @@ def more_cards(
         cards, more = _page(session, viewer.workspace.id, filters, stage, cursor[:500] or None)
     except LeadflowError:  # a cursor that was not one of ours
         return HTMLResponse(viewer.t("board.bad_cursor"), status_code=400)
-    channels = _channels(session, viewer.workspace.id, [card.lead for card in cards])
-    column = _column(stage, 0, cards, more, channels)
+    leads = [card.lead for card in cards]
+    channels = _channels(session, viewer.workspace.id, leads)
+    column = _column(stage, 0, cards, more, channels, _waiting(session, leads))
     return render(
         request, viewer, "board/more.html", column=column, filters=filters,
         stage_names=stage_names(viewer.workspace, viewer.language), **card_tools(),
@@ -295,7 +310,8 @@ def move_card(
     )  # fmt: skip
     channel = _channels(session, viewer.workspace.id, [lead]).get(lead.id)
     names = stage_names(viewer.workspace, viewer.language)
-    return HTMLResponse(card_html(Card.of(lead, channel), viewer.language, names))
+    card = Card.of(lead, channel, bool(_waiting(session, [lead])))
+    return HTMLResponse(card_html(card, viewer.language, names))
 
 
 def _actor(user: User) -> str:
@@ -346,11 +362,17 @@ async def _board_changes(
             behind = False
             yield {"id": event["id"], "event": "refresh", "data": "{}"}
             continue
-        if not event["event"].startswith("lead.") or body.get("lead_id") is None:
+        if not _redraws(event["event"]) or body.get("lead_id") is None:
             continue
         state = pipeline.note(int(body["lead_id"]), event["event"], body.get("data") or {})
         change = await run_in_threadpool(_change, workspace_id, filters, language, body, state)
         yield {"id": event["id"], **change}
+
+
+def _redraws(event_type: str) -> bool:
+    """The lead's card is drawn again: the lead changed, or a conversation of theirs did (a
+    hand-off marks the card; a person taking it over clears the mark)."""
+    return event_type.startswith(("lead.", "conversation.")) or event_type in _CARD_MESSAGES
 
 
 class PipelineSeen:
@@ -401,7 +423,7 @@ def _change(
         if lead is None or not shown:
             return {"event": "gone", "data": json.dumps({"lead_id": lead_id, "counts": counts})}
         channel = _channels(session, workspace_id, [lead]).get(lead_id)
-        card = Card.of(lead, channel).as_of(pipeline)
+        card = Card.of(lead, channel, bool(_waiting(session, [lead]))).as_of(pipeline)
         workspace = session.get(Workspace, workspace_id)
         names = stage_names(workspace, language) if workspace is not None else {}
         html = card_html(card, language, names)

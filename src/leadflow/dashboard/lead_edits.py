@@ -14,10 +14,11 @@ from pydantic import ValidationError
 from leadflow.dashboard.lead_page import actor_of, find_lead, row_id, show_page
 from leadflow.dashboard.pages import ViewerDep, not_found, redirect
 from leadflow.dependencies import SessionDep
-from leadflow.exceptions import LeadflowError
+from leadflow.exceptions import LeadflowError, NotFound
 from leadflow.leads import service as leads
 from leadflow.leads.schemas import CallIn, LeadUpdate, NoteIn, QualificationEdit
 from leadflow.models import ConsentStatus, Lead
+from leadflow.sales import service as sales
 
 router = APIRouter()
 # The form's inputs, by the field and the part of it they fill.
@@ -84,6 +85,27 @@ def assign_owner(
         return show_page(request, viewer, session, lead, status_code=422,
                          notice=viewer.t("lead.owner_invalid"))  # fmt: skip
     return _edited(request, viewer, session, lead, LeadUpdate(owner_id=owner))
+
+
+@router.post("/leads/{lead_id}/sales-stage")
+def move_to_stage(
+    lead_id: str,
+    request: Request,
+    viewer: ViewerDep,
+    session: SessionDep,
+    stage: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """Moves the lead to a sales stage of the workspace; Won and Lost end the deal."""
+    lead = find_lead(session, viewer, lead_id)
+    if lead is None:
+        return not_found(request, viewer, viewer.t("lead.not_found"))
+    try:
+        sales.move_lead(session, workspace=viewer.workspace, lead_id=lead.id, stage=stage,
+                        actor=actor_of(viewer))  # fmt: skip
+    except NotFound:
+        return show_page(request, viewer, session, lead, status_code=422,
+                         notice=viewer.t("board.no_such_stage"))  # fmt: skip
+    return redirect(f"/leads/{lead.id}", request)
 
 
 @router.post("/leads/{lead_id}/notes")

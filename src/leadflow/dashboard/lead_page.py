@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from leadflow.conversations import repository as conversations
 from leadflow.conversations import service as conversation_service
 from leadflow.conversations.schemas import ReplyIn
+from leadflow.dashboard.board import stage_names
 from leadflow.dashboard.pages import Viewer, ViewerDep, not_found, redirect, render, templates
 from leadflow.db import get_sessionmaker
 from leadflow.dependencies import SessionDep
@@ -132,6 +133,7 @@ def show_page(
         threads=_threads(session, lead), notice=notice, draft=draft,
         drawn_at=drawn_at, members=workspaces.members(session, lead.workspace_id),
         outcomes=list(CallOutcome),
+        sales_stages=stage_names(viewer.workspace, viewer.language),
         **_timeline(session, lead, None),
     )  # fmt: skip
 
