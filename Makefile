@@ -8,7 +8,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_WORKERS ?= 2
 
-.PHONY: install browser run init serve test test-embedded test-scaleout lint typecheck check lock bench clean
+.PHONY: install browser run screenshots init serve test test-embedded test-scaleout lint typecheck check lock bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ browser:
 	else \
 		echo "*** chromium is not installed (apt-get install chromium): the browser tests will be skipped"; \
 	fi
+
+screenshots:
+	$(BIN)/python scripts/readme_screenshots.py
 
 run: install
 	$(BIN)/leadflow init
