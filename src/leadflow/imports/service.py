@@ -428,7 +428,8 @@ def score_new_leads_with(scorer: NewLeadsScorer) -> None:
 def _score_new_leads(session: Session, job: ImportJob, result: IntakeResult) -> None:
     if not _SCORERS:
         return
-    created, changed = [], []
+    created: list[int] = []
+    changed: list[int] = []
     for outcome in result.outcomes():
         (created if outcome.outcome == "created" else changed).append(outcome.lead_id)
     scored, failures = _SCORERS[0](

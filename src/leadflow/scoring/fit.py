@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import numpy as np
@@ -65,6 +65,7 @@ class LeadFacts:
     """What judging reads of a lead (``facts_of``, ``features.lead_row``, its qualification),
     read as a plain row rather than an object: a bulk read is several times cheaper."""
 
+    company: CompanyFacts | None
     id: int
     title: str | None
     email: str | None
@@ -77,7 +78,6 @@ class LeadFacts:
     custom_fields: dict[str, Any]
     qualification: dict[str, Any]
     scored_at: datetime | None
-    company: CompanyFacts | None
 
 
 def facts_of(lead: Lead | LeadFacts, company: Company | CompanyFacts | None) -> dict[str, Any]:

@@ -180,9 +180,7 @@ class Judged:
     failures: dict[int, str] = field(default_factory=dict)
 
 
-def judge_batch(
-    reader: Session, workspace_id: int, leads: Sequence[Lead | LeadFacts]
-) -> Judged:
+def judge_batch(reader: Session, workspace_id: int, leads: Sequence[Lead | LeadFacts]) -> Judged:
     """Judges the leads (their companies loaded) in bulk, as ``score`` would judge each. Should
     the batch fail, each lead is judged alone, so one lead that cannot be scored is reported
     and the others are scored all the same."""
