@@ -386,7 +386,7 @@ class ImportRun:
         with self.sessions.begin() as session:
             job = self._job(session)
             job.processed_bytes = job.total_bytes
-            if job.created and not job.dry_run and _SCORERS == []:
+            if job.created and not job.dry_run and not _SCORERS:
                 _start_scoring(session, job)
             else:
                 job.status, job.finished_at = ImportStatus.completed, utcnow()
