@@ -243,9 +243,9 @@ def score_in_import(
     wanted = set(created)
     ids = [*created, *(i for i in changed if i not in wanted)]
     leads = repository.lead_facts(session, workspace_id, ids, origin=origin)
-    judged = judge_batch(session, workspace_id, leads)
     if not leads:
         return 0, {}
+    judged = judge_batch(session, workspace_id, leads)
     tiers = keep_batch(session, judged, judged_here=True)
     tell_of_imported(session, workspace_id, import_id, judged, tiers)
     failures = {i: why for i, why in judged.failures.items() if i in wanted}
