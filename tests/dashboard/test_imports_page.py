@@ -16,6 +16,7 @@ from leadflow.dashboard import i18n
 from leadflow.dashboard.imports_page import TARGETS
 from leadflow.db import get_sessionmaker
 from leadflow.models import ImportJob, ImportStatus, Lead
+from leadflow.worker import enqueue
 from leadflow.worker.runner import run_due
 from tests.builders import make_workspace, settle_jobs
 from tests.dashboard.support import Browser, make_person
@@ -125,9 +126,20 @@ def test_the_import_runs_to_100_percent_with_the_columns_as_mapped(browser, work
         assert job.column_map["overrides"] == {"Handynummer": "phone", "Source": "custom"}
 
 
+def _left_scoring(import_id: int) -> None:
+    """What an import read by an earlier version is left as: every row in, its new leads to
+    be scored by the job ``scoring.score_imported`` (ADR 0019)."""
+    with get_sessionmaker().begin() as session:
+        job = session.get(ImportJob, import_id)
+        job.status, job.finished_at = ImportStatus.scoring, None
+        job.column_map = {**job.column_map, "scoring": {"after": 0, "scored": 0, "failed": 0}}
+        enqueue(session, "scoring.score_imported", job.workspace_id, import_id)
+
+
 def test_an_import_whose_new_leads_are_being_scored_says_so_and_keeps_polling(browser):
     import_id = started(browser)
-    run_due(name="imports.run")  # every row in; its scoring not run yet
+    run_due(name="imports.run")
+    _left_scoring(import_id)
 
     scoring = browser.get(f"/imports/{import_id}/progress")
 

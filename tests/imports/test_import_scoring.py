@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from leadflow.models import Event, Lead
-from tests.builders import settle_jobs
-from tests.imports.support import table
+from leadflow.models import Event, IcpRule, Lead
+from leadflow.scoring import service
+from tests.builders import make_workspace, settle_jobs
+from tests.imports.support import lead_by_email, run_import, table, write
 from tests.imports.test_import_api import finished, upload
 
 FINTECH = {"field": "industry", "operator": "in", "value": ["fintech"], "points": 80,
@@ -95,3 +96,24 @@ def test_importing_the_same_file_again_scores_nothing_twice(api, session):
     session.expire_all()
     assert dict(session.execute(_scored_at(api)).all()) == scored_at
     assert len(session.scalars(_import_events(api)).all()) == 1
+
+
+def test_a_lead_the_import_changes_after_creating_it_is_scored_as_it_ends(session, tmp_path):
+    workspace = make_workspace(session)
+    session.add(
+        IcpRule(workspace_id=workspace.id, field="seniority", operator="in",
+                value=["executive"], points=80, reason="runs the company")
+    )  # fmt: skip
+    session.commit()
+    rows = [("Ann Lee", "ann@paytech.sa", ""), ("Bob Roy", "bob@grain.sa", ""),
+            ("Ann Lee", "ann@paytech.sa", "CEO")]  # fmt: skip
+    path = write(tmp_path, table(("Name", "Email", "Title"), rows))
+
+    job, report = run_import(session, workspace, path, chunk_rows=1)  # Ann's title: 3rd chunk
+
+    ann = lead_by_email(session, workspace.id, "ann@paytech.sa")
+    assert (report.created, report.merged, ann.title) == (2, 1, "CEO")
+    assert (ann.score_tier, job.status) == ("HOT", "completed")
+    alone = service.assess(session, ann)
+    assert (ann.score, ann.score_reasons) == (alone.score, alone.reasons_as_json())
+    assert job.column_map["scoring"]["scored"] == 2

@@ -29,7 +29,7 @@ from leadflow.db import get_sessionmaker, one_connection, unit_of_work, writer_w
 from leadflow.exceptions import BadRequest, NotFound, retry_can_mend
 from leadflow.identity.companies import CompanyResolver
 from leadflow.identity.countries import country_code
-from leadflow.identity.service import Intake
+from leadflow.identity.service import Intake, IntakeResult
 from leadflow.imports import repository, summary
 from leadflow.imports.columns import ColumnMap
 from leadflow.imports.parsing import ParsedChunk, ParseJob, parsed_chunks
@@ -325,7 +325,9 @@ class ImportRun:
         transaction); False at the end of the file."""
         ends = time.monotonic() + self.commit_seconds
         while True:
-            self._take(session, job, chunk, companies)
+            result = self._take(session, job, chunk, companies)
+            if result is not None:
+                _score_new_leads(session, job, result)
             statistics.after_rows(session, chunk.rows)
             del chunk  # before the collector sweeps: a live chunk is thousands of objects
             gc.collect(1)
@@ -360,7 +362,7 @@ class ImportRun:
 
     def _take(
         self, session: Session, job: ImportJob, chunk: ParsedChunk, companies: CompanyResolver
-    ) -> None:
+    ) -> IntakeResult | None:
         intake = Intake(session, job.workspace_id, actor=f"import:{job.id}", companies=companies)
         result = intake.run(chunk.drafts, via="import") if chunk.drafts else None
         for rejection in chunk.rejections:
@@ -374,6 +376,7 @@ class ImportRun:
             job.column_map, rejections=chunk.rejections, warnings=chunk.warnings
         )
         job.processed_bytes = chunk.offset
+        return result
 
     def _report_progress(self, job: ImportJob) -> None:
         if self.progress is not None:
@@ -383,7 +386,7 @@ class ImportRun:
         with self.sessions.begin() as session:
             job = self._job(session)
             job.processed_bytes = job.total_bytes
-            if job.created and not job.dry_run:
+            if job.created and not job.dry_run and not _SCORERS:
                 _start_scoring(session, job)
             else:
                 job.status, job.finished_at = ImportStatus.completed, utcnow()
@@ -406,6 +409,49 @@ class ImportRun:
 _PAST_ITS_FILE = (ImportStatus.scoring, ImportStatus.completed, ImportStatus.failed)
 SCORING = "scoring"  # the job's record of scoring its new leads, in its column_map
 KEPT_FAILURES = 20  # leads that could not be scored, kept one by one; past them only counted
+
+
+# Scores an import's new leads in its own transaction: (session, workspace id, import_id=,
+# origin=, created= lead ids, changed= lead ids) -> (how many created were scored, those that
+# could not be, with why). Scoring imports this module, so it says so itself as it loads.
+NewLeadsScorer = Callable[..., tuple[int, dict[int, str]]]
+_SCORERS: list[NewLeadsScorer] = []
+
+
+def score_new_leads_with(scorer: NewLeadsScorer) -> None:
+    """Has ``scorer`` score each transaction's new leads as they are written (ADR 0019): the
+    import is then completed with its last row, every new lead scored. Without one, they are
+    scored after the file, by the job ``scoring.score_imported``."""
+    _SCORERS[:] = [scorer]
+
+
+def _score_new_leads(session: Session, job: ImportJob, result: IntakeResult) -> None:
+    if not _SCORERS:
+        return
+    created: list[int] = []
+    changed: list[int] = []
+    for outcome in result.outcomes():
+        (created if outcome.outcome == "created" else changed).append(outcome.lead_id)
+    scored, failures = _SCORERS[0](
+        session, job.workspace_id, import_id=job.id, origin=origin_of(job.id),
+        created=created, changed=changed,
+    )  # fmt: skip
+    job.column_map = {**job.column_map, SCORING: _counted(job, scored, failures)}
+
+
+def _counted(job: ImportJob, scored: int, failures: dict[int, str]) -> dict[str, Any]:
+    """The import's scoring progress with ``scored`` more leads and ``failures`` (the first
+    ``KEPT_FAILURES`` kept with why, the rest only counted)."""
+    progress = dict(job.column_map.get(SCORING) or {})
+    kept = list(progress.get("failures") or [])
+    room = max(0, KEPT_FAILURES - len(kept))
+    kept += [{"lead_id": i, "reason": r} for i, r in list(failures.items())[:room]]
+    progress.update(
+        scored=progress.get("scored", 0) + scored,
+        failed=progress.get("failed", 0) + len(failures),
+        failures=kept,
+    )
+    return progress
 
 
 def origin_of(import_id: int) -> str:
@@ -445,16 +491,8 @@ def scoring_progressed(
     job = session.get(ImportJob, import_id)
     if job is None or scoring_cursor(session, import_id) != after:
         return False
-    progress = dict(job.column_map.get(SCORING) or {})
-    kept = list(progress.get("failures") or [])
-    room = max(0, KEPT_FAILURES - len(kept))
-    kept += [{"lead_id": i, "reason": r} for i, r in list(failures.items())[:room]]
-    progress.update(
-        after=last_id or after,
-        scored=progress.get("scored", 0) + scored,
-        failed=progress.get("failed", 0) + len(failures),
-        failures=kept,
-    )
+    progress = _counted(job, scored, failures)
+    progress["after"] = last_id or after
     job.column_map = {**job.column_map, SCORING: progress}
     if last_id is None:
         job.status, job.finished_at = ImportStatus.completed, utcnow()

@@ -30,6 +30,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from leadflow.models import Lead
+from leadflow.scoring.fit import LeadFacts
 
 FeatureKind = Literal["numeric", "categorical", "text"]
 Row = Mapping[str, object]
@@ -369,7 +370,7 @@ def column_names(rows: Sequence[Row]) -> list[str]:
     return list(names)
 
 
-def lead_row(lead: Lead) -> dict[str, object]:
+def lead_row(lead: Lead | LeadFacts) -> dict[str, object]:
     """What the model may know about a lead: its own and its company's fields, and its custom
     fields as ``custom:<name>``. Needs ``lead.company`` loaded."""
     row: dict[str, object] = {

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import numpy as np
@@ -35,6 +37,7 @@ class Rule:
     reason: str
 
 
+@lru_cache(maxsize=4096)  # titles repeat: an import reads a few thousand kinds a million times
 def seniority(title: str | None) -> str | None:
     if not title:
         return None
@@ -45,7 +48,39 @@ def seniority(title: str | None) -> str | None:
     return "individual"
 
 
-def facts_of(lead: Lead, company: Company | None) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class CompanyFacts:
+    """What judging reads of a company, read as a plain row rather than an object."""
+
+    name: str
+    domain: str | None
+    industry: str | None
+    employee_count: int | None
+    annual_revenue: int | None
+    country: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LeadFacts:
+    """What judging reads of a lead (``facts_of``, ``features.lead_row``, its qualification),
+    read as a plain row rather than an object: a bulk read is several times cheaper."""
+
+    company: CompanyFacts | None
+    id: int
+    title: str | None
+    email: str | None
+    phone: str | None
+    whatsapp_id: str | None
+    city: str | None
+    source: str | None
+    origin: str
+    country: str | None
+    custom_fields: dict[str, Any]
+    qualification: dict[str, Any]
+    scored_at: datetime | None
+
+
+def facts_of(lead: Lead | LeadFacts, company: Company | CompanyFacts | None) -> dict[str, Any]:
     """What the rules can look at: the lead, its company, and its custom fields."""
     facts: dict[str, Any] = {
         "title": lead.title,

@@ -11,6 +11,7 @@ from leadflow.kit.bulk import update_rows
 from leadflow.kit.pagination import Sort, fetch_page
 from leadflow.models import Activity, Company, IcpRule, Lead, ScoringModel
 from leadflow.models.base import table
+from leadflow.scoring.fit import CompanyFacts, LeadFacts
 from leadflow.scoring.intent import WEIGHTS
 
 
@@ -52,6 +53,24 @@ def leads_from(
     ).all()
 
 
+def lead_facts(
+    session: Session, workspace_id: int, lead_ids: Sequence[int], *, origin: str
+) -> list[LeadFacts]:
+    """Those of the leads that came in through ``origin``, by id, as plain facts with their
+    companies': read as rows, without building objects (an import judges a million)."""
+    rows = session.execute(
+        select(*_FACTS, Lead.company_id, *_COMPANY_FACTS)
+        .outerjoin(Company, Company.id == Lead.company_id)
+        .where(Lead.workspace_id == workspace_id, Lead.id.in_(lead_ids), Lead.origin == origin)
+        .order_by(Lead.id)
+    ).all()
+    width = len(_FACTS)
+    return [
+        LeadFacts(None if row[width] is None else CompanyFacts(*row[width + 1 :]), *row[:width])
+        for row in rows
+    ]
+
+
 def keep_verdicts(session: Session, verdicts: Sequence[dict[str, Any]]) -> int:
     """Writes verdicts (each a lead's ``SCORE_COLUMNS`` by its ``id``, with the scored_at it
     was judged at, ``was``) in one statement; a lead scored since keeps its newer verdict.
@@ -59,8 +78,13 @@ def keep_verdicts(session: Session, verdicts: Sequence[dict[str, Any]]) -> int:
     ids = [verdict["id"] for verdict in verdicts]
     now = dict(session.execute(select(Lead.id, Lead.scored_at).where(Lead.id.in_(ids))).all())
     kept = [v for v in verdicts if v["id"] in now and now[v["id"]] == v["was"]]
-    update_rows(session, table(Lead), kept, SCORE_COLUMNS)
+    write_verdicts(session, kept)
     return len(kept)
+
+
+def write_verdicts(session: Session, verdicts: Sequence[dict[str, Any]]) -> None:
+    """Writes verdicts (each a lead's ``SCORE_COLUMNS`` by its ``id``) in one statement."""
+    update_rows(session, table(Lead), verdicts, SCORE_COLUMNS)
 
 
 SCORE_COLUMNS = (
@@ -73,6 +97,15 @@ _JUDGED = (
     Lead.id, Lead.workspace_id, Lead.company_id, Lead.title, Lead.email, Lead.phone,
     Lead.whatsapp_id, Lead.city, Lead.source, Lead.origin, Lead.country, Lead.custom_fields,
     Lead.qualification, Lead.scored_at,
+)  # fmt: skip
+# In the order of ``fit.LeadFacts`` (after its company) and ``fit.CompanyFacts``.
+_FACTS = (
+    Lead.id, Lead.title, Lead.email, Lead.phone, Lead.whatsapp_id, Lead.city, Lead.source,
+    Lead.origin, Lead.country, Lead.custom_fields, Lead.qualification, Lead.scored_at,
+)  # fmt: skip
+_COMPANY_FACTS = (
+    Company.name, Company.domain, Company.industry, Company.employee_count,
+    Company.annual_revenue, Company.country,
 )  # fmt: skip
 _JUDGED_COMPANY = (
     Company.id, Company.name, Company.domain, Company.industry, Company.employee_count,

@@ -21,6 +21,7 @@ from leadflow.models.base import utcnow
 from leadflow.scoring import external, repository
 from leadflow.scoring import fit as fit_rules
 from leadflow.scoring.features import lead_row
+from leadflow.scoring.fit import LeadFacts
 from leadflow.scoring.intent import Signal, intents, signal_of
 from leadflow.scoring.model_view import trained, views
 from leadflow.scoring.reasons import Reasons
@@ -51,10 +52,15 @@ def assess(session: Session, lead: Lead, *, now: datetime | None = None) -> Verd
 
 
 def assess_many(
-    session: Session, workspace_id: int, leads: Sequence[Lead], *, now: datetime | None = None
+    session: Session,
+    workspace_id: int,
+    leads: Sequence[Lead | LeadFacts],
+    *,
+    now: datetime | None = None,
 ) -> list[Verdict]:
-    """The verdicts on many of a workspace's leads (their companies loaded) as they stand,
-    without storing them: what each needs read in one query per kind, then judged in bulk."""
+    """The verdicts on many of a workspace's leads (their companies loaded, or read as plain
+    facts) as they stand, without storing them: what each needs read in one query per kind,
+    then judged in bulk."""
     workspace = session.get(Workspace, workspace_id)
     assert workspace is not None
     ids = [lead.id for lead in leads]
@@ -174,7 +180,7 @@ class Judged:
     failures: dict[int, str] = field(default_factory=dict)
 
 
-def judge_batch(reader: Session, workspace_id: int, leads: Sequence[Lead]) -> Judged:
+def judge_batch(reader: Session, workspace_id: int, leads: Sequence[Lead | LeadFacts]) -> Judged:
     """Judges the leads (their companies loaded) in bulk, as ``score`` would judge each. Should
     the batch fail, each lead is judged alone, so one lead that cannot be scored is reported
     and the others are scored all the same."""
@@ -191,7 +197,9 @@ def judge_batch(reader: Session, workspace_id: int, leads: Sequence[Lead]) -> Ju
     return judged
 
 
-def _judge_alone(reader: Session, workspace_id: int, lead: Lead, judged: Judged) -> None:
+def _judge_alone(
+    reader: Session, workspace_id: int, lead: Lead | LeadFacts, judged: Judged
+) -> None:
     try:
         (verdict,) = assess_many(reader, workspace_id, [lead])
     except Exception as error:  # reported with the batch; the other leads go on
@@ -201,17 +209,58 @@ def _judge_alone(reader: Session, workspace_id: int, lead: Lead, judged: Judged)
     judged.verdicts[lead.id] = (lead.scored_at, verdict)
 
 
-def keep_batch(session: Session, judged: Judged) -> Counter[str]:
+def keep_batch(session: Session, judged: Judged, *, judged_here: bool = False) -> Counter[str]:
     """Keeps a batch's verdicts in one statement (a lead scored since keeps its newer one),
-    without a timeline entry or an event per lead (ADR 0019). How many leads were kept, by
-    tier."""
+    without a timeline entry or an event per lead (ADR 0019). ``judged_here``: judged in
+    ``session``'s own transaction, after its first write (so holding the writer): none of its
+    leads can have been scored since. How many leads were kept, by tier."""
     now = utcnow()
     rows = [
         {"id": lead_id, "was": was, "updated_at": now, **stored(verdict, at=now)}
         for lead_id, (was, verdict) in judged.verdicts.items()
     ]
-    repository.keep_verdicts(session, rows)
+    if judged_here:
+        repository.write_verdicts(session, rows)
+    else:
+        repository.keep_verdicts(session, rows)
     return Counter(verdict.tier for _, verdict in judged.verdicts.values())
+
+
+def score_in_import(
+    session: Session,
+    workspace_id: int,
+    *,
+    import_id: int,
+    origin: str,
+    created: Sequence[int],
+    changed: Sequence[int],
+) -> tuple[int, dict[int, str]]:
+    """Scores, in the import's own transaction, the leads it just ``created`` and those of
+    its own it just ``changed`` by merging arrivals into them (``origin``: the import's), read
+    back as plain facts, as each would be scored alone; one ``import.scored`` event tells of
+    them (ADR 0019). How many of the created leads were scored, and those that could not be,
+    with why."""
+    wanted = set(created)
+    ids = [*created, *(i for i in changed if i not in wanted)]
+    leads = repository.lead_facts(session, workspace_id, ids, origin=origin)
+    if not leads:
+        return 0, {}
+    judged = judge_batch(session, workspace_id, leads)
+    tiers = keep_batch(session, judged, judged_here=True)
+    tell_of_imported(session, workspace_id, import_id, judged, tiers)
+    failures = {i: why for i, why in judged.failures.items() if i in wanted}
+    return sum(1 for i in judged.verdicts if i in wanted), failures
+
+
+def tell_of_imported(
+    session: Session, workspace_id: int, import_id: int, judged: Judged, tiers: Counter[str]
+) -> None:
+    """The one event that tells of a batch of an import's leads scored, not one per lead."""
+    record(
+        session, workspace_id, "import.scored", import_id=import_id, scored=len(judged.verdicts),
+        failed=len(judged.failures), tiers=dict(tiers),
+        hot_lead_ids=[i for i, (_, v) in judged.verdicts.items() if v.tier == "HOT"],
+    )  # fmt: skip
 
 
 def _remember_change(

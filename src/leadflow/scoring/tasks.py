@@ -9,7 +9,6 @@ import structlog
 from sqlalchemy.orm import Session
 
 from leadflow.db import get_sessionmaker
-from leadflow.events.service import record
 from leadflow.events.subscriptions import react
 from leadflow.imports import service as imports
 from leadflow.kit.collector import collector_paused
@@ -92,12 +91,9 @@ def _score_next_batch(session: Session, workspace_id: int, import_id: int) -> No
         return
     if not leads:
         return
-    tiers = service.keep_batch(session, judged)
-    record(
-        session, workspace_id, "import.scored", import_id=import_id, scored=len(judged.verdicts),
-        failed=len(judged.failures), tiers=dict(tiers),
-        hot_lead_ids=[i for i, (_, v) in judged.verdicts.items() if v.tier == "HOT"],
-    )  # fmt: skip
+    service.tell_of_imported(
+        session, workspace_id, import_id, judged, service.keep_batch(session, judged)
+    )
     enqueue(session, "scoring.score_imported", workspace_id, import_id)
 
 
@@ -125,3 +121,4 @@ def score_lead(session: Session, workspace_id: int, lead_id: int) -> None:
 
 
 react("lead.qualified", "scoring.score_lead")
+imports.score_new_leads_with(service.score_in_import)

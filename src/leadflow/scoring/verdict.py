@@ -143,6 +143,8 @@ class Verdict:
 
 def conversation_reasons(qualification: Mapping[str, Any], *, today: date) -> list[Reason]:
     """What the lead said in its messages, as points."""
+    if not qualification:  # most leads, and every imported one: nothing said, nothing to read
+        return []
     reasons = []
     budget = qualification.get("budget") or {}
     if budget.get("amount") is not None:
