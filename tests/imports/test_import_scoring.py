@@ -56,6 +56,11 @@ def test_a_finished_import_has_every_new_lead_scored_and_its_tiers_filter(api, s
         Lead.workspace_id == api.workspace.id, Lead.scored_at.is_(None)
     )
     assert session.scalar(unscored) == 0
+    leads = api.get("/api/v1/leads").json()["items"]
+    # done with: on the board in their sales stage, not in the automation's column
+    assert {(lead["stage"], lead["pipeline_progress"], lead["sales_stage"]) for lead in leads} == {
+        ("completed", 100, "new")
+    }
 
 
 def test_an_import_scores_as_a_lead_is_scored_alone(api, session):

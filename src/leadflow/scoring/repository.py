@@ -71,20 +71,25 @@ def lead_facts(
     ]
 
 
-def keep_verdicts(session: Session, verdicts: Sequence[dict[str, Any]]) -> int:
+def keep_verdicts(
+    session: Session, verdicts: Sequence[dict[str, Any]], columns: Sequence[str] = ()
+) -> int:
     """Writes verdicts (each a lead's ``SCORE_COLUMNS`` by its ``id``, with the scored_at it
     was judged at, ``was``) in one statement; a lead scored since keeps its newer verdict.
     The number of leads written."""
     ids = [verdict["id"] for verdict in verdicts]
     now = dict(session.execute(select(Lead.id, Lead.scored_at).where(Lead.id.in_(ids))).all())
     kept = [v for v in verdicts if v["id"] in now and now[v["id"]] == v["was"]]
-    write_verdicts(session, kept)
+    write_verdicts(session, kept, columns)
     return len(kept)
 
 
-def write_verdicts(session: Session, verdicts: Sequence[dict[str, Any]]) -> None:
-    """Writes verdicts (each a lead's ``SCORE_COLUMNS`` by its ``id``) in one statement."""
-    update_rows(session, table(Lead), verdicts, SCORE_COLUMNS)
+def write_verdicts(
+    session: Session, verdicts: Sequence[dict[str, Any]], columns: Sequence[str] = ()
+) -> None:
+    """Writes verdicts (each a lead's ``SCORE_COLUMNS`` and ``columns`` by its ``id``) in one
+    statement."""
+    update_rows(session, table(Lead), verdicts, (*SCORE_COLUMNS, *columns))
 
 
 SCORE_COLUMNS = (

@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from leadflow.connections.service import is_connected
 from leadflow.events.service import record
 from leadflow.kit.collector import collector_paused
-from leadflow.models import Activity, Company, Lead, Workspace
+from leadflow.models import Activity, Company, Lead, LeadStage, Workspace
 from leadflow.models.base import utcnow
 from leadflow.scoring import external, repository
 from leadflow.scoring import fit as fit_rules
@@ -209,6 +209,11 @@ def _judge_alone(
     judged.verdicts[lead.id] = (lead.scored_at, verdict)
 
 
+# An imported lead's automation is its scoring: once scored, it leaves the board's automation
+# column for its sales stage.
+_DONE = {"stage": LeadStage.completed.value, "pipeline_progress": 100}
+
+
 def keep_batch(session: Session, judged: Judged, *, judged_here: bool = False) -> Counter[str]:
     """Keeps a batch's verdicts in one statement (a lead scored since keeps its newer one),
     without a timeline entry or an event per lead (ADR 0019). ``judged_here``: judged in
@@ -216,13 +221,13 @@ def keep_batch(session: Session, judged: Judged, *, judged_here: bool = False) -
     leads can have been scored since. How many leads were kept, by tier."""
     now = utcnow()
     rows = [
-        {"id": lead_id, "was": was, "updated_at": now, **stored(verdict, at=now)}
+        {"id": lead_id, "was": was, "updated_at": now, **stored(verdict, at=now), **_DONE}
         for lead_id, (was, verdict) in judged.verdicts.items()
     ]
     if judged_here:
-        repository.write_verdicts(session, rows)
+        repository.write_verdicts(session, rows, tuple(_DONE))
     else:
-        repository.keep_verdicts(session, rows)
+        repository.keep_verdicts(session, rows, tuple(_DONE))
     return Counter(verdict.tier for _, verdict in judged.verdicts.values())
 
 
