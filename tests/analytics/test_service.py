@@ -37,19 +37,15 @@ def _leads(session: Session, workspace: Workspace, count: int, **columns: object
     return leads
 
 
-def test_the_funnel_counts_every_stage_in_order(session, workspace):
+def test_the_funnel_counts_every_sales_stage_in_order(session, workspace):
     _leads(session, workspace, 3, stage="harvested")
-    _leads(session, workspace, 2, stage="completed")
-    _leads(session, workspace, 1, stage="failed")
+    _leads(session, workspace, 2, stage="completed", sales_stage="contacted")
+    _leads(session, workspace, 1, stage="failed", sales_stage="won")
     _leads(session, make_workspace(session), 4, stage="completed")  # another workspace's
-    funnel = service.funnel(session, workspace.id)
-    assert funnel[0].stage == "harvested"
-    assert funnel[-1].stage == "failed"
+    funnel = service.funnel(session, workspace)
+    assert [s.stage for s in funnel] == ["new", "contacted", "qualified", "meeting", "won", "lost"]
     counts = {s.stage: s.leads for s in funnel}
-    assert counts["harvested"] == 3
-    assert counts["completed"] == 2
-    assert counts["failed"] == 1
-    assert counts["qualifying"] == 0
+    assert counts == {"new": 3, "contacted": 2, "qualified": 0, "meeting": 0, "won": 1, "lost": 0}
 
 
 def test_speed_to_lead_is_percentiles_and_buckets(session, workspace):

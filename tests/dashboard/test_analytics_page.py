@@ -64,4 +64,4 @@ def test_the_page_is_in_arabic_too(client, session, workspace):
     make_lead(session, workspace)
     browser = Browser(client, make_person(workspace))
     browser.post("/language", data={"language": "ar"})
-    assert "العملاء المحتملون حسب المرحلة" in browser.get("/analytics").text
+    assert "العملاء حسب مرحلة البيع" in browser.get("/analytics").text

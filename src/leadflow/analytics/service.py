@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from leadflow.models import Conversation, Lead, LeadStage, Message
-from leadflow.pipeline.stages import ORDER
+from leadflow.models import Conversation, Lead, Message, Workspace
+from leadflow.sales import service as sales
 
 SPEED_BOUNDS_MS = {"10s": 10_000, "1m": 60_000, "5m": 300_000, "1h": 3_600_000, "24h": 86_400_000}
-FUNNEL_STAGES = (*ORDER, LeadStage.failed)
 SCORE_BUCKET = 20  # points of score per calibration bucket
 LAST_BUCKET = 100 // SCORE_BUCKET - 1  # 80-100: a score of 100 joins the last bucket
 
@@ -95,16 +94,12 @@ def _speed_buckets(ordered: list[int]) -> dict[str, int]:
     return counts
 
 
-def funnel(session: Session, workspace_id: int) -> list[StageCount]:
-    """Leads in each pipeline stage, in the pipeline's order, failed last; empty stages too."""
-    counts = dict(
-        session.execute(
-            select(Lead.stage, func.count())
-            .where(Lead.workspace_id == workspace_id)
-            .group_by(Lead.stage)
-        ).all()
-    )
-    return [StageCount(stage=str(stage), leads=counts.get(stage, 0)) for stage in FUNNEL_STAGES]
+def funnel(session: Session, workspace: Workspace) -> list[StageCount]:
+    """Leads in each of the workspace's sales stages, in their order; empty stages too."""
+    counts = sales.lead_counts(session, workspace)
+    return [
+        StageCount(stage=stage.key, leads=counts[stage.key]) for stage in sales.stages_of(workspace)
+    ]
 
 
 def reply_rates(session: Session, workspace_id: int) -> list[ReplyRate]:

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from leadflow.analytics import service as analytics
+from leadflow.dashboard.board import stage_names
 from leadflow.dashboard.pages import Viewer, ViewerDep, render
 from leadflow.dependencies import SessionDep
 
@@ -16,7 +17,8 @@ router = APIRouter()
 @router.get("/analytics")
 def analytics_page(request: Request, viewer: ViewerDep, session: SessionDep) -> Response:
     workspace_id = viewer.workspace.id
-    funnel = analytics.funnel(session, workspace_id)
+    funnel = analytics.funnel(session, viewer.workspace)
+    names = stage_names(viewer.workspace, viewer.language)
     speed = analytics.speed_to_lead(session, workspace_id)
     replies = analytics.reply_rates(session, workspace_id)
     calibration = analytics.score_calibration(session, workspace_id)
@@ -24,7 +26,7 @@ def analytics_page(request: Request, viewer: ViewerDep, session: SessionDep) -> 
     speed_labels = [_speed_label(viewer, bucket) for bucket in speed.buckets]
     charts = {
         "funnel": {
-            "labels": [viewer.t(f"stage.{s.stage}") for s in funnel],
+            "labels": [names[s.stage] for s in funnel],
             "values": [s.leads for s in funnel],
         },
         "speed": {
@@ -44,7 +46,7 @@ def analytics_page(request: Request, viewer: ViewerDep, session: SessionDep) -> 
     speed_bands = list(zip(speed_labels, bands, strict=True))
     return render(
         request, viewer, "analytics/index.html", funnel=funnel, speed=speed, replies=replies,
-        calibration=calibration, charts=charts, speed_bands=speed_bands,
+        calibration=calibration, charts=charts, speed_bands=speed_bands, stage_names=names,
     )  # fmt: skip
 
 
