@@ -26,6 +26,7 @@ PUBLIC_ROUTES = {
     "/api/v1/chat/{form_token}/start",
     "/api/v1/chat/{form_token}/messages",
     "/api/v1/chat/{form_token}/stream",
+    "/api/v1/chat/{form_token}/look",
 }
 # Slots named by the caller, not objects: a PUT fills the caller's own, whatever it is called.
 OWN_SLOTS = {("PUT", "/api/v1/connections/{provider}"), ("PUT", "/api/v1/quotas/{metric}")}
