@@ -12,7 +12,7 @@ from datetime import datetime
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import JSON, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -270,8 +270,19 @@ def _new_lead(
 
 
 def _storage_form(session: Session, column: str) -> Callable[[Any], Any]:
+    """A new lead's ``column`` in storage form. Outside JSON, a batch's values repeat (one
+    moment, a few tiers and scores): each is converted once."""
     lead_table = table(Lead)
-    return lambda value: stored(session, lead_table, column, value)
+    if isinstance(lead_table.c[column].type, JSON):
+        return json_text
+    seen: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        if value not in seen:
+            seen[value] = stored(session, lead_table, column, value)
+        return seen[value]
+
+    return convert
 
 
 def _unchanged(value: dict[str, Any]) -> dict[str, Any]:
