@@ -28,6 +28,11 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--database-url", default="", help="a PostgreSQL server; default SQLite")
     parser.add_argument("--chunk-rows", type=int, default=1000)
+    parser.add_argument(
+        "--without-scoring",
+        action="store_true",
+        help="the import alone, for comparison: its new leads are left unscored",
+    )
     return parser.parse_args()
 
 
@@ -114,7 +119,9 @@ def main() -> None:
             _write_file(source, args.rows)
             before = _cpu_seconds()
             with scratch_database(args.database_url, workdir) as url:
-                result = _run(url, workdir, source, args.chunk_rows)
+                result = _run(
+                    url, workdir, source, args.chunk_rows, scoring=not args.without_scoring
+                )
     finally:
         shutil.rmtree(
             workdir, ignore_errors=True
@@ -136,7 +143,9 @@ def main() -> None:
     print(json.dumps(result))
 
 
-def _run(url: str, workdir: Path, source: Path, chunk_rows: int) -> dict[str, object]:
+def _run(
+    url: str, workdir: Path, source: Path, chunk_rows: int, *, scoring: bool
+) -> dict[str, object]:
     os.environ["LEADFLOW_DATA_DIR"] = str(workdir)
     os.environ["LEADFLOW_DATABASE_URL"] = url
     os.environ.setdefault("LEADFLOW_LOG_LEVEL", "WARNING")
@@ -144,7 +153,7 @@ def _run(url: str, workdir: Path, source: Path, chunk_rows: int) -> dict[str, ob
     from leadflow import catalogue
     from leadflow.config import get_settings
     from leadflow.db import get_engine, reset_engine_cache, unit_of_work
-    from leadflow.imports.service import ImportRun, open_import
+    from leadflow.imports.service import ImportRun, open_import, score_new_leads_with
     from leadflow.logs import configure_logging
     from leadflow.migrations.runner import upgrade_to_head
     from leadflow.models import ImportJob
@@ -152,6 +161,8 @@ def _run(url: str, workdir: Path, source: Path, chunk_rows: int) -> dict[str, ob
     from leadflow.workspaces.service import create_workspace
 
     catalogue.load()
+    if not scoring:
+        score_new_leads_with(None)  # the job that would score them after the file is not run
     get_settings.cache_clear()
     reset_engine_cache()
     configure_logging()
@@ -162,7 +173,8 @@ def _run(url: str, workdir: Path, source: Path, chunk_rows: int) -> dict[str, ob
     started = time.perf_counter()
     report = ImportRun(job.id, chunk_rows=chunk_rows).run()
     read = time.perf_counter() - started
-    run_due(name="scoring.score_imported")  # the import is done once every lead is scored
+    if scoring:
+        run_due(name="scoring.score_imported")  # the import is done once every lead is scored
     elapsed = time.perf_counter() - started
     with unit_of_work(writes=False) as session:
         done = session.get(ImportJob, job.id)

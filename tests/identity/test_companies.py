@@ -77,3 +77,19 @@ def test_unrelated_names_stay_apart(session, workspace):
 
 def test_no_company_is_none(session, workspace):
     assert resolve(session, workspace, None) == [None]  # type: ignore[arg-type]
+
+
+def test_stored_facts_are_a_companys_as_stored_even_one_found_by_a_close_name(session, workspace):
+    filled = CompanyDraft(
+        name="Northwind Analytics", name_key=company_name_key("Northwind Analytics"),
+        industry="Software", employee_count=120,
+    )  # fmt: skip
+    (known,) = resolve(session, workspace, filled)
+    resolver = CompanyResolver(session, workspace.id)
+    (close,) = resolver.ensure([company("Northwind Analytcs")])
+    (new,) = resolver.ensure([company("Contoso", "contoso.com")])
+    assert close == known
+    assert resolver.stored_facts({known, new}) == {
+        known: ("Northwind Analytics", None, "Software", 120, None, None),
+        new: ("Contoso", "contoso.com", None, None, None, None),
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Collection, Container, Iterable, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -59,6 +59,7 @@ class CompanyResolver:
         self._read_blocks: set[str] = set()
         # The fillable facts of each company seen, to fill its blanks from later arrivals.
         self._facts: dict[int, tuple[Any, ...]] = {}
+        self._names: dict[int, str] = {}
         self._placeholders: list[tuple[dict[str, Any], str]] = []
 
     def ensure(self, drafts: Sequence[CompanyDraft | None]) -> list[int | None]:
@@ -85,8 +86,21 @@ class CompanyResolver:
         for row in repository.company_name_keys_in_blocks(self.session, self.workspace_id, blocks):
             self._index_name(row["id"], row["name_key"], row["domain"])
 
+    def stored_facts(self, ids: Collection[int]) -> dict[int, tuple[Any, ...]]:
+        """(name, domain, industry, employee_count, annual_revenue, country) of each of the
+        companies ``ensure`` resolved, as stored: from what it remembers, and read for those
+        it found only by a close name (whose facts it does not keep, nor fill)."""
+        known = {i: (self._names[i], *self._facts[i]) for i in ids if i in self._facts}
+        unknown = [i for i in ids if i not in known]
+        for row in repository.companies_by_ids(
+            self.session, self.workspace_id, unknown, columns=("id", "name", *_FILLABLE)
+        ):
+            known[row["id"]] = (row["name"], *_facts(row))
+        return known
+
     def _remember(self, row: dict[str, Any]) -> None:
         self._facts[row["id"]] = _facts(row)
+        self._names[row["id"]] = row["name"]
         self._index(row["id"], row["name_key"], row.get("domain"))
 
     def _index(self, company_id: int, name_key: str, domain: str | None) -> None:
@@ -155,6 +169,7 @@ class CompanyResolver:
         self._placeholders.clear()
         for row in planned:
             self._facts[row["id"]] = _facts(row)
+            self._names[row["id"]] = row["name"]
         return real
 
     def _fill_blanks(self, drafts: Sequence[CompanyDraft | None], ids: list[int | None]) -> None:

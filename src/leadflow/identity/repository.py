@@ -89,3 +89,13 @@ def company_name_keys_in_blocks(
         )
         found.extend(_rows(session, statement))
     return found
+
+
+def companies_by_ids(
+    session: Session, workspace_id: int, ids: Collection[int], *, columns: Sequence[str]
+) -> list[dict[str, Any]]:
+    """``columns`` of the workspace's companies with these ids."""
+    return rows_where_one_of(
+        session, table(Company), workspace_id=workspace_id, column="id", values=ids,
+        columns=columns,
+    )  # fmt: skip

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from operator import attrgetter
-from typing import Any
+from operator import attrgetter, itemgetter
+from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import JSON, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -49,6 +49,35 @@ _NEW_LEAD_COLUMNS = (
     *LeadDraft._fields[:_DRAFT_WIDTH], "custom_fields", "company_id", "consent_source",
     "consent_at", "id", "workspace_id", "origin", "owner_id", "stage", "created_at", "updated_at",
 )  # fmt: skip
+
+
+class NewLead(NamedTuple):
+    """A lead the batch creates, as it will be written, for a judge to read (what scoring
+    reads of a lead): its company as (name, domain, industry, employee_count,
+    annual_revenue, country) as stored, or None."""
+
+    id: int
+    title: str | None
+    email: str | None
+    phone: str | None
+    whatsapp_id: str | None
+    city: str | None
+    source: str | None
+    origin: str
+    country: str | None
+    custom_fields: dict[str, Any]
+    company: tuple[Any, ...] | None
+
+
+class NewLeadsJudge(Protocol):
+    """Judges a batch's new leads before they are written, so that what it decides goes in
+    their own INSERT: for each lead, its values of ``columns`` (as the lead keeps them, not
+    yet in storage form), or None to write the lead as it arrived (ADR 0019)."""
+
+    columns: tuple[str, ...]
+
+    def __call__(self, leads: Sequence[NewLead]) -> list[tuple[Any, ...] | None]: ...
+
 
 # A lead the batch creates, until it is written: the arrival and its company id. It becomes a
 # row (a dict) only when a later arrival of the same batch merges into it.
@@ -220,6 +249,42 @@ class _NewLeadForm:
         )
 
 
+def _new_lead_facts(draft: LeadDraft, company_id: int | None) -> dict[str, Any]:
+    """What a judge reads of a pending new lead, under its columns' names."""
+    return {
+        "title": draft.title, "email": draft.email, "phone": draft.phone,
+        "whatsapp_id": draft.whatsapp_id, "city": draft.city, "source": draft.source,
+        "country": draft.country, "custom_fields": draft.custom_fields, "company_id": company_id,
+    }  # fmt: skip
+
+
+def _new_lead(
+    lead_id: int, row: dict[str, Any], origin: str, companies: dict[int, tuple[Any, ...]]
+) -> NewLead:
+    company_id = row["company_id"]
+    return NewLead(
+        lead_id, row["title"], row["email"], row["phone"], row["whatsapp_id"], row["city"],
+        row["source"], origin, row["country"], row["custom_fields"],
+        None if company_id is None else companies.get(company_id),
+    )  # fmt: skip
+
+
+def _storage_form(session: Session, column: str) -> Callable[[Any], Any]:
+    """A new lead's ``column`` in storage form. Outside JSON, a batch's values repeat (one
+    moment, a few tiers and scores): each is converted once."""
+    lead_table = table(Lead)
+    if isinstance(lead_table.c[column].type, JSON):
+        return json_text
+    seen: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        if value not in seen:
+            seen[value] = stored(session, lead_table, column, value)
+        return seen[value]
+
+    return convert
+
+
 def _unchanged(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
@@ -242,11 +307,13 @@ class Intake:
         *,
         actor: str,
         companies: CompanyResolver | None = None,
+        judge: NewLeadsJudge | None = None,
     ) -> None:
         self.session = session
         self.workspace_id = workspace_id
         self.actor = actor
         self.companies = companies or CompanyResolver(session, workspace_id)
+        self.judge = judge
 
     def run(self, drafts: Sequence[LeadDraft], *, via: str) -> IntakeResult:
         company_ids = self.companies.ensure([d.company for d in drafts])
@@ -314,9 +381,11 @@ class Intake:
     def _write(self, batch: _Batch, *, now: datetime) -> None:
         lead_table, merge_table = table(Lead), table(MergeRecord)
         batch.new_ids = allocate_ids(self.session, lead_table, len(batch.new_leads))
-        insert_values(
-            self.session, lead_table, _NEW_LEAD_COLUMNS, self._new_lead_values(batch, now)
-        )
+        values = self._new_lead_values(batch, now)
+        if self.judge is not None and values:
+            self._insert_judged(batch, values)
+        else:
+            insert_values(self.session, lead_table, _NEW_LEAD_COLUMNS, values)
         self._update_leads(list(batch.touched.values()), now)
         merge_ids = allocate_ids(self.session, merge_table, len(batch.merges))
         merge_rows = []
@@ -337,6 +406,37 @@ class Intake:
                 lead["id"] = lead_id
                 values.append(stored_values(self.session, table(Lead), lead, _NEW_LEAD_COLUMNS))
         return values
+
+    def _insert_judged(self, batch: _Batch, values: list[tuple[Any, ...]]) -> None:
+        """Writes the new leads with what the judge decided of each in the same INSERT; those
+        it decided nothing of, as they arrived."""
+        assert self.judge is not None
+        decided = self.judge(self._as_new_leads(batch))
+        lead_table = table(Lead)
+        own = [c for c in _NEW_LEAD_COLUMNS if c not in self.judge.columns]
+        keep = itemgetter(*(_NEW_LEAD_COLUMNS.index(c) for c in own))
+        converters = [_storage_form(self.session, column) for column in self.judge.columns]
+        judged, plain = [], []
+        for row, extra in zip(values, decided, strict=True):
+            if extra is None:
+                plain.append(row)
+            else:
+                judged.append((*keep(row), *(f(v) for f, v in zip(converters, extra, strict=True))))
+        insert_values(self.session, lead_table, (*own, *self.judge.columns), judged)
+        insert_values(self.session, lead_table, _NEW_LEAD_COLUMNS, plain)
+
+    def _as_new_leads(self, batch: _Batch) -> list[NewLead]:
+        """The batch's new leads as they will be written, with their companies as stored."""
+        rows = [
+            lead if isinstance(lead, dict) else _new_lead_facts(*lead) for lead in batch.new_leads
+        ]
+        companies = self.companies.stored_facts(
+            {row["company_id"] for row in rows if row["company_id"] is not None}
+        )
+        return [
+            _new_lead(lead_id, row, self.actor, companies)
+            for row, lead_id in zip(rows, batch.new_ids, strict=True)
+        ]
 
     def _merge_row(self, merge: dict[str, Any], now: datetime) -> dict[str, Any]:
         return {

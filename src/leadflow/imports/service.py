@@ -15,11 +15,11 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 import structlog
 from sqlalchemy.orm import Session
@@ -29,7 +29,7 @@ from leadflow.db import get_sessionmaker, one_connection, unit_of_work, writer_w
 from leadflow.exceptions import BadRequest, NotFound, retry_can_mend
 from leadflow.identity.companies import CompanyResolver
 from leadflow.identity.countries import country_code
-from leadflow.identity.service import Intake, IntakeResult
+from leadflow.identity.service import Intake, IntakeResult, NewLeadsJudge
 from leadflow.imports import repository, summary
 from leadflow.imports.columns import ColumnMap
 from leadflow.imports.parsing import ParsedChunk, ParseJob, parsed_chunks
@@ -325,9 +325,10 @@ class ImportRun:
         transaction); False at the end of the file."""
         ends = time.monotonic() + self.commit_seconds
         while True:
-            result = self._take(session, job, chunk, companies)
-            if result is not None:
-                _score_new_leads(session, job, result)
+            scorer = _scorer(session, job)
+            result = self._take(session, job, chunk, companies, judge=scorer)
+            if result is not None and scorer is not None:
+                _score_changed_leads(job, result, scorer)
             statistics.after_rows(session, chunk.rows)
             del chunk  # before the collector sweeps: a live chunk is thousands of objects
             gc.collect(1)
@@ -361,9 +362,17 @@ class ImportRun:
         return self._finish()
 
     def _take(
-        self, session: Session, job: ImportJob, chunk: ParsedChunk, companies: CompanyResolver
+        self,
+        session: Session,
+        job: ImportJob,
+        chunk: ParsedChunk,
+        companies: CompanyResolver,
+        *,
+        judge: NewLeadsJudge | None = None,
     ) -> IntakeResult | None:
-        intake = Intake(session, job.workspace_id, actor=f"import:{job.id}", companies=companies)
+        intake = Intake(
+            session, job.workspace_id, actor=origin_of(job.id), companies=companies, judge=judge
+        )
         result = intake.run(chunk.drafts, via="import") if chunk.drafts else None
         for rejection in chunk.rejections:
             rejection["import_job_id"] = job.id
@@ -411,31 +420,37 @@ SCORING = "scoring"  # the job's record of scoring its new leads, in its column_
 KEPT_FAILURES = 20  # leads that could not be scored, kept one by one; past them only counted
 
 
-# Scores an import's new leads in its own transaction: (session, workspace id, import_id=,
-# origin=, created= lead ids, changed= lead ids) -> (how many created were scored, those that
-# could not be, with why). Scoring imports this module, so it says so itself as it loads.
-NewLeadsScorer = Callable[..., tuple[int, dict[int, str]]]
+class ChunkScorer(NewLeadsJudge, Protocol):
+    """Scores one chunk's leads in the import's transaction: judges its new leads as intake
+    writes them (``NewLeadsJudge``), then ``finish`` scores again the import's own leads the
+    chunk ``changed`` by merging into them, and tells: how many of the new leads were scored,
+    and those that could not be, with why."""
+
+    def finish(self, changed: Sequence[int]) -> tuple[int, dict[int, str]]: ...
+
+
+# Makes a chunk's scorer: (session, workspace id, import_id=, origin=) -> ChunkScorer.
+# Scoring imports this module, so it says so itself as it loads.
+NewLeadsScorer = Callable[..., ChunkScorer]
 _SCORERS: list[NewLeadsScorer] = []
 
 
-def score_new_leads_with(scorer: NewLeadsScorer) -> None:
+def score_new_leads_with(scorer: NewLeadsScorer | None) -> None:
     """Has ``scorer`` score each transaction's new leads as they are written (ADR 0019): the
-    import is then completed with its last row, every new lead scored. Without one, they are
-    scored after the file, by the job ``scoring.score_imported``."""
-    _SCORERS[:] = [scorer]
+    import is then completed with its last row, every new lead scored. Without one (None),
+    they are scored after the file, by the job ``scoring.score_imported``."""
+    _SCORERS[:] = [scorer] if scorer is not None else []
 
 
-def _score_new_leads(session: Session, job: ImportJob, result: IntakeResult) -> None:
+def _scorer(session: Session, job: ImportJob) -> ChunkScorer | None:
     if not _SCORERS:
-        return
-    created: list[int] = []
-    changed: list[int] = []
-    for outcome in result.outcomes():
-        (created if outcome.outcome == "created" else changed).append(outcome.lead_id)
-    scored, failures = _SCORERS[0](
-        session, job.workspace_id, import_id=job.id, origin=origin_of(job.id),
-        created=created, changed=changed,
-    )  # fmt: skip
+        return None
+    return _SCORERS[0](session, job.workspace_id, import_id=job.id, origin=origin_of(job.id))
+
+
+def _score_changed_leads(job: ImportJob, result: IntakeResult, scorer: ChunkScorer) -> None:
+    changed = [o.lead_id for o in result.outcomes() if o.outcome == "merged"]
+    scored, failures = scorer.finish(changed)
     job.column_map = {**job.column_map, SCORING: _counted(job, scored, failures)}
 
 

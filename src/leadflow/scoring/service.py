@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 import structlog
@@ -15,13 +16,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from leadflow.connections.service import is_connected
 from leadflow.events.service import record
+from leadflow.identity.service import NewLead
 from leadflow.kit.collector import collector_paused
 from leadflow.models import Activity, Company, Lead, LeadStage, Workspace
 from leadflow.models.base import utcnow
 from leadflow.scoring import external, repository
 from leadflow.scoring import fit as fit_rules
 from leadflow.scoring.features import lead_row
-from leadflow.scoring.fit import LeadFacts
+from leadflow.scoring.fit import CompanyFacts, LeadFacts
 from leadflow.scoring.intent import Signal, intents, signal_of
 from leadflow.scoring.model_view import trained, views
 from leadflow.scoring.reasons import Reasons
@@ -57,14 +59,16 @@ def assess_many(
     leads: Sequence[Lead | LeadFacts],
     *,
     now: datetime | None = None,
+    new: bool = False,
 ) -> list[Verdict]:
     """The verdicts on many of a workspace's leads (their companies loaded, or read as plain
     facts) as they stand, without storing them: what each needs read in one query per kind,
-    then judged in bulk."""
+    then judged in bulk. ``new``: leads being created in this transaction, which can have no
+    intent signal nor external scorer's view yet, so neither is looked for."""
     workspace = session.get(Workspace, workspace_id)
     assert workspace is not None
     ids = [lead.id for lead in leads]
-    timelines = repository.signals_of(session, ids)
+    timelines = {} if new else repository.signals_of(session, ids)
     model = trained(session, workspace_id)
     return judge_many(
         [fit_rules.facts_of(lead, lead.company) for lead in leads],
@@ -74,7 +78,7 @@ def assess_many(
         now=now or utcnow(),
         model_views=views(model, [lead_row(lead) for lead in leads]) if model else None,
         said=[lead.qualification or {} for lead in leads],
-        external=_external_views(session, workspace_id, ids),
+        external=[None] * len(ids) if new else _external_views(session, workspace_id, ids),
     )
 
 
@@ -180,17 +184,19 @@ class Judged:
     failures: dict[int, str] = field(default_factory=dict)
 
 
-def judge_batch(reader: Session, workspace_id: int, leads: Sequence[Lead | LeadFacts]) -> Judged:
+def judge_batch(
+    reader: Session, workspace_id: int, leads: Sequence[Lead | LeadFacts], *, new: bool = False
+) -> Judged:
     """Judges the leads (their companies loaded) in bulk, as ``score`` would judge each. Should
     the batch fail, each lead is judged alone, so one lead that cannot be scored is reported
-    and the others are scored all the same."""
+    and the others are scored all the same. ``new``: as for ``assess_many``."""
     judged = Judged()
     try:
-        verdicts = assess_many(reader, workspace_id, leads)
+        verdicts = assess_many(reader, workspace_id, leads, new=new)
     except Exception:
         log.warning("scoring.batch.failed", workspace_id=workspace_id, leads=len(leads))
         for lead in leads:
-            _judge_alone(reader, workspace_id, lead, judged)
+            _judge_alone(reader, workspace_id, lead, judged, new=new)
         return judged
     for lead, verdict in zip(leads, verdicts, strict=True):
         judged.verdicts[lead.id] = (lead.scored_at, verdict)
@@ -198,10 +204,10 @@ def judge_batch(reader: Session, workspace_id: int, leads: Sequence[Lead | LeadF
 
 
 def _judge_alone(
-    reader: Session, workspace_id: int, lead: Lead | LeadFacts, judged: Judged
+    reader: Session, workspace_id: int, lead: Lead | LeadFacts, judged: Judged, *, new: bool
 ) -> None:
     try:
-        (verdict,) = assess_many(reader, workspace_id, [lead])
+        (verdict,) = assess_many(reader, workspace_id, [lead], new=new)
     except Exception as error:  # reported with the batch; the other leads go on
         log.warning("scoring.lead.failed", lead_id=lead.id, error=str(error))
         judged.failures[lead.id] = f"{type(error).__name__}: {error}"[:300]
@@ -231,30 +237,67 @@ def keep_batch(session: Session, judged: Judged, *, judged_here: bool = False) -
     return Counter(verdict.tier for _, verdict in judged.verdicts.values())
 
 
-def score_in_import(
-    session: Session,
-    workspace_id: int,
-    *,
-    import_id: int,
-    origin: str,
-    created: Sequence[int],
-    changed: Sequence[int],
-) -> tuple[int, dict[int, str]]:
-    """Scores, in the import's own transaction, the leads it just ``created`` and those of
-    its own it just ``changed`` by merging arrivals into them (``origin``: the import's), read
-    back as plain facts, as each would be scored alone; one ``import.scored`` event tells of
-    them (ADR 0019). How many of the created leads were scored, and those that could not be,
-    with why."""
-    wanted = set(created)
-    ids = [*created, *(i for i in changed if i not in wanted)]
-    leads = repository.lead_facts(session, workspace_id, ids, origin=origin)
-    if not leads:
-        return 0, {}
-    judged = judge_batch(session, workspace_id, leads)
-    tiers = keep_batch(session, judged, judged_here=True)
-    tell_of_imported(session, workspace_id, import_id, judged, tiers)
-    failures = {i: why for i, why in judged.failures.items() if i in wanted}
-    return sum(1 for i in judged.verdicts if i in wanted), failures
+class ImportScoring:
+    """Scores what one import chunk (ADR 0019) writes, in the import's own transaction, as
+    each lead would be scored alone: the leads it creates are judged from what intake holds
+    (``NewLeadsJudge``), their verdicts written by intake's own INSERT; then (``finish``) those
+    of the import's own leads the chunk changed by merging arrivals into them are read back,
+    judged and rewritten, and one ``import.scored`` event tells of them all."""
+
+    # What ``stored`` sets (updated_at is the INSERT's own), then _DONE.
+    columns = (*(c for c in repository.SCORE_COLUMNS if c != "updated_at"), *_DONE)
+
+    def __init__(self, session: Session, workspace_id: int, *, import_id: int, origin: str):
+        self.session = session
+        self.workspace_id = workspace_id
+        self.import_id = import_id
+        self.origin = origin
+        self.judged = Judged()
+        self.created: set[int] = set()
+
+    def __call__(self, leads: Sequence[NewLead]) -> list[tuple[Any, ...] | None]:
+        """The score columns, stage and progress of each new lead; None for one that could not
+        be judged (it is written unscored, and reported)."""
+        facts = [_facts_of_new(lead) for lead in leads]
+        judged = judge_batch(self.session, self.workspace_id, facts, new=True)
+        self.judged.verdicts.update(judged.verdicts)
+        self.judged.failures.update(judged.failures)
+        self.created.update(lead.id for lead in leads)
+        now = utcnow()
+        done = tuple(_DONE.values())
+        scored = itemgetter(*self.columns[: -len(done)])
+        return [
+            (*scored(stored(found[1], at=now)), *done)
+            if (found := judged.verdicts.get(lead.id))
+            else None
+            for lead in leads
+        ]
+
+    def finish(self, changed: Sequence[int]) -> tuple[int, dict[int, str]]:
+        """Scores again the import's own leads of earlier chunks that this one ``changed``,
+        and tells of the chunk's scoring. How many of the created leads were scored, and those
+        that could not be, with why."""
+        again = [i for i in dict.fromkeys(changed) if i not in self.created]
+        leads = repository.lead_facts(self.session, self.workspace_id, again, origin=self.origin)
+        if leads:
+            rescored = judge_batch(self.session, self.workspace_id, leads)
+            keep_batch(self.session, rescored, judged_here=True)
+            self.judged.verdicts.update(rescored.verdicts)
+            self.judged.failures.update(rescored.failures)
+        judged = self.judged
+        if judged.verdicts or judged.failures:
+            tiers = Counter(verdict.tier for _, verdict in judged.verdicts.values())
+            tell_of_imported(self.session, self.workspace_id, self.import_id, judged, tiers)
+        failures = {i: why for i, why in judged.failures.items() if i in self.created}
+        return sum(1 for i in judged.verdicts if i in self.created), failures
+
+
+def _facts_of_new(lead: NewLead) -> LeadFacts:
+    company = None if lead.company is None else CompanyFacts(*lead.company)
+    return LeadFacts(
+        company, lead.id, lead.title, lead.email, lead.phone, lead.whatsapp_id, lead.city,
+        lead.source, lead.origin, lead.country, lead.custom_fields or {}, {}, None,
+    )  # fmt: skip
 
 
 def tell_of_imported(

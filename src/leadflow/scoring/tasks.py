@@ -121,4 +121,4 @@ def score_lead(session: Session, workspace_id: int, lead_id: int) -> None:
 
 
 react("lead.qualified", "scoring.score_lead")
-imports.score_new_leads_with(service.score_in_import)
+imports.score_new_leads_with(service.ImportScoring)
